@@ -1,0 +1,229 @@
+"""Every write to users and grants. Pages, API and CLI call these; each is atomic and audited."""
+
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
+
+from fupin.accounts.choices import Role
+from fupin.accounts.models import Grant, User
+from fupin.accounts.roles import RANK, ROLE_LEVEL, Action, allows
+from fupin.accounts.scoping import OutOfScope, ensure_in_scope, forget_grants, grants_of
+from fupin.audit.log import record, snapshot
+from fupin.regions.choices import Level
+from fupin.regions.models import Region
+
+USER_FIELDS = ["username", "first_name", "last_name", "email", "is_active"]
+
+
+def home_region(user: User) -> str:
+    """The region code an event about this user is filed under (their first grant)."""
+    grant = user.grants.order_by("region_id").first()
+    return grant.region_id if grant else ""
+
+
+def check_grant(actor: User | None, region_code: str, role: str) -> Region:
+    """Raise ValidationError unless `actor` may give `role` over `region_code`."""
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role “%(role)s”.") % {"role": role}})
+    region = Region.objects.filter(pk=region_code).first()
+    if region is None:
+        raise ValidationError(
+            {"region": _("There is no region with code “%(code)s”.") % {"code": region_code}}
+        )
+    level = ROLE_LEVEL[Role(role)]
+    if level is not None and region.level != level:
+        raise ValidationError(
+            {
+                "region": _("The role %(role)s is granted on a %(level)s, not on %(region)s.")
+                % {
+                    "role": Role(role).label,
+                    "level": Level(level).label,
+                    "region": region.name,
+                }
+            }
+        )
+    if actor is None or actor.is_superuser:
+        return region
+    own = [
+        Role(r)
+        for code, r in grants_of(actor)
+        if region_code.startswith(code) and allows(r, Action.MANAGE_USERS)
+    ]
+    if not own:
+        raise ValidationError(
+            {
+                "region": _("%(region)s is outside the regions you administer.")
+                % {"region": region.name}
+            }
+        )
+    if RANK[Role(role)] > max(RANK[r] for r in own):
+        raise ValidationError({"role": _("You cannot grant a role above your own.")})
+    return region
+
+
+def _ensure_manageable(actor: User | None, user: User) -> None:
+    if actor is None:
+        return
+    if not User.objects.for_user(actor, Action.MANAGE_USERS).filter(pk=user.pk).exists():
+        raise OutOfScope(_("This user is outside the regions you administer."))
+
+
+def _check_password(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as e:
+        raise ValidationError({"password": e.messages}) from None
+
+
+@transaction.atomic
+def create_user(
+    *,
+    actor: User | None,
+    username: str,
+    password: str,
+    region_code: str,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+) -> User:
+    username = username.strip()
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+    errors: dict[str, Any] = {}
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as e:
+        errors.update(e.message_dict)
+    try:
+        _check_password(password, user)
+    except ValidationError as e:
+        errors.update(e.message_dict)
+    try:
+        region = check_grant(actor, region_code, role)
+    except ValidationError as e:
+        errors.update(e.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    user.set_password(password)
+    user.save()
+    Grant.objects.create(user=user, region=region, role=role, granted_by=actor)
+    record(
+        actor=actor,
+        action="accounts.create_user",
+        obj=user,
+        region_code=region.code,
+        after={**snapshot(user, USER_FIELDS), "grants": [[region.code, role]]},
+    )
+    ensure_in_scope(actor, user, Action.MANAGE_USERS)
+    return user
+
+
+@transaction.atomic
+def update_user(
+    *,
+    actor: User | None,
+    user: User,
+    first_name: str,
+    last_name: str,
+    email: str,
+    is_active: bool,
+) -> User:
+    _ensure_manageable(actor, user)
+    if actor is not None and actor.pk == user.pk and not is_active:
+        raise ValidationError({"is_active": _("You cannot deactivate your own account.")})
+    before = snapshot(user, USER_FIELDS)
+    user.first_name, user.last_name, user.email, user.is_active = (
+        first_name,
+        last_name,
+        email,
+        is_active,
+    )
+    user.full_clean(exclude=["password"])
+    user.save()
+    record(
+        actor=actor,
+        action="accounts.update_user",
+        obj=user,
+        region_code=home_region(user),
+        before=before,
+        after=snapshot(user, USER_FIELDS),
+    )
+    return user
+
+
+@transaction.atomic
+def set_password(*, actor: User | None, user: User, password: str) -> None:
+    """An administrator resets a password, or a user changes their own (actor == user)."""
+    if actor is None or actor.pk != user.pk:
+        _ensure_manageable(actor, user)
+    _check_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    record(
+        actor=actor, action="accounts.set_password", obj=user, region_code=home_region(user)
+    )
+
+
+@transaction.atomic
+def delete_user(*, actor: User | None, user: User) -> None:
+    _ensure_manageable(actor, user)
+    if actor is not None and actor.pk == user.pk:
+        raise ValidationError(_("You cannot delete your own account."))
+    region = home_region(user)
+    before = {
+        **snapshot(user, USER_FIELDS),
+        "grants": [[g.region_id, g.role] for g in user.grants.all()],
+    }
+    record(
+        actor=actor, action="accounts.delete_user", obj=user, region_code=region, before=before
+    )
+    user.delete()
+
+
+@transaction.atomic
+def add_grant(*, actor: User | None, user: User, region_code: str, role: str) -> Grant:
+    _ensure_manageable(actor, user)
+    region = check_grant(actor, region_code, role)
+    if user.grants.filter(region=region, role=role).exists():
+        raise ValidationError(_("This user already holds that role there."))
+    grant = Grant.objects.create(user=user, region=region, role=role, granted_by=actor)
+    forget_grants(user)
+    record(
+        actor=actor,
+        action="accounts.add_grant",
+        obj=grant,
+        region_code=region.code,
+        after={"user": user.username, "region": region.code, "role": role},
+    )
+    return grant
+
+
+@transaction.atomic
+def remove_grant(*, actor: User | None, grant: Grant) -> None:
+    _ensure_manageable(actor, grant.user)
+    # The same rule as granting: a county administrator cannot take away a city role.
+    check_grant(actor, grant.region_id, grant.role)
+    record(
+        actor=actor,
+        action="accounts.remove_grant",
+        obj=grant,
+        region_code=grant.region_id,
+        before={"user": grant.user.username, "region": grant.region_id, "role": grant.role},
+    )
+    grant.delete()
+    forget_grants(grant.user)
+
+
+@transaction.atomic
+def issue_token(*, actor: User | None, user: User) -> str:
+    """A new API token for `user`; any earlier one stops working."""
+    if actor is None or actor.pk != user.pk:
+        _ensure_manageable(actor, user)
+    Token.objects.filter(user=user).delete()
+    token = Token.objects.create(user=user)
+    record(actor=actor, action="accounts.issue_token", obj=user, region_code=home_region(user))
+    return token.key

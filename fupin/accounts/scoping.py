@@ -1,0 +1,95 @@
+"""The one place that decides which records a user may see or change (DESIGN §3 rule 2).
+
+A user's grants give region codes; a record is in scope when its region code starts with one
+of them. Base views and viewsets call `for_user`; app code never filters by permission itself.
+"""
+
+from functools import reduce
+from operator import or_
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from fupin.accounts.roles import Action, allows
+
+if TYPE_CHECKING:
+    from fupin.accounts.models import User
+
+M = TypeVar("M", bound=models.Model)
+
+# The queries a request makes are many; the grants of its user are few and fixed.
+_CACHE_ATTR = "_fupin_grants"
+
+
+def grants_of(user: Any) -> list[tuple[str, str]]:
+    """(region code, role) pairs of a signed-in user, read once per user object."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = list(user.grants.values_list("region_id", "role"))
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_grants(user: Any) -> None:
+    """Drop the cached grants after they changed (the actions that change grants call this)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def prefixes(user: Any, action: Action) -> list[str] | None:
+    """Region-code prefixes where `user` may do `action`; None means everywhere (superuser)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    if user.is_superuser:
+        return None
+    codes = {code for code, role in grants_of(user) if allows(role, action)}
+    # A grant inside another grant adds nothing; keep the outermost ones only.
+    return sorted(c for c in codes if not any(c != o and c.startswith(o) for o in codes))
+
+
+def covers(user: Any, code: str, action: Action) -> bool:
+    scope = prefixes(user, action)
+    return scope is None or any(code.startswith(p) for p in scope)
+
+
+def prefix_q(field: str, scope: list[str]) -> Q:
+    if not scope:
+        return Q(pk__in=[])
+    return reduce(or_, (Q(**{f"{field}__startswith": p}) for p in scope))
+
+
+class ScopedQuerySet(models.QuerySet[M]):
+    """A queryset that knows its model's region field (`Model.scope_field`)."""
+
+    def for_user(self, user: Any, action: Action = Action.VIEW) -> "ScopedQuerySet[M]":
+        scope = prefixes(user, action)
+        if scope is None:
+            return self
+        if not scope:
+            return self.none()
+        field: str = self.model.scope_field  # type: ignore[attr-defined]
+        qs = self.filter(prefix_q(field, scope))
+        # A scope field across a to-many relation (a user's grants) would repeat rows.
+        return qs.distinct() if "__" in field else qs
+
+
+class OutOfScope(PermissionDenied):
+    """A write that would leave the actor's subtree; raised inside the action's transaction."""
+
+
+def ensure_in_scope(actor: "User | None", obj: models.Model, action: Action) -> None:
+    """Re-read `obj` through the actor's scope; raise (and so roll back) if it fell outside.
+
+    `actor` None is an operator at the command line, who is not scoped.
+    """
+    if actor is None:
+        return
+    manager: Any = type(obj)._default_manager
+    if not manager.for_user(actor, action).filter(pk=obj.pk).exists():
+        raise OutOfScope(_("This is outside the regions you are responsible for."))
+

@@ -1,0 +1,54 @@
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fupin.accounts.scoping import ScopedQuerySet
+
+
+class AuditEvent(models.Model):
+    """One write to the platform: who did what to which object, in which region, when.
+
+    Every action writes exactly one event per object it changes (or one summary event for a
+    bulk load). Events are never edited or deleted by the product; they are scoped by region
+    code like everything else, so a county sees the events of its own subtree.
+    """
+
+    scope_field: ClassVar[str] = "region_code"
+
+    time = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Kept as text so the event still says who acted after the account is deleted; "system"
+    # for the CLI and jobs run by an operator.
+    actor_name = models.CharField(_("actor name"), max_length=150)
+    action = models.CharField(_("action"), max_length=100, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=100)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    region_code = models.CharField(_("region code"), max_length=12, blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    request_id = models.CharField(_("request or job id"), max_length=64, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-time", "-id"]
+        indexes = [
+            # The audit log of a subtree: region prefix, newest first.
+            models.Index(fields=["region_code", "-time"], name="audit_region_time"),
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.time:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"

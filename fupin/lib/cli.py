@@ -1,0 +1,25 @@
+"""Shared pieces of the `fupin` management commands: JSON output and refusing bad files."""
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+
+class FupinCommand(BaseCommand):
+    """A command with `--json`: a human summary line by default, one JSON object with it."""
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+    def emit(self, options: dict[str, Any], summary: str, data: dict[str, Any]) -> None:
+        if options.get("json"):
+            self.stdout.write(json.dumps(data, ensure_ascii=False))
+        else:
+            self.stdout.write(summary)
+
+
+def refuse(problems: list[Any], title: str) -> CommandError:
+    """A CommandError listing every problem (the process exits with status 1)."""
+    lines = [title, *(f"  {p}" for p in problems)]
+    return CommandError("\n".join(lines))

@@ -1,0 +1,37 @@
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandParser
+from django.utils.translation import gettext as _
+
+from fupin.lib.cli import FupinCommand, refuse
+from fupin.regions.actions import mark_poor
+from fupin.regions.loader import BadFile, parse_poor
+from fupin.regions.models import Region
+
+
+class Command(FupinCommand):
+    help = "Designate poor counties and villages from a CSV file (code,poor_since,exited_in)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--replace", action="store_true", help="clear the flags of every region not listed"
+        )
+        super().add_arguments(parser)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["file"]
+        if not path.exists():
+            raise refuse([path], _("No such file:"))
+        try:
+            rows = parse_poor(path, dict(Region.objects.values_list("code", "level")))
+        except BadFile as e:
+            raise refuse(e.problems, _("%(file)s was not loaded:") % {"file": path.name}) from None
+        changed = mark_poor(actor=None, rows=rows, replace=options["replace"], source=path.name)
+        self.emit(
+            options,
+            _("%(rows)s regions listed, %(changed)s changed")
+            % {"rows": f"{len(rows):,}", "changed": f"{changed:,}"},
+            {"listed": len(rows), "changed": changed},
+        )

@@ -1,0 +1,71 @@
+import operator
+from functools import reduce
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.utils.translation import gettext_lazy as _
+
+from fupin.regions.choices import CODE_LENGTH, POOR_LEVELS, Level
+
+# The check constraint below compares a code's length with its level.
+models.CharField.register_lookup(Length)
+
+
+class Region(models.Model):
+    """One administrative division (province, city, county, township or village).
+
+    The primary key is the national statistical division code, so a subtree is a code prefix
+    (DESIGN §3 rule 1) and every record elsewhere can carry a plain code. Counties and villages
+    carry the programme's designation: poor since a year, and the year they were delisted.
+    """
+
+    code = models.CharField(_("code"), max_length=12, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    is_poor = models.BooleanField(_("poor"), default=False)
+    poor_since = models.PositiveSmallIntegerField(_("poor since"), null=True, blank=True)
+    exited_in = models.PositiveSmallIntegerField(_("delisted in"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+        indexes = [
+            # The API and the browser filter by level ("all poor counties").
+            models.Index(fields=["level", "is_poor"], name="region_level_poor"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=reduce(
+                    operator.or_,
+                    (Q(level=level, code__length=n) for level, n in CODE_LENGTH.items()),
+                ),
+                name="region_code_length_matches_level",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_poor=False) | Q(level__in=[int(x) for x in POOR_LEVELS]),
+                name="region_poor_only_county_or_village",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    @property
+    def county_code(self) -> str:
+        """The 6-digit county prefix, as large tables carry it (empty above county level)."""
+        return self.code[:6] if self.level >= Level.COUNTY else ""
+
+    def ancestors(self) -> list["Region"]:
+        """From the province down to this region's parent, in one query (codes are prefixes)."""
+        prefixes = [self.code[:n] for n in CODE_LENGTH.values() if n < len(self.code)]
+        return list(Region.objects.filter(code__in=prefixes).order_by("level"))
