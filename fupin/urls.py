@@ -1,1 +1,20 @@
-urlpatterns: list = []
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+api_patterns = [
+    path("", include("fupin.regions.api.urls")),
+    path("", include("fupin.accounts.api.urls")),
+    path("", include("fupin.audit.api.urls")),
+]
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="regions:region-list"), name="home"),
+    path("accounts/", include("fupin.accounts.urls")),
+    path("regions/", include("fupin.regions.urls")),
+    path("audit/", include("fupin.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include((api_patterns, "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]

@@ -11,7 +11,14 @@ from rest_framework.authtoken.models import Token
 from fupin.accounts.choices import Role
 from fupin.accounts.models import Grant, User
 from fupin.accounts.roles import RANK, ROLE_LEVEL, Action, allows
-from fupin.accounts.scoping import OutOfScope, ensure_in_scope, forget_grants, grants_of
+from fupin.accounts.scoping import (
+    OutOfScope,
+    ensure_in_scope,
+    forget_grants,
+    grants_of,
+    prefix_q,
+    prefixes,
+)
 from fupin.audit.log import record, snapshot
 from fupin.regions.choices import Level
 from fupin.regions.models import Region
@@ -66,9 +73,17 @@ def check_grant(actor: User | None, region_code: str, role: str) -> Region:
 
 
 def _ensure_manageable(actor: User | None, user: User) -> None:
+    """Raise unless every grant of `user` lies inside the subtree `actor` administers.
+
+    Seeing a user needs one grant in scope; changing them needs all, so a county
+    administrator cannot lock out someone who also works for the city.
+    """
     if actor is None:
         return
-    if not User.objects.for_user(actor, Action.MANAGE_USERS).filter(pk=user.pk).exists():
+    scope = prefixes(actor, Action.MANAGE_USERS)
+    in_scope = User.objects.for_user(actor, Action.MANAGE_USERS).filter(pk=user.pk).exists()
+    outside = scope is not None and user.grants.exclude(prefix_q("region__code", scope)).exists()
+    if not in_scope or outside:
         raise OutOfScope(_("This user is outside the regions you administer."))
 
 

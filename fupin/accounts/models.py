@@ -2,27 +2,23 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.choices import Role
 from fupin.accounts.roles import Action
-from fupin.accounts.scoping import ScopedQuerySet, prefix_q, prefixes
+from fupin.accounts.scoping import ScopedQuerySet, prefixes
 
 
 class UserQuerySet(ScopedQuerySet["User"]):
+    """Users are in scope when one of their grants is (`Grant` carries the region)."""
+
     def for_user(self, user: Any, action: Action = Action.VIEW) -> "UserQuerySet":
         qs: UserQuerySet = super().for_user(user, action)  # type: ignore[assignment]
-        scope = prefixes(user, action)
-        if scope is None:
+        if prefixes(user, action) is None:
             return qs
-        # Superusers are operators' accounts, outside every region.
-        qs = qs.exclude(is_superuser=True)
-        if action != Action.VIEW:
-            # To change a user, every one of their grants must lie inside the actor's subtree:
-            # a county administrator must not lock out a user who also works for the city.
-            outside = Grant.objects.exclude(prefix_q("region_id", scope))
-            qs = qs.exclude(pk__in=outside.values("user_id"))
-        return qs
+        # Superusers are the operators' accounts, outside every region.
+        return qs.exclude(is_superuser=True)
 
 
 class FupinUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
@@ -36,7 +32,7 @@ class User(AbstractUser):
     permission flags; `is_superuser` is kept for the operator who runs the installation.
     """
 
-    scope_field: ClassVar[str] = "grants__region_id"
+    scope_field: ClassVar[str] = "grants__region__code"
 
     objects: ClassVar[Any] = FupinUserManager()
 
@@ -49,11 +45,14 @@ class User(AbstractUser):
         full = self.get_full_name()
         return f"{full} ({self.username})" if full else self.username
 
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:user-detail", args=[self.pk])
+
 
 class Grant(models.Model):
     """One role a user holds over one region's subtree (e.g. county administrator of 旺苍县)."""
 
-    scope_field: ClassVar[str] = "region_id"
+    scope_field: ClassVar[str] = "region__code"
 
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="grants"

@@ -1,12 +1,40 @@
 import operator
+from typing import Any
 from functools import reduce
 
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Length
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Length
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fupin.regions.choices import CODE_LENGTH, POOR_LEVELS, Level
+
+class RegionQuerySet(models.QuerySet["Region"]):
+    def for_user(self, user: Any, action: str = "view") -> "RegionQuerySet":
+        """The tree itself (codes and names are public) is readable by every signed-in user;
+        it is changed only by operators' commands."""
+        if getattr(user, "is_authenticated", False) and action == "view":
+            return self
+        return self.none()
+
+    def with_counts(self) -> "RegionQuerySet":
+        """Each region with its number of direct children and of poor villages beneath it."""
+        poor_villages = (
+            Region.objects.filter(
+                level=Level.VILLAGE, is_poor=True, code__startswith=OuterRef("code")
+            )
+            .exclude(code=OuterRef("code"))
+            .order_by()
+            .values("level")
+            .annotate(n=Count("*"))
+            .values("n")
+        )
+        return self.annotate(
+            child_count=Count("children"),
+            poor_villages=Coalesce(Subquery(poor_villages), 0),
+        ).order_by(*Region._meta.ordering)
+
 
 # The check constraint below compares a code's length with its level.
 models.CharField.register_lookup(Length)
@@ -34,6 +62,8 @@ class Region(models.Model):
     is_poor = models.BooleanField(_("poor"), default=False)
     poor_since = models.PositiveSmallIntegerField(_("poor since"), null=True, blank=True)
     exited_in = models.PositiveSmallIntegerField(_("delisted in"), null=True, blank=True)
+
+    objects = RegionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("region")
@@ -69,3 +99,6 @@ class Region(models.Model):
         """From the province down to this region's parent, in one query (codes are prefixes)."""
         prefixes = [self.code[:n] for n in CODE_LENGTH.values() if n < len(self.code)]
         return list(Region.objects.filter(code__in=prefixes).order_by("level"))
+
+    def get_absolute_url(self) -> str:
+        return reverse("regions:region-detail", args=[self.code])

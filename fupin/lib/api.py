@@ -1,0 +1,45 @@
+"""Base API viewsets: the API twin of lib/views.py. Scoping is applied here and only here."""
+
+from typing import Any, ClassVar
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from rest_framework import exceptions, viewsets
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class ScopedViewSetMixin:
+    """`queryset` through `for_user`: reads need `scope_action`, writes `write_action`.
+
+    An object outside the scope is simply not in the queryset, so it answers 404 and its
+    existence does not leak.
+    """
+
+    queryset: ClassVar[QuerySet[Any]]
+    scope_action: ClassVar[str] = "view"
+    write_action: ClassVar[str] = "change"
+    request: Any
+
+    def get_queryset(self) -> QuerySet[Any]:
+        action = self.scope_action if self.request.method in ("GET", "HEAD", "OPTIONS") else (
+            self.write_action
+        )
+        return self.queryset.for_user(self.request.user, action)  # type: ignore[attr-defined]
+
+
+class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[misc]
+    pass
+
+
+class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):  # type: ignore[misc]
+    """Writes go through actions: serializers call them in `create`/`update`, `perform_destroy`
+    calls the delete action."""
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Actions raise Django's ValidationError; the API answers it as a 400 with the messages."""
+    if isinstance(exc, DjangoValidationError):
+        detail: Any = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        exc = exceptions.ValidationError(detail)
+    return drf_exception_handler(exc, context)

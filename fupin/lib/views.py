@@ -1,0 +1,138 @@
+"""Base page views every app's views.py declares itself from (NetBox-style generic views).
+
+Scoping is applied here and only here: each view names its queryset and the action it needs
+("view", "change", "manage_users"), and `get_queryset` passes it through the model's
+`for_user`. App views stay declarative; a view without `queryset` fails loudly.
+"""
+
+from typing import Any, ClassVar
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.db.models import Model, QuerySet
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, FormView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from fupin.lib.spreadsheets import write_xlsx
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ScopedMixin(LoginRequiredMixin):
+    """Every page that shows records: signed-in users only, queryset through `for_user`."""
+
+    queryset: ClassVar[QuerySet[Any]]
+    scope_action: ClassVar[str] = "view"
+    request: HttpRequest
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # A role without this action anywhere (a village secretary on the user pages) gets a
+        # plain 403; a record outside the user's subtree gets a 404 from the queryset.
+        if request.user.is_authenticated and self.get_queryset().query.is_empty():
+            raise PermissionDenied(_("Your role does not allow this page."))
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if getattr(self, "queryset", None) is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} must declare a queryset.")
+        return self.queryset.for_user(self.request.user, self.scope_action)  # type: ignore[attr-defined]
+
+
+class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
+    """A filtered, sorted, paged table; `?export=xlsx` downloads every filtered row."""
+
+    template_name = "generic/object_list.html"
+    paginate_by = 50
+    title: ClassVar[Any] = ""
+    export_name: ClassVar[str] = "export"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.GET.get("export") == "xlsx":
+            return self.export()
+        return super().get(request, *args, **kwargs)
+
+    def export(self) -> HttpResponse:
+        filterset = self.get_filterset(self.get_filterset_class())
+        qs = filterset.qs if filterset.is_valid() else self.get_queryset().none()
+        table = self.get_table_class()(qs, exclude=getattr(self, "export_exclude", ()))
+        body = write_xlsx(table.as_values(), sheet=str(self.title))
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response = HttpResponse(body, content_type=XLSX)
+        response["Content-Disposition"] = (
+            f'attachment; filename="{self.export_name}-{stamp}.xlsx"'
+        )
+        return response
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["title"] = self.title
+        return context
+
+
+class ObjectDetailView(ScopedMixin, DetailView):
+    pass
+
+
+class ActionFormView(ScopedMixin, FormView):
+    """A form whose valid data is handed to an action (`perform`); the action's
+    ValidationError becomes form errors and nothing is saved.
+
+    With `object_view = True` the URL's pk is first looked up through the scope, so a record
+    outside the user's subtree answers 404.
+    """
+
+    template_name = "generic/form.html"
+    object_view: ClassVar[bool] = False
+    title: ClassVar[Any] = ""
+    object: Any = None
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if self.object_view:
+            self.object = self.get_object()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self) -> Model:
+        try:
+            return self.get_queryset().get(pk=self.kwargs["pk"])
+        except (self.queryset.model.DoesNotExist, ValueError):
+            raise Http404 from None
+
+    def perform(self, form: Any) -> Model | None:
+        raise NotImplementedError
+
+    def success_message(self) -> str:
+        return _("Saved.")
+
+    def form_valid(self, form: BaseForm) -> HttpResponse:
+        try:
+            result = self.perform(form)
+        except ValidationError as e:
+            if hasattr(e, "error_dict"):
+                for field, errors in e.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, e)
+            return self.form_invalid(form)
+        except PermissionDenied as e:
+            form.add_error(None, str(e) or _("You may not do this."))
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message())
+        return HttpResponseRedirect(self.get_success_url(result))
+
+    def get_success_url(self, result: Model | None = None) -> str:  # type: ignore[override]
+        target = result if result is not None else self.object
+        return str(target.get_absolute_url())  # type: ignore[union-attr]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["title"] = self.title
+        context["object"] = self.object
+        return context
