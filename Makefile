@@ -1,0 +1,65 @@
+# The entry points a person uses: `make demo` and `make test` (README), plus lint and bench.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1:8000
+SCALE ?= 0.1
+SEED ?= 1
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: demo serve test lint bench messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Installed again whenever pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	DEBUG=1 $(BIN)/fupin migrate --no-input
+	DEBUG=1 $(BIN)/fupin load_regions
+	DEBUG=1 $(BIN)/fupin demo --scale $(SCALE) --seed $(SEED)
+	$(MAKE) --no-print-directory serve
+
+# The background worker runs beside the web server and stops with it.
+serve: $(VENV)/.installed
+	@echo "Serving on http://$(HOST)/ (Ctrl-C stops the server and the worker)"
+	@DEBUG=1 sh -c '$(BIN)/fupin db_worker --no-reload & worker=$$!; \
+		trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+		$(BIN)/fupin runserver $(HOST)'
+
+test: $(VENV)/.installed-test
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		echo ""; \
+		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+		echo "!! $(CHROMIUM) is missing: the browser tests will be SKIPPED.        "; \
+		echo "!! Install it with: sudo apt-get install chromium fonts-noto-cjk      "; \
+		echo "!! (With CI=true a missing browser fails the run instead.)            "; \
+		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+		echo ""; \
+	fi
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy fupin
+	SECRET_KEY=lint-only-secret-key-long-enough-for-the-check $(BIN)/fupin makemigrations --check --dry-run
+
+bench: $(VENV)/.installed-test
+	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+# Re-extract and compile the translations (needs Debian's gettext).
+messages: $(VENV)/.installed
+	cd fupin && ../$(BIN)/fupin makemessages -l zh_Hans -l en --no-obsolete
+	cd fupin && ../$(BIN)/fupin compilemessages
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,22 @@
+"""Fixtures for the whole suite; the cast and the region subtree are in fupin/testing.py."""
+
+from typing import Any
+
+import pytest
+
+from fupin.accounts.models import User
+from fupin.testing import CAST, Cast, build_small_world
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    with django_db_blocker.unblock():
+        build_small_world()
+
+
+@pytest.fixture
+def cast(db: Any) -> Cast:
+    users = {u.username: u for u in User.objects.filter(username__in=list(CAST))}
+    return Cast(**users)
+
+

@@ -1,0 +1,104 @@
+"""The synthetic programme on the real region tree, for trying fupin out.
+
+Deterministic for a seed: the same scale and seed give the same poor counties, villages and
+users. Everything is written through the product's actions, like any other client. Later
+issues add households, members, pairings and projects here.
+"""
+
+import random
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models.functions import Substr
+
+from fupin.accounts import actions as account_actions
+from fupin.accounts.choices import Role
+from fupin.accounts.models import User
+from fupin.regions import actions as region_actions
+from fupin.regions.choices import Level
+from fupin.regions.loader import BUNDLED, PoorRow, parse_regions
+from fupin.regions.models import Region
+
+# Sichuan's programme figures (DESIGN §1): 88 poor counties, 11,501 poor villages.
+POOR_COUNTIES = 88
+POOR_VILLAGES = 11_501
+PROVINCE = "51"
+DEMO_PASSWORD = "fupin-demo-2024"
+
+
+@dataclass
+class DemoResult:
+    poor_counties: int = 0
+    poor_villages: int = 0
+    county_a: str = ""
+    county_b: str = ""
+    users: dict[str, tuple[str, str]] = field(default_factory=dict)  # username -> (role, code)
+
+
+def ensure_regions() -> None:
+    if not Region.objects.filter(code=PROVINCE).exists():
+        rows = parse_regions(BUNDLED, {})
+        region_actions.load_regions(actor=None, rows=rows, source=BUNDLED.name)
+
+
+def pick_poor(scale: float, rng: random.Random) -> tuple[list[str], list[str]]:
+    """Poor counties and villages: about 88 and 11,501 at scale 1, villages only inside the
+    chosen counties (as in the real programme's concentration of poverty)."""
+    villages_by_county: dict[str, list[str]] = defaultdict(list)
+    for code, county in (
+        Region.objects.filter(level=Level.VILLAGE, code__startswith=PROVINCE)
+        .annotate(county=Substr("code", 1, 6))
+        .values_list("code", "county")
+        .order_by("code")
+    ):
+        villages_by_county[county].append(code)
+    counties = sorted(villages_by_county)
+    n_counties = min(len(counties), max(2, round(POOR_COUNTIES * scale)))
+    chosen = sorted(rng.sample(counties, n_counties))
+    candidates = [v for c in chosen for v in villages_by_county[c]]
+    n_villages = min(len(candidates), max(1, round(POOR_VILLAGES * scale)))
+    return chosen, sorted(rng.sample(candidates, n_villages))
+
+
+def _first_village(county: str) -> str:
+    villages = Region.objects.filter(level=Level.VILLAGE, code__startswith=county)
+    return str(villages.order_by("code").values_list("code", flat=True)[0])
+
+
+@transaction.atomic
+def build(*, scale: float, seed: int) -> DemoResult:
+    rng = random.Random(seed)
+    ensure_regions()
+    counties, villages = pick_poor(scale, rng)
+    rows = [PoorRow(c, 2014, rng.choice([2017, 2018, 2019, 2020])) for c in counties]
+    rows += [PoorRow(v, 2014, rng.choice([2016, 2017, 2018, 2019, 2020])) for v in villages]
+    region_actions.mark_poor(actor=None, rows=rows, replace=True, source=f"demo seed {seed}")
+
+    # County A and a sibling county B in the same city where there is one.
+    county_a = counties[0]
+    siblings = [c for c in counties[1:] if c[:4] == county_a[:4]]
+    county_b = siblings[0] if siblings else counties[1]
+    in_a = [v for v in villages if v.startswith(county_a)]
+    village_a = in_a[0] if in_a else _first_village(county_a)
+    cast = {
+        "admin": (Role.PROVINCE_ADMIN, PROVINCE),
+        "city_a": (Role.CITY_ADMIN, county_a[:4]),
+        "county_a": (Role.COUNTY_ADMIN, county_a),
+        "county_b": (Role.COUNTY_ADMIN, county_b),
+        "township_a": (Role.TOWNSHIP_ADMIN, village_a[:9]),
+        "secretary_a": (Role.VILLAGE_SECRETARY, village_a),
+        "first_secretary_a": (Role.FIRST_SECRETARY, village_a),
+        "helper_a": (Role.HELPER, county_a),
+        "auditor": (Role.AUDITOR, PROVINCE),
+    }
+    # A rebuild replaces the demo users, so a new seed's counties get their own staff.
+    for user in User.objects.filter(username__in=list(cast)):
+        account_actions.delete_user(actor=None, user=user)
+    result = DemoResult(len(counties), len(villages), county_a, county_b)
+    for username, (role, code) in cast.items():
+        account_actions.create_user(
+            actor=None, username=username, password=DEMO_PASSWORD, region_code=code, role=role
+        )
+        result.users[username] = (role.value, code)
+    return result

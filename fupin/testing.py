@@ -1,0 +1,80 @@
+"""The shared cast of the test suite (fixtures in fupin/conftest.py), built once per session on a small real region subtree.
+
+Region tree (fupin/testdata/regions-small.csv): 四川省 51 › 广元市 5108 › county A 旺苍县 510821
+and its sibling county B 苍溪县 510824, each with two townships of two villages.
+
+Cast (STYLE.md): one user per role, plus a sibling county's administrator who must see and
+change nothing of county A, and the anonymous visitor (no fixture: an unauthenticated client).
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.test import Client
+from rest_framework.test import APIClient
+
+from fupin.accounts import actions
+from fupin.accounts.choices import Role
+from fupin.accounts.models import User
+from fupin.regions.actions import load_regions
+from fupin.regions.loader import parse_regions
+
+SMALL_REGIONS = Path(__file__).parent / "testdata" / "regions-small.csv"
+PASSWORD = "Cast-password-2024"
+
+PROVINCE = "51"
+CITY = "5108"
+COUNTY_A = "510821"
+COUNTY_B = "510824"
+TOWNSHIP_A = "510821100"
+VILLAGE_A = "510821100001"
+VILLAGE_A2 = "510821101001"
+VILLAGE_B = "510824100001"
+
+# username -> (role, region). The names are the cast every test file refers to.
+CAST: dict[str, tuple[Role, str]] = {
+    "province_admin": (Role.PROVINCE_ADMIN, PROVINCE),
+    "county_a_admin": (Role.COUNTY_ADMIN, COUNTY_A),
+    "village_a_secretary": (Role.VILLAGE_SECRETARY, VILLAGE_A),
+    "county_b_admin": (Role.COUNTY_ADMIN, COUNTY_B),
+    "auditor": (Role.AUDITOR, COUNTY_A),
+    "helper": (Role.HELPER, COUNTY_A),
+}
+
+
+def build_small_world() -> None:
+    """The region subtree and the cast, through the product's own actions."""
+    load_regions(actor=None, rows=parse_regions(SMALL_REGIONS, {}), source=SMALL_REGIONS.name)
+    for username, (role, code) in CAST.items():
+        actions.create_user(
+            actor=None, username=username, password=PASSWORD, region_code=code, role=role
+        )
+
+
+@dataclass
+class Cast:
+    province_admin: User
+    county_a_admin: User
+    village_a_secretary: User
+    county_b_admin: User
+    auditor: User
+    helper: User
+
+    def all(self) -> dict[str, User | None]:
+        """Every member, with None for the anonymous visitor."""
+        return {**{name: getattr(self, name) for name in CAST}, "anonymous": None}
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def api_for(user: User | None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
