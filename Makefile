@@ -56,10 +56,10 @@ lint: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
-# Re-extract and compile the translations (needs Debian's gettext).
-messages: $(VENV)/.installed
-	cd fupin && ../$(BIN)/fupin makemessages -l zh_Hans -l en --no-obsolete
-	cd fupin && ../$(BIN)/fupin compilemessages
+# Re-extract the strings and fill the Chinese catalogue from tools/zh_hans.py (needs gettext).
+messages: $(VENV)/.installed-test
+	cd fupin && DEBUG=1 ../$(BIN)/fupin makemessages -l zh_Hans --no-obsolete
+	$(BIN)/python tools/zh_hans.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
