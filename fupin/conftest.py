@@ -18,5 +18,3 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 def cast(db: Any) -> Cast:
     users = {u.username: u for u in User.objects.filter(username__in=list(CAST))}
     return Cast(**users)
-
-

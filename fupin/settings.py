@@ -1,6 +1,7 @@
 """Settings for fupin, read from the environment (see fupin/lib/env.py and the README)."""
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -72,7 +73,7 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict:
+def _database() -> dict[str, Any]:
     url = env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'fupin.sqlite3'}"
     try:
         config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
@@ -97,7 +98,7 @@ def _database() -> dict:
         raise ImproperlyConfigured(
             f"DATABASE_URL uses {engine}; fupin runs on SQLite and PostgreSQL only."
         )
-    return config
+    return dict(config)
 
 
 DATABASES = {"default": _database()}

@@ -1,4 +1,5 @@
-"""The shared cast of the test suite (fixtures in fupin/conftest.py), built once per session on a small real region subtree.
+"""The shared cast of the test suite, built once per session on a small real region subtree
+(the fixtures are in fupin/conftest.py).
 
 Region tree (fupin/testdata/regions-small.csv): 四川省 51 › 广元市 5108 › county A 旺苍县 510821
 and its sibling county B 苍溪县 510824, each with two townships of two villages.
@@ -9,7 +10,6 @@ change nothing of county A, and the anonymous visitor (no fixture: an unauthenti
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from django.test import Client
 from rest_framework.test import APIClient

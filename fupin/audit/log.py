@@ -49,5 +49,7 @@ def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
         value = getattr(obj, name)
         if isinstance(value, models.Model):
             value = value.pk
-        out[name] = value if isinstance(value, str | int | float | bool | type(None)) else str(value)
+        out[name] = (
+            value if isinstance(value, str | int | float | bool | type(None)) else str(value)
+        )
     return out

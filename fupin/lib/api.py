@@ -16,23 +16,25 @@ class ScopedViewSetMixin:
     existence does not leak.
     """
 
-    queryset: ClassVar[QuerySet[Any]]
+    queryset: Any = None
     scope_action: ClassVar[str] = "view"
     write_action: ClassVar[str] = "change"
     request: Any
 
     def get_queryset(self) -> QuerySet[Any]:
-        action = self.scope_action if self.request.method in ("GET", "HEAD", "OPTIONS") else (
-            self.write_action
+        action = (
+            self.scope_action
+            if self.request.method in ("GET", "HEAD", "OPTIONS")
+            else (self.write_action)
         )
-        return self.queryset.for_user(self.request.user, action)  # type: ignore[attr-defined]
+        return self.queryset.for_user(self.request.user, action)
 
 
-class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[misc]
+class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pass
 
 
-class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):  # type: ignore[misc]
+class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     """Writes go through actions: serializers call them in `create`/`update`, `perform_destroy`
     calls the delete action."""
 

@@ -12,7 +12,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.forms import BaseForm
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView
@@ -27,21 +27,21 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class ScopedMixin(LoginRequiredMixin):
     """Every page that shows records: signed-in users only, queryset through `for_user`."""
 
-    queryset: ClassVar[QuerySet[Any]]
+    queryset: Any = None
     scope_action: ClassVar[str] = "view"
     request: HttpRequest
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         # A role without this action anywhere (a village secretary on the user pages) gets a
         # plain 403; a record outside the user's subtree gets a 404 from the queryset.
         if request.user.is_authenticated and self.get_queryset().query.is_empty():
             raise PermissionDenied(_("Your role does not allow this page."))
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "queryset", None) is None:
             raise ImproperlyConfigured(f"{type(self).__name__} must declare a queryset.")
-        return self.queryset.for_user(self.request.user, self.scope_action)  # type: ignore[attr-defined]
+        return self.queryset.for_user(self.request.user, self.scope_action)
 
 
 class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
@@ -64,9 +64,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         body = write_xlsx(table.as_values(), sheet=str(self.title))
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response = HttpResponse(body, content_type=XLSX)
-        response["Content-Disposition"] = (
-            f'attachment; filename="{self.export_name}-{stamp}.xlsx"'
-        )
+        response["Content-Disposition"] = f'attachment; filename="{self.export_name}-{stamp}.xlsx"'
         return response
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -92,7 +90,7 @@ class ActionFormView(ScopedMixin, FormView):
     title: ClassVar[Any] = ""
     object: Any = None
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if self.object_view:
@@ -127,7 +125,7 @@ class ActionFormView(ScopedMixin, FormView):
         messages.success(self.request, self.success_message())
         return HttpResponseRedirect(self.get_success_url(result))
 
-    def get_success_url(self, result: Model | None = None) -> str:  # type: ignore[override]
+    def get_success_url(self, result: Model | None = None) -> str:
         target = result if result is not None else self.object
         return str(target.get_absolute_url())  # type: ignore[union-attr]
 

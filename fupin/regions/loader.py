@@ -50,6 +50,11 @@ class BadFile(Exception):
         self.problems = problems
 
 
+def _digits(value: str) -> bool:
+    """ASCII digits only: str.isdigit() also accepts full-width and superscript digits."""
+    return value.isascii() and value.isdigit()
+
+
 def read_rows(path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
     """(line number, row) pairs of a UTF-8 CSV file, plain or gzipped, with these columns."""
     raw = path.read_bytes()
@@ -106,12 +111,12 @@ def parse_regions(path: Path, existing: dict[str, int]) -> list[RegionRow]:
             seen[code] = line
     levels = {**existing}
     for _line, row in rows:
-        if row["code"].isdigit() and len(row["code"]) in LEVEL_OF_LENGTH:
+        if _digits(row["code"]) and len(row["code"]) in LEVEL_OF_LENGTH:
             levels.setdefault(row["code"], LEVEL_OF_LENGTH[len(row["code"])])
     out: list[RegionRow] = []
     for line, row in rows:
         code, name, parent = row["code"], row["name"], row["parent_code"]
-        if not code.isdigit() or len(code) not in LEVEL_OF_LENGTH:
+        if not _digits(code) or len(code) not in LEVEL_OF_LENGTH:
             problems.append(
                 Problem(
                     line,
@@ -121,6 +126,7 @@ def parse_regions(path: Path, existing: dict[str, int]) -> list[RegionRow]:
             continue
         if not name:
             problems.append(Problem(line, _("code %(code)s has no name") % {"code": code}))
+        level: int
         if not parent:
             level = Level.PROVINCE
         elif parent not in levels:
@@ -174,7 +180,7 @@ def parse_regions(path: Path, existing: dict[str, int]) -> list[RegionRow]:
 def _year(value: str, line: int, column: str, problems: list[Problem]) -> int | None:
     if not value:
         return None
-    if not value.isdigit() or not FIRST_YEAR <= int(value) <= LAST_YEAR:
+    if not _digits(value) or not FIRST_YEAR <= int(value) <= LAST_YEAR:
         problems.append(
             Problem(
                 line,

@@ -1,6 +1,6 @@
 import operator
-from typing import Any
 from functools import reduce
+from typing import Any
 
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fupin.regions.choices import CODE_LENGTH, POOR_LEVELS, Level
+
 
 class RegionQuerySet(models.QuerySet["Region"]):
     def for_user(self, user: Any, action: str = "view") -> "RegionQuerySet":
@@ -33,7 +34,7 @@ class RegionQuerySet(models.QuerySet["Region"]):
         return self.annotate(
             child_count=Count("children"),
             poor_villages=Coalesce(Subquery(poor_villages), 0),
-        ).order_by(*Region._meta.ordering)
+        ).order_by("code")
 
 
 # The check constraint below compares a code's length with its level.

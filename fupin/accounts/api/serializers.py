@@ -42,7 +42,7 @@ class UserSerializer(serializers.ModelSerializer[User]):
         read_only_fields = ["username", "last_login"]
 
 
-class UserCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class UserCreateSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     first_name = serializers.CharField(max_length=150, required=False, default="")
     email = serializers.EmailField(required=False, default="")

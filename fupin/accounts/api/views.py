@@ -44,7 +44,7 @@ class UserViewSet(ScopedModelViewSet):
 
     def perform_update(self, serializer: BaseSerializer[User]) -> None:
         user: User = serializer.instance  # type: ignore[assignment]
-        v = serializer.validated_data  # type: ignore[union-attr]
+        v = serializer.validated_data
         serializer.instance = actions.update_user(
             actor=self.request.user,
             user=user,
@@ -69,7 +69,7 @@ class GrantViewSet(ScopedModelViewSet):
     http_method_names = ["get", "post", "delete", "head", "options"]
 
     def perform_create(self, serializer: BaseSerializer[Grant]) -> None:
-        v = serializer.validated_data  # type: ignore[union-attr]
+        v = serializer.validated_data
         serializer.instance = actions.add_grant(
             actor=self.request.user,
             user=v["user"],

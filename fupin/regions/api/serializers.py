@@ -5,7 +5,6 @@ from fupin.regions.models import Region
 
 class RegionSerializer(serializers.ModelSerializer[Region]):
     url = serializers.HyperlinkedIdentityField(view_name="api:region-detail")
-    parent = serializers.PrimaryKeyRelatedField(read_only=True)
     level_display = serializers.CharField(source="get_level_display", read_only=True)
 
     class Meta:

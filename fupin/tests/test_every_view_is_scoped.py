@@ -1,0 +1,106 @@
+"""A view that forgets scoping must fail here, whichever app adds it later.
+
+Two nets: every URL of the product resolves to one of the scoped base classes (or to a short,
+named list of public views), and for every scoped list page and API list, county B's
+administrator gets nothing that belongs to county A.
+"""
+
+import json
+
+from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.viewsets import ViewSetMixin
+
+from fupin.lib.api import ScopedViewSetMixin
+from fupin.lib.views import ScopedMixin
+from fupin.testing import COUNTY_A, api_for, client_for
+
+# Views that show no records: signing in and out, the home redirect.
+PUBLIC_VIEWS = {"FupinLoginView", "FupinLogoutView", "RedirectView"}
+# The region tree is public to signed-in users (codes and names are public facts).
+PUBLIC_DATA_URLS = ("/regions/", "/api/v1/regions/")
+
+
+def product_views():
+    """(route, view class) for every URL whose view lives in the fupin package."""
+
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern):
+                cls = getattr(p.callback, "view_class", None) or getattr(p.callback, "cls", None)
+                yield prefix + str(p.pattern), p.callback, cls
+
+    for route, callback, cls in walk(get_resolver().url_patterns):
+        module = (cls or callback).__module__
+        if module.startswith("fupin.") or (cls and cls.__name__ in PUBLIC_VIEWS):
+            yield route, cls
+
+
+def test_it_finds_the_product_views():
+    names = {cls.__name__ for _, cls in product_views() if cls}
+    assert {"RegionListView", "UserListView", "AuditEventListView", "UserViewSet"} <= names
+
+
+def test_it_builds_every_product_view_on_a_scoped_base_class():
+    unscoped = []
+    for route, cls in product_views():
+        if cls is None or cls.__name__ in PUBLIC_VIEWS:
+            continue
+        base = ScopedViewSetMixin if issubclass(cls, ViewSetMixin) else ScopedMixin
+        if not issubclass(cls, base):
+            unscoped.append(f"{route} -> {cls.__name__}")
+    assert not unscoped, "views that skip the scoping base classes: " + ", ".join(unscoped)
+
+
+def test_it_gives_every_scoped_model_a_for_user_queryset():
+    missing = []
+    for _, cls in product_views():
+        queryset = getattr(cls, "queryset", None)
+        if queryset is not None and not hasattr(queryset, "for_user"):
+            missing.append(cls.__name__)
+    assert not missing
+
+
+def list_routes():
+
+    api = []
+    for route, cls in product_views():
+        if cls is None or "<" in route or "(?P<" in route:
+            continue
+        if route.startswith("api/v1/") and issubclass(cls, ViewSetMixin):
+            path = "/" + route.replace("^", "").replace("$", "")
+            if "format" not in path:
+                api.append(path)
+    return sorted(set(api))
+
+
+def test_it_shows_county_b_nothing_of_county_a_in_any_api_list(cast):
+    routes = [r for r in list_routes() if not r.startswith(PUBLIC_DATA_URLS)]
+    assert "/api/v1/users/" in routes and "/api/v1/audit-events/" in routes
+    for route in routes:
+        b = api_for(cast.county_b_admin).get(route + "?limit=1000")
+        assert b.status_code == 200, route
+        assert COUNTY_A not in json.dumps(b.json()), route
+        # The same list as the province shows county A: the test above is not vacuous.
+        p = api_for(cast.province_admin).get(route + "?limit=1000")
+        assert COUNTY_A in json.dumps(p.json()), route
+
+
+def test_it_shows_county_b_nothing_of_county_a_on_any_list_page(cast):
+    pages = [
+        "/" + route
+        for route, cls in product_views()
+        if cls is not None
+        and "<" not in route
+        and not route.startswith("api/")
+        and hasattr(cls, "table_class")
+        and not ("/" + route).startswith(PUBLIC_DATA_URLS)
+    ]
+    assert "/accounts/users/" in pages and "/audit/" in pages
+    for page in pages:
+        b = client_for(cast.county_b_admin).get(page)
+        assert b.status_code == 200, page
+        assert COUNTY_A not in b.content.decode(), page
+        p = client_for(cast.province_admin).get(page)
+        assert COUNTY_A in p.content.decode(), page
