@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action, allows
+from fupin.regions.codes import subtree_q
 
 if TYPE_CHECKING:
     from fupin.accounts.models import User
@@ -58,9 +59,10 @@ def covers(user: Any, code: str, action: Action) -> bool:
 
 
 def prefix_q(field: str, scope: list[str]) -> Q:
+    """Rows whose region code `field` lies under one of the codes in `scope`."""
     if not scope:
         return Q(pk__in=[])
-    return reduce(or_, (Q(**{f"{field}__startswith": p}) for p in scope))
+    return reduce(or_, (subtree_q(field, p) for p in scope))
 
 
 class ScopedQuerySet(models.QuerySet[M]):

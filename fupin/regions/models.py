@@ -3,12 +3,13 @@ from functools import reduce
 from typing import Any
 
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, Length
+from django.db.models import Count, Q
+from django.db.models.functions import Length, Substr
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fupin.regions.choices import CODE_LENGTH, POOR_LEVELS, Level
+from fupin.regions.codes import subtree_q
 
 
 class RegionQuerySet(models.QuerySet["Region"]):
@@ -20,21 +21,23 @@ class RegionQuerySet(models.QuerySet["Region"]):
         return self.none()
 
     def with_counts(self) -> "RegionQuerySet":
-        """Each region with its number of direct children and of poor villages beneath it."""
-        poor_villages = (
-            Region.objects.filter(
-                level=Level.VILLAGE, is_poor=True, code__startswith=OuterRef("code")
-            )
-            .exclude(code=OuterRef("code"))
+        """Each region with its number of direct children."""
+        return self.annotate(child_count=Count("children")).order_by("code")
+
+    def poor_villages_under(self, region: "Region") -> dict[str, int]:
+        """Poor villages beneath each child of `region`, by child code, in one grouped scan."""
+        if region.level >= Level.VILLAGE:
+            return {}
+        length = CODE_LENGTH[Level(region.level + 1)]
+        rows = (
+            self.filter(subtree_q("code", region.code), level=Level.VILLAGE, is_poor=True)
+            .annotate(child=Substr("code", 1, length))
             .order_by()
-            .values("level")
+            .values("child")
             .annotate(n=Count("*"))
-            .values("n")
+            .values_list("child", "n")
         )
-        return self.annotate(
-            child_count=Count("children"),
-            poor_villages=Coalesce(Subquery(poor_villages), 0),
-        ).order_by("code")
+        return dict(rows)
 
 
 # The check constraint below compares a code's length with its level.
@@ -90,6 +93,10 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    @property
+    def can_be_poor(self) -> bool:
+        return self.level in POOR_LEVELS
 
     @property
     def county_code(self) -> str:

@@ -9,7 +9,7 @@ class RegionTable(tables.Table):
     name = tables.Column(linkify=True, verbose_name=_("Name"))
     level = tables.Column(verbose_name=_("Level"))
     child_count = tables.Column(verbose_name=_("Sub-regions"), orderable=True)
-    poor_villages = tables.Column(verbose_name=_("Poor villages"), orderable=False, default=0)
+    poor_villages = tables.Column(verbose_name=_("Poor villages"), default=0)
     is_poor = tables.BooleanColumn(verbose_name=_("Poor"))
     poor_since = tables.Column(verbose_name=_("Poor since"))
     exited_in = tables.Column(verbose_name=_("Delisted in"))

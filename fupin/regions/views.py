@@ -18,6 +18,10 @@ class RegionListView(ObjectListView):
     export_name = "regions"
     request: HttpRequest
 
+    def get_table_kwargs(self) -> dict[str, Any]:
+        # Poor villages are counted on a region's own page, where one grouped query serves them.
+        return {"exclude": ("poor_villages",)}
+
     def get_queryset(self) -> Any:
         qs = super().get_queryset()
         # With no filter the browser starts at the top of the tree.
@@ -33,9 +37,11 @@ class RegionDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         region: Region = self.object
-        children = RegionTable(
-            Region.objects.filter(parent=region).with_counts(), exclude=("level",)
-        )
+        poor = Region.objects.poor_villages_under(region)
+        rows = list(Region.objects.filter(parent=region).with_counts())
+        for child in rows:
+            child.poor_villages = poor.get(child.code, 0)  # type: ignore[attr-defined]
+        children = RegionTable(rows, exclude=("level",))
         RequestConfig(self.request, paginate={"per_page": 100}).configure(children)
         context["ancestors"] = region.ancestors()
         context["children"] = children

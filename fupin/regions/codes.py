@@ -1,0 +1,25 @@
+"""Subtrees as code ranges. A region's subtree is every code starting with its code (rule 1).
+
+`code LIKE '5108%'` says that, but SQLite cannot use an index for LIKE (its LIKE ignores case),
+so every scoped query would scan its table. Codes are digits, so "starts with 5108" is exactly
+the range 5108 <= code < 5109, which both databases answer from the primary-key or any
+b-tree index.
+"""
+
+from django.db.models import Q
+
+
+def subtree_bounds(code: str) -> tuple[str, str | None]:
+    """The half-open range [low, high) of codes starting with `code` (high None: no bound)."""
+    if not code.isdigit():
+        raise ValueError(f"region codes are digits, not {code!r}")
+    if set(code) == {"9"}:
+        return code, None
+    return code, str(int(code) + 1).zfill(len(code))
+
+
+def subtree_q(field: str, code: str) -> Q:
+    """Rows whose `field` lies in the subtree of `code` (the code itself included)."""
+    low, high = subtree_bounds(code)
+    q = Q(**{f"{field}__gte": low})
+    return q & Q(**{f"{field}__lt": high}) if high else q
