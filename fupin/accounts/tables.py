@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.models import Grant, User
+from fupin.lib.tables import YesNoColumn
 
 
 class UserTable(tables.Table):
@@ -10,7 +11,7 @@ class UserTable(tables.Table):
     grant_list = tables.TemplateColumn(
         template_name="accounts/grant_cell.html", verbose_name=_("Roles"), orderable=False
     )
-    is_active = tables.BooleanColumn(verbose_name=_("Active"))
+    is_active = YesNoColumn(verbose_name=_("Active"))
     last_login = tables.DateTimeColumn(verbose_name=_("Last login"), format="Y-m-d H:i")
 
     class Meta:

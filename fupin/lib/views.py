@@ -60,7 +60,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     def export(self) -> HttpResponse:
         filterset = self.get_filterset(self.get_filterset_class())
         qs = filterset.qs if filterset.is_valid() else self.get_queryset().none()
-        table = self.get_table_class()(qs, exclude=getattr(self, "export_exclude", ()))
+        table = self.get_table_class()(qs, **self.get_table_kwargs())
         body = write_xlsx(table.as_values(), sheet=str(self.title))
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response = HttpResponse(body, content_type=XLSX)

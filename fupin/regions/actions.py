@@ -61,7 +61,9 @@ def load_regions(*, actor: Any, rows: list[RegionRow], source: str = "") -> Load
             after={
                 "created": result.created,
                 "updated": [r.code for r in changed][:1000],
-                "per_level": {Level(k).name.lower(): v for k, v in sorted(result.per_level.items())},
+                "per_level": {
+                    Level(k).name.lower(): v for k, v in sorted(result.per_level.items())
+                },
             },
         )
     return result

@@ -9,9 +9,14 @@ b-tree index.
 from django.db.models import Q
 
 
+def is_digits(value: str) -> bool:
+    """ASCII digits only: str.isdigit() also accepts full-width and superscript digits."""
+    return value.isascii() and value.isdigit()
+
+
 def subtree_bounds(code: str) -> tuple[str, str | None]:
     """The half-open range [low, high) of codes starting with `code` (high None: no bound)."""
-    if not code.isdigit():
+    if not is_digits(code):
         raise ValueError(f"region codes are digits, not {code!r}")
     if set(code) == {"9"}:
         return code, None

@@ -3,7 +3,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from fupin.regions.choices import Level
-from fupin.regions.codes import subtree_q
+from fupin.regions.codes import is_digits, subtree_q
 from fupin.regions.models import Region
 
 
@@ -23,6 +23,6 @@ class RegionFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(code__startswith=value))
 
     def subtree(self, queryset: QuerySet[Region], name: str, value: str) -> QuerySet[Region]:
-        if not value.isdigit():
+        if not is_digits(value):
             return queryset.none()
         return queryset.filter(subtree_q("code", value))

@@ -13,6 +13,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from fupin.regions.choices import CODE_LENGTH, LEVEL_OF_LENGTH, POOR_LEVELS, Level
+from fupin.regions.codes import is_digits
 
 BUNDLED = Path(__file__).parent / "data" / "sichuan-regions-2023.csv.gz"
 REGION_COLUMNS = ["code", "name", "parent_code"]
@@ -50,11 +51,6 @@ class BadFile(Exception):
         self.problems = problems
 
 
-def _digits(value: str) -> bool:
-    """ASCII digits only: str.isdigit() also accepts full-width and superscript digits."""
-    return value.isascii() and value.isdigit()
-
-
 def read_rows(path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
     """(line number, row) pairs of a UTF-8 CSV file, plain or gzipped, with these columns."""
     raw = path.read_bytes()
@@ -86,9 +82,11 @@ def read_rows(path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]]
             ]
         )
     reader.fieldnames = header
+    # The reader's own line count, as an editor shows it: blank lines are skipped and a
+    # quoted value may span lines, so counting rows would name the wrong line.
     return [
-        (n, {k: (v or "").strip() for k, v in row.items() if k is not None})
-        for n, row in enumerate(reader, start=2)
+        (reader.line_num, {k: (v or "").strip() for k, v in row.items() if k is not None})
+        for row in reader
     ]
 
 
@@ -111,12 +109,12 @@ def parse_regions(path: Path, existing: dict[str, int]) -> list[RegionRow]:
             seen[code] = line
     levels = {**existing}
     for _line, row in rows:
-        if _digits(row["code"]) and len(row["code"]) in LEVEL_OF_LENGTH:
+        if is_digits(row["code"]) and len(row["code"]) in LEVEL_OF_LENGTH:
             levels.setdefault(row["code"], LEVEL_OF_LENGTH[len(row["code"])])
     out: list[RegionRow] = []
     for line, row in rows:
         code, name, parent = row["code"], row["name"], row["parent_code"]
-        if not _digits(code) or len(code) not in LEVEL_OF_LENGTH:
+        if not is_digits(code) or len(code) not in LEVEL_OF_LENGTH:
             problems.append(
                 Problem(
                     line,
@@ -180,7 +178,7 @@ def parse_regions(path: Path, existing: dict[str, int]) -> list[RegionRow]:
 def _year(value: str, line: int, column: str, problems: list[Problem]) -> int | None:
     if not value:
         return None
-    if not _digits(value) or not FIRST_YEAR <= int(value) <= LAST_YEAR:
+    if not is_digits(value) or not FIRST_YEAR <= int(value) <= LAST_YEAR:
         problems.append(
             Problem(
                 line,

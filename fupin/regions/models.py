@@ -94,6 +94,9 @@ class Region(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("regions:region-detail", args=[self.code])
+
     @property
     def can_be_poor(self) -> bool:
         return self.level in POOR_LEVELS
@@ -107,6 +110,3 @@ class Region(models.Model):
         """From the province down to this region's parent, in one query (codes are prefixes)."""
         prefixes = [self.code[:n] for n in CODE_LENGTH.values() if n < len(self.code)]
         return list(Region.objects.filter(code__in=prefixes).order_by("level"))
-
-    def get_absolute_url(self) -> str:
-        return reverse("regions:region-detail", args=[self.code])

@@ -41,7 +41,11 @@ class RegionDetailView(ObjectDetailView):
         rows = list(Region.objects.filter(parent=region).with_counts())
         for child in rows:
             child.poor_villages = poor.get(child.code, 0)  # type: ignore[attr-defined]
-        children = RegionTable(rows, exclude=("level",))
+        exclude = ["level"]
+        if rows and not rows[0].can_be_poor:
+            # Only counties and villages are designated poor: no flag columns for the others.
+            exclude += ["is_poor", "poor_since", "exited_in"]
+        children = RegionTable(rows, exclude=exclude)
         RequestConfig(self.request, paginate={"per_page": 100}).configure(children)
         context["ancestors"] = region.ancestors()
         context["children"] = children

@@ -41,7 +41,9 @@ class Command(FupinCommand):
             options,
             f"{labels}: {counts} — {change}",
             {
-                "per_level": {level.name.lower(): result.per_level.get(level, 0) for level in Level},
+                "per_level": {
+                    level.name.lower(): result.per_level.get(level, 0) for level in Level
+                },
                 "created": result.created,
                 "updated": result.updated,
             },
