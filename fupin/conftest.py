@@ -18,3 +18,14 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 def cast(db: Any) -> Cast:
     users = {u.username: u for u in User.objects.filter(username__in=list(CAST))}
     return Cast(**users)
+
+
+@pytest.fixture(autouse=True)
+def default_language() -> Any:
+    """Each test starts in the default language: a request with Accept-Language: en leaves
+    English active in the thread, as Django's LocaleMiddleware does not switch back."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield

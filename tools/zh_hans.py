@@ -178,6 +178,10 @@ ZH = {
     "Filter": "筛选",
     "Clear": "清除",
     "%(counter)s row": "共 %(counter)s 行",
+    "Checking %(file)s…": "正在检查 %(file)s……",
+    "Loading %(rows)s regions…": "正在导入 %(rows)s 个区划……",
+    "Marking %(rows)s regions…": "正在标记 %(rows)s 个区划……",
+    "Building the demo province…": "正在生成演示数据……",
 }
 
 

@@ -4,7 +4,7 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from fupin.demo.builder import DEMO_PASSWORD, build
-from fupin.lib.cli import FupinCommand
+from fupin.lib.cli import FupinCommand, working
 
 
 class Command(FupinCommand):
@@ -19,7 +19,8 @@ class Command(FupinCommand):
         scale = options["scale"]
         if not 0 < scale <= 1:
             raise CommandError(_("--scale must be greater than 0 and at most 1."))
-        result = build(scale=scale, seed=options["seed"])
+        with working(_("Building the demo province…")):
+            result = build(scale=scale, seed=options["seed"])
         lines = [
             _("Demo built: %(counties)s poor counties, %(villages)s poor villages.")
             % {

@@ -4,7 +4,7 @@ from typing import Any
 from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 
-from fupin.lib.cli import FupinCommand, refuse
+from fupin.lib.cli import FupinCommand, refuse, working
 from fupin.regions.actions import load_regions
 from fupin.regions.choices import Level
 from fupin.regions.loader import BUNDLED, BadFile, parse_regions
@@ -23,11 +23,15 @@ class Command(FupinCommand):
         if not path.exists():
             raise refuse([path], _("No such file:"))
         existing = dict(Region.objects.values_list("code", "level"))
-        try:
-            rows = parse_regions(path, existing)
-        except BadFile as e:
-            raise refuse(e.problems, _("%(file)s was not loaded:") % {"file": path.name}) from None
-        result = load_regions(actor=None, rows=rows, source=path.name)
+        with working(_("Checking %(file)s…") % {"file": path.name}):
+            try:
+                rows = parse_regions(path, existing)
+            except BadFile as e:
+                raise refuse(
+                    e.problems, _("%(file)s was not loaded:") % {"file": path.name}
+                ) from None
+        with working(_("Loading %(rows)s regions…") % {"rows": f"{len(rows):,}"}):
+            result = load_regions(actor=None, rows=rows, source=path.name)
         counts = " / ".join(f"{result.per_level.get(level, 0):,}" for level in Level)
         labels = " / ".join(str(level.label) for level in Level)
         if result.changed:

@@ -4,7 +4,7 @@ from typing import Any
 from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 
-from fupin.lib.cli import FupinCommand, refuse
+from fupin.lib.cli import FupinCommand, refuse, working
 from fupin.regions.actions import mark_poor
 from fupin.regions.loader import BadFile, parse_poor
 from fupin.regions.models import Region
@@ -28,7 +28,8 @@ class Command(FupinCommand):
             rows = parse_poor(path, dict(Region.objects.values_list("code", "level")))
         except BadFile as e:
             raise refuse(e.problems, _("%(file)s was not loaded:") % {"file": path.name}) from None
-        changed = mark_poor(actor=None, rows=rows, replace=options["replace"], source=path.name)
+        with working(_("Marking %(rows)s regions…") % {"rows": f"{len(rows):,}"}):
+            changed = mark_poor(actor=None, rows=rows, replace=options["replace"], source=path.name)
         self.emit(
             options,
             _("%(rows)s regions listed, %(changed)s changed")
