@@ -29,3 +29,4 @@ def default_language() -> Any:
 
     with translation.override(settings.LANGUAGE_CODE):
         yield
+

@@ -182,6 +182,8 @@ ZH = {
     "Loading %(rows)s regions…": "正在导入 %(rows)s 个区划……",
     "Marking %(rows)s regions…": "正在标记 %(rows)s 个区划……",
     "Building the demo province…": "正在生成演示数据……",
+    "The password is too short: it needs at least %(min)d character.": "密码太短：至少需要 %(min)d 个字符。",
+    "At least %(min)d character.": "至少 %(min)d 个字符。",
 }
 
 

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from axes.utils import reset as reset_failed_logins
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -178,9 +179,9 @@ def set_password(*, actor: User | None, user: User, password: str) -> None:
     _check_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
-    record(
-        actor=actor, action="accounts.set_password", obj=user, region_code=home_region(user)
-    )
+    # A new password lifts a lock-out after failed logins (the lock-out page says to ask for one).
+    reset_failed_logins(username=user.get_username())
+    record(actor=actor, action="accounts.set_password", obj=user, region_code=home_region(user))
 
 
 @transaction.atomic
@@ -193,9 +194,7 @@ def delete_user(*, actor: User | None, user: User) -> None:
         **snapshot(user, USER_FIELDS),
         "grants": [[g.region_id, g.role] for g in user.grants.all()],
     }
-    record(
-        actor=actor, action="accounts.delete_user", obj=user, region_code=region, before=before
-    )
+    record(actor=actor, action="accounts.delete_user", obj=user, region_code=region, before=before)
     user.delete()
 
 

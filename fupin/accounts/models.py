@@ -83,3 +83,7 @@ class Grant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} @ {self.region_id}"
+
+    def get_absolute_url(self) -> str:
+        # A grant has no page of its own; it is shown (and cancelled back to) on its user's.
+        return reverse("accounts:user-detail", args=[self.user_id])

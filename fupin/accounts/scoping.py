@@ -94,4 +94,3 @@ def ensure_in_scope(actor: "User | None", obj: models.Model, action: Action) -> 
     manager: Any = type(obj)._default_manager
     if not manager.for_user(actor, action).filter(pk=obj.pk).exists():
         raise OutOfScope(_("This is outside the regions you are responsible for."))
-

@@ -32,11 +32,14 @@ class ScopedMixin(LoginRequiredMixin):
     request: HttpRequest
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        # A role without this action anywhere (a village secretary on the user pages) gets a
-        # plain 403; a record outside the user's subtree gets a 404 from the queryset.
-        if request.user.is_authenticated and self.get_queryset().query.is_empty():
-            raise PermissionDenied(_("Your role does not allow this page."))
+        self.check_role()
         return super().dispatch(request, *args, **kwargs)
+
+    def check_role(self) -> None:
+        """A role without this action anywhere (a village secretary on the user pages) gets a
+        plain 403; a record outside the user's subtree gets a 404 from the queryset."""
+        if self.request.user.is_authenticated and self.get_queryset().query.is_empty():
+            raise PermissionDenied(_("Your role does not allow this page."))
 
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "queryset", None) is None:
@@ -93,6 +96,7 @@ class ActionFormView(ScopedMixin, FormView):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
+        self.check_role()
         if self.object_view:
             self.object = self.get_object()
         return super().dispatch(request, *args, **kwargs)

@@ -32,9 +32,6 @@ def browser_page():
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip("!!! " + message)
-    # Playwright's sync API runs an event loop in this thread; the ORM calls below are plain
-    # synchronous test code, not async views.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -44,11 +41,21 @@ def browser_page():
         browser.close()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_it_logs_in_and_drills_from_the_province_to_a_village(live_server, browser_page):
-    # A transactional test may start after another one emptied the tables.
+@pytest.fixture
+def small_world(transactional_db):
+    """The cast's regions and users, committed for the live server's threads to see.
+
+    A transactional test may start after another one emptied the tables. This runs before
+    Playwright starts: ORM calls made while its event loop runs would open a connection in
+    another context that nothing closes (and that blocks dropping the PostgreSQL test database).
+    """
     if not Region.objects.filter(code="51").exists():
         build_small_world()
+
+
+def test_it_logs_in_and_drills_from_the_province_to_a_village(
+    small_world, live_server, browser_page
+):
     page = browser_page
     page.goto(f"{live_server.url}/")
     assert "/accounts/login/" in page.url
