@@ -29,4 +29,3 @@ def default_language() -> Any:
 
     with translation.override(settings.LANGUAGE_CODE):
         yield
-
