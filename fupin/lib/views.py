@@ -51,7 +51,8 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     """A filtered, sorted, paged table; `?export=xlsx` downloads every filtered row."""
 
     template_name = "generic/object_list.html"
-    paginate_by = 50
+    # Paged by the table (django-tables2), not by ListView too, which would count twice.
+    table_pagination = {"per_page": 50}
     title: ClassVar[Any] = ""
     export_name: ClassVar[str] = "export"
 
