@@ -8,10 +8,14 @@ Cast (STYLE.md): one user per role, plus a sibling county's administrator who mu
 change nothing of county A, and the anonymous visitor (no fixture: an unauthenticated client).
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.apps import apps
 from django.test import Client
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from fupin.accounts import actions
@@ -78,3 +82,22 @@ def api_for(user: User | None) -> APIClient:
     if user is not None:
         client.force_authenticate(user)
     return client
+
+
+def row_counts() -> dict[str, int]:
+    """Rows of every table of the product (and of API tokens), by model label."""
+    models = [m for m in apps.get_models() if m.__module__.startswith("fupin.")] + [Token]
+    return {m._meta.label_lower: m._default_manager.count() for m in models}
+
+
+def rows_changed(before: dict[str, int]) -> dict[str, int]:
+    """How many rows each table gained (or lost) since `before = row_counts()`."""
+    return {k: n - before[k] for k, n in row_counts().items() if n != before[k]}
+
+
+@contextmanager
+def nothing_saved() -> Iterator[None]:
+    """Assert that the block, refused, left every table exactly as many rows as it found."""
+    before = row_counts()
+    yield
+    assert row_counts() == before

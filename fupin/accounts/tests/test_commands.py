@@ -11,20 +11,11 @@ from django.core.management.base import CommandError
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from fupin.accounts.models import Grant, User
+from fupin.accounts.models import User
 from fupin.audit.models import AuditEvent
-from fupin.testing import COUNTY_A, VILLAGE_A, VILLAGE_A2
+from fupin.testing import COUNTY_A, VILLAGE_A, VILLAGE_A2, nothing_saved, row_counts, rows_changed
 
 NEW_PASSWORD = "Another-secret-2025"
-
-
-def counts() -> tuple[int, int, int, int]:
-    return (
-        User.objects.count(),
-        Grant.objects.count(),
-        AuditEvent.objects.count(),
-        Token.objects.count(),
-    )
 
 
 def run(*args: str, stdin: str | None = None, monkeypatch=None) -> str:
@@ -45,7 +36,7 @@ def regions_with(key: str):
 
 
 def test_it_adds_a_user_with_a_password_from_stdin(cast, monkeypatch):
-    before = counts()
+    before = row_counts()
     out = run(
         "adduser",
         "wang_wu",
@@ -70,7 +61,7 @@ def test_it_adds_a_user_with_a_password_from_stdin(cast, monkeypatch):
         "village_secretary",
         None,
     )
-    assert counts() == (before[0] + 1, before[1] + 1, before[2] + 1, before[3])
+    assert rows_changed(before) == {"accounts.user": 1, "accounts.grant": 1, "audit.auditevent": 1}
     event = AuditEvent.objects.get(action="accounts.create_user", object_id=str(user.pk))
     assert (event.actor, event.actor_name, event.region_code) == (None, "system", VILLAGE_A2)
     assert NEW_PASSWORD not in str(event.after)
@@ -158,22 +149,20 @@ def test_it_prints_json_without_a_password_read_from_stdin(cast, monkeypatch):
     ],
 )
 def test_it_refuses_a_bad_user_listing_the_problems(cast, monkeypatch, args, stdin, problems):
-    before = counts()
-    with pytest.raises(CommandError) as exc:
-        run("adduser", *args, stdin=stdin, monkeypatch=monkeypatch)
-    lines = str(exc.value).splitlines()
-    assert lines[0] == "用户未创建："
-    assert sorted(line.strip() for line in lines[1:]) == sorted(problems)
-    assert counts() == before
+    with nothing_saved():
+        with pytest.raises(CommandError) as exc:
+            run("adduser", *args, stdin=stdin, monkeypatch=monkeypatch)
+        lines = str(exc.value).splitlines()
+        assert lines[0] == "用户未创建："
+        assert sorted(line.strip() for line in lines[1:]) == sorted(problems)
     assert not User.objects.filter(username="new_user").exists()
 
 
 def test_it_requires_region_and_role(cast):
-    before = counts()
-    with pytest.raises(CommandError) as exc:
-        run("adduser", "new_user", "--role", "helper")
-    assert "--region" in str(exc.value)
-    assert counts() == before
+    with nothing_saved():
+        with pytest.raises(CommandError) as exc:
+            run("adduser", "new_user", "--role", "helper")
+        assert "--region" in str(exc.value)
 
 
 # --- token -----------------------------------------------------------------------------------
@@ -210,8 +199,7 @@ def test_it_prints_the_token_as_json(cast):
 
 
 def test_it_refuses_a_token_for_an_unknown_user(cast):
-    before = counts()
-    with pytest.raises(CommandError) as exc:
-        run("token", "nobody")
-    assert str(exc.value).splitlines() == ["没有这个用户：", "  nobody"]
-    assert counts() == before
+    with nothing_saved():
+        with pytest.raises(CommandError) as exc:
+            run("token", "nobody")
+        assert str(exc.value).splitlines() == ["没有这个用户：", "  nobody"]

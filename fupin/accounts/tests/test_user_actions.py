@@ -25,27 +25,13 @@ from fupin.testing import (
     VILLAGE_A,
     VILLAGE_A2,
     VILLAGE_B,
+    nothing_saved,
+    row_counts,
+    rows_changed,
 )
 
 NEW_PASSWORD = "Another-secret-2025"
 OUT_OF_SCOPE = "该用户不在您管理的区划范围内。"
-
-
-def counts() -> tuple[int, int, int, int]:
-    return (
-        User.objects.count(),
-        Grant.objects.count(),
-        AuditEvent.objects.count(),
-        Token.objects.count(),
-    )
-
-
-@contextmanager
-def nothing_saved() -> Iterator[None]:
-    """Users, grants, audit events and tokens are exactly as they were after the block."""
-    before = counts()
-    yield
-    assert counts() == before
 
 
 @contextmanager
@@ -86,7 +72,7 @@ def two_county_helper() -> User:
 
 
 def test_it_creates_a_user_with_its_grant_and_one_audit_event(cast):
-    before = counts()
+    before = row_counts()
     with one_event() as events:
         user = actions.create_user(
             actor=cast.county_a_admin,
@@ -94,7 +80,7 @@ def test_it_creates_a_user_with_its_grant_and_one_audit_event(cast):
             email="wang@example.com",
             **new_user_kwargs(),
         )
-    assert counts() == (before[0] + 1, before[1] + 1, before[2] + 1, before[3])
+    assert rows_changed(before) == {"accounts.user": 1, "accounts.grant": 1, "audit.auditevent": 1}
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
     assert user.is_active and not user.is_superuser and not user.is_staff
@@ -418,12 +404,16 @@ def test_it_refuses_a_password_reset_from_outside_the_users_subtree(cast, actor)
 def test_it_deletes_a_user_with_their_grants_and_audits_what_was_there(cast):
     secretary = cast.village_a_secretary
     pk = secretary.pk
-    before = counts()
+    before = row_counts()
     with one_event() as events:
         actions.delete_user(actor=cast.county_a_admin, user=secretary)
     assert not User.objects.filter(pk=pk).exists()
     assert not Grant.objects.filter(user_id=pk).exists()
-    assert counts() == (before[0] - 1, before[1] - 1, before[2] + 1, before[3])
+    assert rows_changed(before) == {
+        "accounts.user": -1,
+        "accounts.grant": -1,
+        "audit.auditevent": 1,
+    }
     event = events[0]
     assert event.action == "accounts.delete_user"
     assert event.actor == cast.county_a_admin

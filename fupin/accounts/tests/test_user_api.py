@@ -1,10 +1,6 @@
 """/api/v1/users/ and /api/v1/grants/ for every member of the cast."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from fupin.accounts import actions
@@ -19,6 +15,7 @@ from fupin.testing import (
     VILLAGE_A2,
     VILLAGE_B,
     api_for,
+    nothing_saved,
 )
 
 USERS = "/api/v1/users/"
@@ -42,22 +39,6 @@ VISIBLE = {
     "auditor": set(),
     "helper": set(),
 }
-
-
-def counts() -> tuple[int, int, int, int]:
-    return (
-        User.objects.count(),
-        Grant.objects.count(),
-        AuditEvent.objects.count(),
-        Token.objects.count(),
-    )
-
-
-@contextmanager
-def nothing_saved() -> Iterator[None]:
-    before = counts()
-    yield
-    assert counts() == before
 
 
 def last_event_id() -> int:

@@ -3,12 +3,10 @@
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from fupin.accounts import actions
 from fupin.accounts.models import Grant, User
@@ -23,6 +21,7 @@ from fupin.testing import (
     VILLAGE_B,
     Cast,
     client_for,
+    nothing_saved,
 )
 
 NEW_PASSWORD = "Another-secret-2025"
@@ -37,22 +36,6 @@ OBJECT_STATUS = {
     "county_a_admin": (200, 404),
     "county_b_admin": (404, 200),
 }
-
-
-def counts() -> tuple[int, int, int, int]:
-    return (
-        User.objects.count(),
-        Grant.objects.count(),
-        AuditEvent.objects.count(),
-        Token.objects.count(),
-    )
-
-
-@contextmanager
-def nothing_saved() -> Iterator[None]:
-    before = counts()
-    yield
-    assert counts() == before
 
 
 def new_events(since: int) -> list[AuditEvent]:
