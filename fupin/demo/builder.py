@@ -75,9 +75,14 @@ def build(*, scale: float, seed: int) -> DemoResult:
     rows += [PoorRow(v, 2014, rng.choice([2016, 2017, 2018, 2019, 2020])) for v in villages]
     region_actions.mark_poor(actor=None, rows=rows, replace=True, source=f"demo seed {seed}")
 
-    # County A and a sibling county B in the same city where there is one.
+    # County A and a sibling county B in the same city, poor too where the draw allows.
     county_a = counties[0]
-    siblings = [c for c in counties[1:] if c[:4] == county_a[:4]]
+    siblings = [c for c in counties[1:] if c[:4] == county_a[:4]] or list(
+        Region.objects.filter(parent_id=county_a[:4], level=Level.COUNTY)
+        .exclude(code=county_a)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
     county_b = siblings[0] if siblings else counties[1]
     in_a = [v for v in villages if v.startswith(county_a)]
     village_a = in_a[0] if in_a else _first_village(county_a)

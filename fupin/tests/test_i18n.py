@@ -85,3 +85,14 @@ def test_it_answers_api_errors_in_the_language_asked(cast):
         "/api/v1/users/", body, format="json", HTTP_ACCEPT_LANGUAGE="en"
     )
     assert "There is no region with code “99”" in en.json()["region"][0]
+
+
+def test_it_keeps_pages_chinese_for_an_english_browser(cast):
+    page = client_for(cast.province_admin).get("/regions/51/", HTTP_ACCEPT_LANGUAGE="en-US,en")
+    assert "下级区划" in page.content.decode()
+
+
+def test_it_ignores_an_unknown_language_cookie(cast):
+    client = client_for(cast.province_admin)
+    client.cookies["django_language"] = "xx"
+    assert "下级区划" in client.get("/regions/51/").content.decode()

@@ -178,7 +178,9 @@ def test_it_loads_the_bundled_tree_when_it_is_missing_and_picks_inside_poor_coun
     assert len(counties) == 2
     assert_villages_inside_poor_counties()
     assert data["county_a"] == min(counties)
-    assert data["county_b"] in counties
+    # County B is a sibling of county A (same city), poor or not.
+    assert data["county_b"][:4] == data["county_a"][:4] != data["county_b"]
+    assert Region.objects.get(code=data["county_b"]).level == Level.COUNTY
     assert Region.objects.get(code=data["users"]["secretary_a"]["region"]).level == Level.VILLAGE
     assert data["users"]["secretary_a"]["region"].startswith(data["county_a"])
     assert data["users"]["city_a"]["region"] == data["county_a"][:4]
