@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "fupin.regions",
     "fupin.accounts",
     "fupin.audit",
+    "fupin.registry",
     "fupin.demo",
 ]
 

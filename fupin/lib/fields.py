@@ -1,0 +1,46 @@
+"""Exact decimal amounts stored as integers (DESIGN §3 rule 4).
+
+SQLite keeps a DecimalField as a floating-point number, and sums floats; an amount stored as
+an integer count of hundredths (fen for money, 0.01 亩 for land) is exact on both databases,
+and Python sees a Decimal with two places.
+"""
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+
+
+class HundredthsField(models.BigIntegerField):  # type: ignore[type-arg]
+    """A Decimal with two places, stored as an integer count of hundredths."""
+
+    description = _("Decimal with two places, stored exactly")
+
+    def from_db_value(self, value: int | None, expression: Any, connection: Any) -> Decimal | None:
+        return None if value is None else Decimal(value) / HUNDRED
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if value is None or value == "":
+            return None
+        try:
+            amount = Decimal(str(value))
+        except ArithmeticError:
+            raise ValidationError(
+                _("“%(value)s” is not a number."), params={"value": value}
+            ) from None
+        if amount != amount.quantize(CENT):
+            raise ValidationError(_("At most two decimal places."))
+        return amount.quantize(CENT)
+
+    def get_prep_value(self, value: Any) -> int | None:
+        amount = self.to_python(value)
+        return None if amount is None else int(amount * HUNDRED)
+
+    def formfield(self, **kwargs: Any) -> Any:
+        return forms.DecimalField(decimal_places=2, **kwargs)

@@ -1,0 +1,377 @@
+"""Every write to the registry. Pages, API, CLI, the import and the demo call these.
+
+Each is atomic and writes its AuditEvent. ID numbers in audit snapshots are masked: the
+audit log is shown to auditors, who must not see them; the row id identifies the person.
+"""
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from fupin.accounts.roles import Action
+from fupin.accounts.scoping import covers, ensure_in_scope
+from fupin.audit.log import record, snapshot
+from fupin.lib.ids import mask_id
+from fupin.regions.choices import Level
+from fupin.regions.models import Region
+from fupin.registry.choices import Relation, Status
+from fupin.registry.models import Household, IncomeRecord, Person, PovertyLine, StatusChange
+from fupin.registry.rules import NEXT_STATUS, check_person_id, per_capita
+
+HOUSEHOLD_FIELDS = [
+    "village",
+    "number",
+    "standard",
+    "attribute",
+    "main_cause",
+    "other_cause_1",
+    "other_cause_2",
+    "phone",
+    "bank_account",
+    "arable_land",
+    "housing",
+    "safe_water",
+    "electricity",
+    "road_access",
+    "registered_in",
+    "status",
+]
+PERSON_FIELDS = [
+    "name",
+    "id_number",
+    "relation",
+    "sex",
+    "birth_date",
+    "ethnicity",
+    "education",
+    "schooling",
+    "health",
+    "labour",
+    "work_place",
+    "work_months",
+    "medical_insurance",
+    "pension_insurance",
+    "serious_illness_insurance",
+    "political",
+]
+EDITABLE_HOUSEHOLD_FIELDS = [f for f in HOUSEHOLD_FIELDS if f not in ("village", "status")]
+
+
+def household_snapshot(household: Household) -> dict[str, Any]:
+    data = snapshot(household, HOUSEHOLD_FIELDS)
+    data["bank_account"] = "****" if household.bank_account else ""
+    return data
+
+
+def person_snapshot(person: Person) -> dict[str, Any]:
+    data = snapshot(person, PERSON_FIELDS)
+    data["id_number"] = mask_id(person.id_number)
+    return data
+
+
+def village_for(actor: Any, village_code: str) -> Region:
+    """The village a record goes to, refused unless it exists and the actor may change it."""
+    village = Region.objects.filter(pk=village_code, level=Level.VILLAGE).first()
+    if village is None:
+        raise ValidationError(
+            {"village": _("There is no village with code “%(code)s”.") % {"code": village_code}}
+        )
+    if actor is not None and not covers(actor, village.code, Action.CHANGE):
+        raise ValidationError(
+            {
+                "village": _("%(village)s is outside the regions you may change.")
+                % {"village": village.name}
+            }
+        )
+    return village
+
+
+def _clean(obj: Any, exclude: list[str] | None = None) -> None:
+    obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+
+
+@transaction.atomic
+def create_household(*, actor: Any, village_code: str, number: str, **fields: Any) -> Household:
+    village = village_for(actor, village_code)
+    household = Household(
+        village=village, county_code=village.code[:6], number=number.strip(), **fields
+    )
+    _clean(household)
+    if Household.objects.filter(village=village, number=household.number).exists():
+        raise ValidationError(
+            {"number": _("Household number %(n)s already exists in this village.") % {"n": number}}
+        )
+    household.save()
+    StatusChange.objects.create(
+        household=household,
+        county_code=household.county_code,
+        year=household.registered_in,
+        status=Status.POOR,
+        reason=_("registration"),
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    record(
+        actor=actor,
+        action="registry.create_household",
+        obj=household,
+        region_code=village.code,
+        after=household_snapshot(household),
+    )
+    ensure_in_scope(actor, household, Action.CHANGE)
+    return household
+
+
+@transaction.atomic
+def update_household(*, actor: Any, household: Household, **fields: Any) -> Household:
+    ensure_in_scope(actor, household, Action.CHANGE)
+    before = household_snapshot(household)
+    for name, value in fields.items():
+        if name not in EDITABLE_HOUSEHOLD_FIELDS:
+            raise ValueError(f"{name} is not an editable household field")
+        setattr(household, name, value.strip() if name == "number" else value)
+    _clean(household)
+    clash = Household.objects.filter(village_id=household.village_id, number=household.number)
+    if clash.exclude(pk=household.pk).exists():
+        raise ValidationError(
+            {
+                "number": _("Household number %(n)s already exists in this village.")
+                % {"n": household.number}
+            }
+        )
+    household.save()
+    record(
+        actor=actor,
+        action="registry.update_household",
+        obj=household,
+        region_code=household.village_id,
+        before=before,
+        after=household_snapshot(household),
+    )
+    return household
+
+
+@transaction.atomic
+def delete_household(*, actor: Any, household: Household) -> None:
+    ensure_in_scope(actor, household, Action.CHANGE)
+    before = household_snapshot(household)
+    before["members"] = [person_snapshot(p) for p in household.members.all()]
+    record(
+        actor=actor,
+        action="registry.delete_household",
+        obj=household,
+        region_code=household.village_id,
+        before=before,
+    )
+    household.delete()
+
+
+def _person_errors(person: Person, *, entered_sex: str | None, entered_birth: Any) -> None:
+    number, sex, birth, errors = check_person_id(person.id_number, entered_sex, entered_birth)
+    person.id_number, person.sex, person.birth_date = number, sex, birth
+    if "id_number" not in errors:
+        elsewhere = Person.objects.filter(id_number=number).exclude(pk=person.pk)
+        other = elsewhere.select_related("household").first()
+        if other is not None:
+            errors["id_number"] = _("ID number already registered in household %(household)s") % {
+                "household": str(other.household)
+            }
+    try:
+        _clean(person, exclude=["household"])
+    except ValidationError as e:
+        for field, messages in e.message_dict.items():
+            errors.setdefault(field, messages[0])
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def add_person(*, actor: Any, household: Household, **fields: Any) -> Person:
+    ensure_in_scope(actor, household, Action.CHANGE)
+    entered_sex, entered_birth = fields.pop("sex", None), fields.pop("birth_date", None)
+    person = Person(
+        household=household,
+        village_code=household.village_id,
+        county_code=household.county_code,
+        **fields,
+    )
+    _person_errors(person, entered_sex=entered_sex, entered_birth=entered_birth)
+    if (
+        person.relation == Relation.HEAD
+        and household.members.filter(relation=Relation.HEAD).exists()
+    ):
+        raise ValidationError({"relation": _("This household already has a head.")})
+    person.save()
+    record(
+        actor=actor,
+        action="registry.add_person",
+        obj=person,
+        object_repr=f"{household} {person.name}",
+        region_code=household.village_id,
+        after=person_snapshot(person),
+    )
+    return person
+
+
+@transaction.atomic
+def update_person(*, actor: Any, person: Person, **fields: Any) -> Person:
+    ensure_in_scope(actor, person, Action.CHANGE)
+    before = person_snapshot(person)
+    entered_sex = fields.pop("sex", None)
+    entered_birth = fields.pop("birth_date", None)
+    for name, value in fields.items():
+        if name not in PERSON_FIELDS:
+            raise ValueError(f"{name} is not a person field")
+        setattr(person, name, value)
+    _person_errors(person, entered_sex=entered_sex, entered_birth=entered_birth)
+    heads = Person.objects.filter(household_id=person.household_id, relation=Relation.HEAD)
+    if person.relation == Relation.HEAD and heads.exclude(pk=person.pk).exists():
+        raise ValidationError({"relation": _("This household already has a head.")})
+    person.save()
+    record(
+        actor=actor,
+        action="registry.update_person",
+        obj=person,
+        object_repr=f"{person.household} {person.name}",
+        region_code=person.village_code,
+        before=before,
+        after=person_snapshot(person),
+    )
+    return person
+
+
+@transaction.atomic
+def delete_person(*, actor: Any, person: Person) -> None:
+    ensure_in_scope(actor, person, Action.CHANGE)
+    record(
+        actor=actor,
+        action="registry.delete_person",
+        obj=person,
+        object_repr=f"{person.household} {person.name}",
+        region_code=person.village_code,
+        before=person_snapshot(person),
+    )
+    person.delete()
+
+
+@transaction.atomic
+def record_status(
+    *,
+    actor: Any,
+    household: Household,
+    year: int,
+    status: str,
+    reason: str = "",
+    approved_by: str = "",
+) -> StatusChange:
+    """A household exits (脱贫), relapses (返贫) or exits again, in a year."""
+    ensure_in_scope(actor, household, Action.CHANGE)
+    last = household.history.order_by("-year", "-id").first()
+    current = Status(last.status) if last else Status.POOR
+    if Status(status) not in NEXT_STATUS[current]:
+        raise ValidationError(
+            {
+                "status": _("A household that is “%(current)s” cannot become “%(next)s”.")
+                % {"current": current.label, "next": Status(status).label}
+            }
+        )
+    if last is not None and year < last.year:
+        raise ValidationError(
+            {"year": _("The year is before the last change (%(year)d).") % {"year": last.year}}
+        )
+    change = StatusChange.objects.create(
+        household=household,
+        county_code=household.county_code,
+        year=year,
+        status=status,
+        reason=reason,
+        approved_by=approved_by,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    before = household.status
+    household.status = status
+    household.save(update_fields=["status", "updated_at"])
+    record(
+        actor=actor,
+        action="registry.record_status",
+        obj=household,
+        region_code=household.village_id,
+        before={"status": before},
+        after={"status": status, "year": year, "reason": reason, "approved_by": approved_by},
+    )
+    return change
+
+
+INCOME_FIELDS = ["wage", "production", "property_income", "transfer", "costs"]
+
+
+@transaction.atomic
+def record_income(
+    *, actor: Any, household: Household, year: int, **amounts: Decimal
+) -> IncomeRecord:
+    """The household's income for a year (replacing an earlier record of that year)."""
+    ensure_in_scope(actor, household, Action.CHANGE)
+    errors = {
+        name: _("An amount cannot be negative.")
+        for name, value in amounts.items()
+        if value is not None and Decimal(value) < 0
+    }
+    unknown = set(amounts) - set(INCOME_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown income fields {sorted(unknown)}")
+    if errors:
+        raise ValidationError(errors)
+    existing = IncomeRecord.objects.filter(household=household, year=year).first()
+    before = snapshot(existing, [*INCOME_FIELDS, "per_capita"]) if existing else None
+    income = existing or IncomeRecord(
+        household=household, county_code=household.county_code, year=year
+    )
+    for name in INCOME_FIELDS:
+        setattr(income, name, Decimal(amounts.get(name) or 0))
+    income.members = household.members.count()
+    income.per_capita = per_capita(income.net, income.members)
+    income.save()
+    record(
+        actor=actor,
+        action="registry.record_income",
+        obj=household,
+        region_code=household.village_id,
+        before=before,
+        after={"year": year, **snapshot(income, [*INCOME_FIELDS, "members", "per_capita"])},
+    )
+    return income
+
+
+@transaction.atomic
+def set_poverty_line(*, actor: Any, province_code: str, year: int, amount: Decimal) -> PovertyLine:
+    province = Region.objects.filter(pk=province_code, level=Level.PROVINCE).first()
+    if province is None:
+        raise ValidationError(
+            {"province": _("There is no province with code “%(code)s”.") % {"code": province_code}}
+        )
+    if Decimal(amount) <= 0:
+        raise ValidationError({"amount": _("A poverty line must be above zero.")})
+    if actor is not None and not covers(actor, province.code, Action.MANAGE_USERS):
+        raise ValidationError({"province": _("Only the province may set its poverty line.")})
+    line, created = PovertyLine.objects.get_or_create(
+        province=province, year=year, defaults={"amount": amount}
+    )
+    before = None if created else {"amount": str(line.amount)}
+    line.amount = Decimal(amount)
+    line.save()
+    record(
+        actor=actor,
+        action="registry.set_poverty_line",
+        obj=line,
+        region_code=province.code,
+        before=before,
+        after={"year": year, "amount": str(line.amount)},
+    )
+    return line
+
+
+def line_for(province_code: str, year: int) -> Decimal | None:
+    line = PovertyLine.objects.filter(province_id=province_code, year=year).first()
+    return line.amount if line else None
