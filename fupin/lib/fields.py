@@ -17,7 +17,7 @@ HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
 
-class HundredthsField(models.BigIntegerField):  # type: ignore[type-arg]
+class HundredthsField(models.BigIntegerField):
     """A Decimal with two places, stored as an integer count of hundredths."""
 
     description = _("Decimal with two places, stored exactly")
@@ -42,5 +42,5 @@ class HundredthsField(models.BigIntegerField):  # type: ignore[type-arg]
         amount = self.to_python(value)
         return None if amount is None else int(amount * HUNDRED)
 
-    def formfield(self, **kwargs: Any) -> Any:
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
         return forms.DecimalField(decimal_places=2, **kwargs)
