@@ -12,6 +12,8 @@ class Action(StrEnum):
     VIEW = "view"
     CHANGE = "change"
     MANAGE_USERS = "manage_users"
+    # See ID numbers, phones and bank accounts unmasked (everyone but the auditor).
+    PERSONAL_DATA = "personal_data"
 
 
 ADMIN_ROLES = (Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN)
@@ -44,15 +46,13 @@ ROLE_LEVEL: dict[Role, Level | None] = {
 
 CAPABILITIES: dict[Role, frozenset[Action]] = {
     **{role: frozenset(Action) for role in ADMIN_ROLES},
-    Role.VILLAGE_SECRETARY: frozenset({Action.VIEW, Action.CHANGE}),
-    Role.FIRST_SECRETARY: frozenset({Action.VIEW, Action.CHANGE}),
+    Role.VILLAGE_SECRETARY: frozenset({Action.VIEW, Action.CHANGE, Action.PERSONAL_DATA}),
+    Role.FIRST_SECRETARY: frozenset({Action.VIEW, Action.CHANGE, Action.PERSONAL_DATA}),
     # Helpers get their own households in the pairing issue; until then they only look.
-    Role.HELPER: frozenset({Action.VIEW}),
+    Role.HELPER: frozenset({Action.VIEW, Action.PERSONAL_DATA}),
+    # Auditors read aggregate and record data, with personal identifiers masked.
     Role.AUDITOR: frozenset({Action.VIEW}),
 }
-
-# Roles that see ID numbers, phones and bank accounts unmasked.
-PERSONAL_DATA_ROLES = frozenset(set(Role) - {Role.AUDITOR})
 
 
 def allows(role: str, action: Action) -> bool:
