@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "fupin.accounts",
     "fupin.audit",
     "fupin.registry",
+    "fupin.imports",
     "fupin.demo",
 ]
 
@@ -139,6 +140,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
+# Uploaded rosters and their annotated copies (personal data: keep this folder private).
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "/media-not-served/"
 
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes a call without credentials a 401.
@@ -166,6 +170,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Main and other poverty causes share one value list: one enum in the schema.
+    "ENUM_NAME_OVERRIDES": {"PovertyCauseEnum": "fupin.registry.choices.Cause"},
 }
 
 TASKS = {

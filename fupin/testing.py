@@ -56,6 +56,31 @@ def build_small_world() -> None:
         )
 
 
+def build_registry_sample() -> None:
+    """A household with its head in village A and one in village B, through the registry's
+    actions: the tests that look at every list of the product need a record on each side."""
+    import datetime
+
+    from fupin.lib.ids import make_resident_id
+    from fupin.registry import actions as registry
+
+    for village, name in ((VILLAGE_A, "样本甲"), (VILLAGE_B, "样本乙")):
+        household = registry.create_household(
+            actor=None,
+            village_code=village,
+            number="S001",
+            main_cause="illness",
+            registered_in=2014,
+        )
+        registry.add_person(
+            actor=None,
+            household=household,
+            name=name,
+            id_number=make_resident_id(village[:6], datetime.date(1970, 1, 1), 1),
+            relation="head",
+        )
+
+
 @dataclass
 class Cast:
     province_admin: User

@@ -6,6 +6,7 @@ api_patterns = [
     path("", include("fupin.regions.api.urls")),
     path("", include("fupin.accounts.api.urls")),
     path("", include("fupin.audit.api.urls")),
+    path("", include("fupin.registry.api.urls")),
 ]
 
 urlpatterns = [
@@ -13,6 +14,8 @@ urlpatterns = [
     path("accounts/", include("fupin.accounts.urls")),
     path("regions/", include("fupin.regions.urls")),
     path("audit/", include("fupin.audit.urls")),
+    path("imports/", include("fupin.imports.urls")),
+    path("registry/", include("fupin.registry.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_patterns, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

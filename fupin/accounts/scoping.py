@@ -80,6 +80,15 @@ class ScopedQuerySet(models.QuerySet[M]):
         return qs.distinct() if "__" in field else qs
 
 
+class ReferenceQuerySet(ScopedQuerySet[M]):
+    """Reference data (poverty lines): every signed-in user reads it; writes stay scoped."""
+
+    def for_user(self, user: Any, action: Action = Action.VIEW) -> "ScopedQuerySet[M]":
+        if action == Action.VIEW and getattr(user, "is_authenticated", False):
+            return self
+        return super().for_user(user, action)
+
+
 class OutOfScope(PermissionDenied):
     """A write that would leave the actor's subtree; raised inside the action's transaction."""
 

@@ -6,7 +6,7 @@ and Python sees a Decimal with two places.
 """
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -17,13 +17,21 @@ HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
 
-class HundredthsField(models.BigIntegerField):
+if TYPE_CHECKING:
+    from django.db.models.expressions import Combinable
+
+    _Base = models.BigIntegerField[Decimal | int | str | Combinable, Decimal]
+else:
+    _Base = models.BigIntegerField
+
+
+class HundredthsField(_Base):
     """A Decimal with two places, stored as an integer count of hundredths."""
 
     description = _("Decimal with two places, stored exactly")
 
     def from_db_value(self, value: int | None, expression: Any, connection: Any) -> Decimal | None:
-        return None if value is None else Decimal(value) / HUNDRED
+        return None if value is None else Decimal(value).scaleb(-2)
 
     def to_python(self, value: Any) -> Decimal | None:
         if value is None or value == "":
@@ -43,4 +51,7 @@ class HundredthsField(models.BigIntegerField):
         return None if amount is None else int(amount * HUNDRED)
 
     def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
-        return forms.DecimalField(decimal_places=2, **kwargs)
+        # Skip IntegerField.formfield (it would add an integer form field and its bounds).
+        return models.Field.formfield(
+            self, **{"form_class": forms.DecimalField, "decimal_places": 2, **kwargs}
+        )

@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import covers, ensure_in_scope
 from fupin.audit.log import record, snapshot
-from fupin.lib.ids import mask_id
+from fupin.lib.ids import mask_account, mask_id, mask_phone
 from fupin.regions.choices import Level
 from fupin.regions.models import Region
 from fupin.registry.choices import Relation, Status
 from fupin.registry.models import Household, IncomeRecord, Person, PovertyLine, StatusChange
-from fupin.registry.rules import NEXT_STATUS, check_person_id, per_capita
+from fupin.registry.rules import NEXT_STATUS, check_causes, check_person_id, check_year, per_capita
 
 HOUSEHOLD_FIELDS = [
     "village",
@@ -62,13 +62,16 @@ EDITABLE_HOUSEHOLD_FIELDS = [f for f in HOUSEHOLD_FIELDS if f not in ("village",
 
 def household_snapshot(household: Household) -> dict[str, Any]:
     data = snapshot(household, HOUSEHOLD_FIELDS)
-    data["bank_account"] = "****" if household.bank_account else ""
+    data["phone"] = mask_phone(household.phone) if household.phone else ""
+    data["bank_account"] = mask_account(household.bank_account) if household.bank_account else ""
     return data
 
 
 def person_snapshot(person: Person) -> dict[str, Any]:
     data = snapshot(person, PERSON_FIELDS)
+    # The masked ID hides the birth date; the snapshot must not give it back.
     data["id_number"] = mask_id(person.id_number)
+    data["birth_date"] = person.birth_date.year if person.birth_date else None
     return data
 
 
@@ -100,6 +103,7 @@ def create_household(*, actor: Any, village_code: str, number: str, **fields: An
         village=village, county_code=village.code[:6], number=number.strip(), **fields
     )
     _clean(household)
+    check_causes(household.main_cause, household.other_cause_1, household.other_cause_2)
     if Household.objects.filter(village=village, number=household.number).exists():
         raise ValidationError(
             {"number": _("Household number %(n)s already exists in this village.") % {"n": number}}
@@ -110,7 +114,6 @@ def create_household(*, actor: Any, village_code: str, number: str, **fields: An
         county_code=household.county_code,
         year=household.registered_in,
         status=Status.POOR,
-        reason=_("registration"),
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     record(
@@ -133,6 +136,7 @@ def update_household(*, actor: Any, household: Household, **fields: Any) -> Hous
             raise ValueError(f"{name} is not an editable household field")
         setattr(household, name, value.strip() if name == "number" else value)
     _clean(household)
+    check_causes(household.main_cause, household.other_cause_1, household.other_cause_2)
     clash = Household.objects.filter(village_id=household.village_id, number=household.number)
     if clash.exclude(pk=household.pk).exists():
         raise ValidationError(
@@ -178,8 +182,10 @@ def _person_errors(person: Person, *, entered_sex: str | None, entered_birth: An
             errors["id_number"] = _("ID number already registered in household %(household)s") % {
                 "household": str(other.household)
             }
+    # A bad ID gives no sex or birth date: do not also report those as missing.
+    exclude = ["household", "sex", "birth_date"] if "id_number" in errors else ["household"]
     try:
-        _clean(person, exclude=["household"])
+        _clean(person, exclude=exclude)
     except ValidationError as e:
         for field, messages in e.message_dict.items():
             errors.setdefault(field, messages[0])
@@ -268,6 +274,7 @@ def record_status(
 ) -> StatusChange:
     """A household exits (脱贫), relapses (返贫) or exits again, in a year."""
     ensure_in_scope(actor, household, Action.CHANGE)
+    check_year(year)
     last = household.history.order_by("-year", "-id").first()
     current = Status(last.status) if last else Status.POOR
     if Status(status) not in NEXT_STATUS[current]:
@@ -318,6 +325,7 @@ def record_income(
         for name, value in amounts.items()
         if value is not None and Decimal(value) < 0
     }
+    check_year(year)
     unknown = set(amounts) - set(INCOME_FIELDS)
     if unknown:
         raise ValueError(f"unknown income fields {sorted(unknown)}")

@@ -10,11 +10,12 @@ from decimal import Decimal
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from fupin.accounts.scoping import ScopedQuerySet
+from fupin.accounts.scoping import ReferenceQuerySet, ScopedQuerySet
 from fupin.lib.fields import HundredthsField
 from fupin.registry.choices import (
     Attribute,
@@ -69,7 +70,9 @@ class Household(models.Model):
     )
     phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     bank_account = models.CharField(_("bank account"), max_length=32, blank=True)
-    arable_land = HundredthsField(_("arable land (mu)"), default=Decimal(0))
+    arable_land = HundredthsField(
+        _("arable land (mu)"), default=Decimal(0), validators=[MinValueValidator(0)]
+    )
     housing = models.CharField(
         _("housing safety"), max_length=16, choices=Housing.choices, default=Housing.SAFE
     )
@@ -146,7 +149,9 @@ class Person(models.Model):
     work_place = models.CharField(
         _("place of work"), max_length=16, choices=WorkPlace.choices, default=WorkPlace.NONE
     )
-    work_months = models.PositiveSmallIntegerField(_("months worked away"), default=0)
+    work_months = models.PositiveSmallIntegerField(
+        _("months worked away"), default=0, validators=[MaxValueValidator(12)]
+    )
     medical_insurance = models.BooleanField(_("rural medical insurance"), default=True)
     pension_insurance = models.BooleanField(_("basic pension insurance"), default=False)
     serious_illness_insurance = models.BooleanField(_("serious illness insurance"), default=False)
@@ -262,7 +267,7 @@ class PovertyLine(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     amount = HundredthsField(_("line (yuan per person per year)"))
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("poverty line")

@@ -6,9 +6,11 @@ Forms, the API, the import and the actions all call these, so a rule is written 
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from fupin.lib.ids import BadId, parse_resident_id
+from fupin.regions.loader import FIRST_YEAR, LAST_YEAR
 from fupin.registry.choices import Status
 
 CENT = Decimal("0.01")
@@ -55,6 +57,23 @@ def check_person_id(
             "id": rid.birth_date.isoformat(),
         }
     return rid.number, rid.sex, rid.birth_date, errors
+
+
+def check_year(year: int) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValidationError(
+            {
+                "year": _("A year between %(first)d and %(last)d.")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            }
+        )
+
+
+def check_causes(main: str, *others: str) -> None:
+    """The other causes name causes besides the main one, each once."""
+    given = [c for c in others if c]
+    if main in given or len(set(given)) < len(given):
+        raise ValidationError({"other_cause_1": _("A cause is listed twice.")})
 
 
 def per_capita(net: Decimal, members: int) -> Decimal:

@@ -7,17 +7,20 @@ administrator gets nothing that belongs to county A.
 
 import json
 
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.viewsets import ViewSetMixin
 
+from fupin.imports.actions import start_import
 from fupin.lib.api import ScopedViewSetMixin
 from fupin.lib.views import ScopedMixin
-from fupin.testing import COUNTY_A, api_for, client_for
+from fupin.testing import COUNTY_A, api_for, build_registry_sample, client_for
 
 # Views that show no records: signing in and out, the home redirect.
 PUBLIC_VIEWS = {"FupinLoginView", "FupinLogoutView", "RedirectView"}
-# The region tree is public to signed-in users (codes and names are public facts).
-PUBLIC_DATA_URLS = ("/regions/", "/api/v1/regions/")
+# Public to signed-in users: the region tree (codes and names are public facts) and the
+# poverty lines (reference data).
+PUBLIC_DATA_URLS = ("/regions/", "/api/v1/regions/", "/api/v1/poverty-lines/")
 
 
 def product_views():
@@ -76,6 +79,7 @@ def list_routes():
 
 
 def test_it_shows_county_b_nothing_of_county_a_in_any_api_list(cast):
+    build_registry_sample()
     routes = [r for r in list_routes() if not r.startswith(PUBLIC_DATA_URLS)]
     assert "/api/v1/users/" in routes and "/api/v1/audit-events/" in routes
     for route in routes:
@@ -88,6 +92,14 @@ def test_it_shows_county_b_nothing_of_county_a_in_any_api_list(cast):
 
 
 def test_it_shows_county_b_nothing_of_county_a_on_any_list_page(cast):
+    build_registry_sample()
+    # An upload by county A's secretary, so the imports page has something to hide.
+    start_import(
+        actor=cast.village_a_secretary,
+        kind="households",
+        upload=ContentFile(b"x", name=f"{COUNTY_A}.csv"),
+        commit=False,
+    )
     pages = [
         "/" + route
         for route, cls in product_views()

@@ -1,0 +1,135 @@
+"""Forms of the registry pages. They parse what was typed; the actions decide whether it may be
+saved (their ValidationError comes back onto the form, field by field)."""
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.db.models import Model
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from fupin.registry.choices import Sex, Status
+from fupin.registry.models import Household, IncomeRecord, Person
+
+# Sanity bounds for every year typed in (registration, status, income, filters): a mistyped
+# 20116 is refused on the form instead of overflowing a small integer column.
+MIN_YEAR, MAX_YEAR = 1978, 2100
+# Amounts and areas: up to 999,999,999,999.99 (hundredths fit a 64-bit integer with room).
+MAX_DIGITS = 14
+
+
+def label(model: type[Model], name: str) -> Any:
+    return capfirst(model._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
+
+
+def year_field(**kwargs: Any) -> forms.IntegerField:
+    return forms.IntegerField(min_value=MIN_YEAR, max_value=MAX_YEAR, **kwargs)
+
+
+def amount_field(model: type[Model], name: str, **kwargs: Any) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label(model, name), max_digits=MAX_DIGITS, decimal_places=2, **kwargs
+    )
+
+
+class ActionModelForm(forms.ModelForm):
+    """Fields, labels and choices come from the model; the record itself is validated by the
+    action the view calls with `cleaned_data`, so the form skips the model's own checks."""
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class HouseholdEditForm(ActionModelForm):
+    arable_land = amount_field(Household, "arable_land", required=False, min_value=0)
+    registered_in = year_field(label=label(Household, "registered_in"))
+
+    class Meta:
+        model = Household
+        fields = [
+            "number",
+            "standard",
+            "attribute",
+            "main_cause",
+            "other_cause_1",
+            "other_cause_2",
+            "phone",
+            "bank_account",
+            "arable_land",
+            "housing",
+            "safe_water",
+            "electricity",
+            "road_access",
+            "registered_in",
+        ]
+
+    def clean_arable_land(self) -> Decimal:
+        return self.cleaned_data.get("arable_land") or Decimal(0)
+
+
+class HouseholdForm(HouseholdEditForm):
+    village = forms.CharField(
+        label=_("Village code"),
+        max_length=12,
+        help_text=_("The 12-digit statistical code of the village."),
+    )
+
+    class Meta(HouseholdEditForm.Meta):
+        fields = ["village", *HouseholdEditForm.Meta.fields]
+
+
+class PersonForm(ActionModelForm):
+    sex = forms.ChoiceField(
+        label=label(Person, "sex"),
+        choices=[("", _("From the ID number")), *Sex.choices],
+        required=False,
+    )
+    birth_date = forms.DateField(
+        label=label(Person, "birth_date"),
+        required=False,
+        help_text=_("Leave empty to take it from the ID number; if given, it must agree."),
+    )
+    work_months = forms.IntegerField(
+        label=label(Person, "work_months"), min_value=0, max_value=12, initial=0
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "name",
+            "id_number",
+            "relation",
+            "sex",
+            "birth_date",
+            "ethnicity",
+            "education",
+            "schooling",
+            "health",
+            "labour",
+            "work_place",
+            "work_months",
+            "medical_insurance",
+            "pension_insurance",
+            "serious_illness_insurance",
+            "political",
+        ]
+        help_texts = {"id_number": _("18 characters; the sex and birth date are read from it.")}
+
+
+class StatusForm(forms.Form):
+    year = year_field(label=_("Year"))
+    status = forms.ChoiceField(
+        label=_("New status"), choices=[c for c in Status.choices if c[0] != Status.POOR]
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+    approved_by = forms.CharField(label=_("Approved by"), max_length=100, required=False)
+
+
+class IncomeForm(forms.Form):
+    year = year_field(label=_("Year"))
+    wage = amount_field(IncomeRecord, "wage", required=False)
+    production = amount_field(IncomeRecord, "production", required=False)
+    property_income = amount_field(IncomeRecord, "property_income", required=False)
+    transfer = amount_field(IncomeRecord, "transfer", required=False)
+    costs = amount_field(IncomeRecord, "costs", required=False)

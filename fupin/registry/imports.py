@@ -1,0 +1,450 @@
+"""The households roster as the import pipeline reads it: one row per person, the household's
+fields repeated on each member's row (as village staff keep it in Excel).
+
+Rows are keyed by (village code, household number) for households and by ID number for
+people: an import creates what is new and updates what exists (upsert). One audit event per
+village records what the import did there.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from fupin.accounts.roles import Action
+from fupin.accounts.scoping import covers
+from fupin.audit.log import record
+from fupin.imports import parsers
+from fupin.imports.schema import CellError, Column, ParsedRow, RowError
+from fupin.regions.choices import Level
+from fupin.regions.models import Region
+from fupin.registry.choices import (
+    Attribute,
+    Cause,
+    Education,
+    Ethnicity,
+    Health,
+    Housing,
+    Labour,
+    Political,
+    Relation,
+    Schooling,
+    Sex,
+    Standard,
+    Status,
+    WorkPlace,
+)
+from fupin.registry.models import Household, IncomeRecord, Person, StatusChange
+from fupin.registry.rules import check_person_id, per_capita
+
+BATCH = 2000
+
+
+def causes(value: str) -> list[str]:
+    """Up to two other causes in one cell, separated as people do: 、 , ， ; ； or spaces."""
+    parts = [p for p in value.replace("，", ",").replace("、", ",").replace(";", ",").split(",")]
+    parts = [p.strip() for chunk in parts for p in chunk.split() if p.strip()]
+    if len(parts) > 2:
+        raise CellError(_("at most two other causes"))
+    parse = parsers.choice(Cause)
+    return [parse(p) for p in parts]
+
+
+def months(value: str) -> int:
+    n = parsers.integer(value)
+    if not 0 <= n <= 12:
+        raise CellError(_("months in a year: 0 to 12"))
+    return int(n)
+
+
+PERSON_COLUMNS = [
+    Column("name", "姓名", ("成员姓名", "家庭成员姓名"), required=True),
+    Column(
+        "id_number",
+        "身份证号",
+        ("身份证号码", "公民身份号码", "证件号码", "身份证"),
+        required=True,
+        parse=parsers.id_number,
+    ),
+    Column(
+        "relation",
+        "与户主关系",
+        ("与户主的关系", "关系"),
+        required=True,
+        parse=parsers.choice(Relation),
+    ),
+    Column("sex", "性别", parse=parsers.choice(Sex)),
+    Column("birth_date", "出生日期", ("出生年月日",), parse=parsers.date),
+    Column("ethnicity", "民族", parse=parsers.choice(Ethnicity)),
+    Column("education", "文化程度", parse=parsers.choice(Education)),
+    Column("schooling", "在校生状况", ("在校生情况",), parse=parsers.choice(Schooling)),
+    Column("health", "健康状况", parse=parsers.choice(Health)),
+    Column("labour", "劳动技能", ("劳动能力",), parse=parsers.choice(Labour)),
+    Column("work_place", "务工地点", ("务工状况",), parse=parsers.choice(WorkPlace)),
+    Column("work_months", "务工时间（月）", ("务工时间", "务工月数"), parse=months),
+    Column(
+        "medical_insurance",
+        "参加医疗保险",
+        ("参加城乡居民基本医疗保险", "新农合"),
+        parse=parsers.boolean,
+    ),
+    Column(
+        "pension_insurance", "参加养老保险", ("参加城乡居民基本养老保险",), parse=parsers.boolean
+    ),
+    Column("serious_illness_insurance", "参加大病保险", (), parse=parsers.boolean),
+    Column("political", "政治面貌", parse=parsers.choice(Political)),
+]
+HOUSEHOLD_COLUMNS = [
+    Column("standard", "识别标准", parse=parsers.choice(Standard)),
+    Column("attribute", "贫困户属性", ("户属性",), parse=parsers.choice(Attribute)),
+    Column(
+        "main_cause",
+        "主要致贫原因",
+        ("致贫原因",),
+        parse=parsers.choice(Cause),
+        help="每户至少一行填写",
+    ),
+    Column("other_causes", "其他致贫原因", (), parse=causes, help="最多两项，用顿号分隔"),
+    Column("phone", "联系电话", ("电话", "手机号码"), parse=parsers.phone),
+    Column("bank_account", "银行账号", ("银行卡号", "开户账号")),
+    Column(
+        "arable_land",
+        "耕地面积（亩）",
+        ("耕地面积", "耕地（亩）"),
+        parse=parsers.decimal(min_value=0),
+    ),
+    Column("housing", "住房安全", ("住房情况",), parse=parsers.choice(Housing)),
+    Column("safe_water", "饮水安全", (), parse=parsers.boolean),
+    Column("electricity", "生活用电", ("通生活用电",), parse=parsers.boolean),
+    Column("road_access", "通硬化路", ("道路硬化",), parse=parsers.boolean),
+    Column(
+        "registered_in",
+        "识别年度",
+        ("识别年份", "建档立卡年度"),
+        parse=parsers.year,
+        help="每户至少一行填写",
+    ),
+]
+INCOME_COLUMNS = [
+    Column("income_year", "收入年度", (), parse=parsers.year),
+    Column("wage", "工资性收入", (), parse=parsers.decimal(min_value=0)),
+    Column(
+        "production", "生产经营性收入", ("生产经营性净收入",), parse=parsers.decimal(min_value=0)
+    ),
+    Column("property_income", "财产性收入", (), parse=parsers.decimal(min_value=0)),
+    Column("transfer", "转移性收入", (), parse=parsers.decimal(min_value=0)),
+    Column("costs", "生产经营性支出", (), parse=parsers.decimal(min_value=0)),
+]
+KEY_COLUMNS = [
+    Column("village_code", "村代码", ("行政村代码", "村级代码", "区划代码"), required=True),
+    Column("number", "户编号", ("户号", "户编码"), required=True),
+]
+HOUSEHOLD_KEYS = [c.key for c in HOUSEHOLD_COLUMNS if c.key != "other_causes"]
+PERSON_KEYS = [c.key for c in PERSON_COLUMNS]
+INCOME_KEYS = ["wage", "production", "property_income", "transfer", "costs"]
+LABELS = {
+    c.key: c.label for c in [*KEY_COLUMNS, *PERSON_COLUMNS, *HOUSEHOLD_COLUMNS, *INCOME_COLUMNS]
+}
+
+Key = tuple[str, str]
+
+
+def _key(row: ParsedRow) -> Key:
+    return (row.values["village_code"], row.values["number"])
+
+
+def _chunks(items: list[Any], size: int = 500) -> Iterable[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+class HouseholdSchema:
+    name = "households"
+    title = gettext_lazy("Poor households and their members")
+    columns = [*KEY_COLUMNS, *PERSON_COLUMNS, *HOUSEHOLD_COLUMNS, *INCOME_COLUMNS]
+
+    def check(self, rows: list[ParsedRow], *, actor: Any) -> list[RowError]:
+        errors: list[RowError] = []
+
+        def err(row: ParsedRow, key: str, message: str) -> None:
+            errors.append(RowError(row.row, LABELS.get(key, ""), row.raw.get(key, ""), message))
+
+        # Villages: they exist, are villages, and lie in the actor's scope.
+        codes = {r.values["village_code"] for r in rows}
+        villages = set(
+            Region.objects.filter(code__in=codes, level=Level.VILLAGE).values_list(
+                "code", flat=True
+            )
+        )
+        for row in rows:
+            code = row.values["village_code"]
+            if code not in villages:
+                err(row, "village_code", _("there is no village with this code"))
+            elif actor is not None and not covers(actor, code, Action.CHANGE):
+                err(row, "village_code", _("this village is outside the regions you may change"))
+
+        # People: the ID agrees with the sex and birth date entered; no ID twice in the file.
+        first_seen: dict[str, int] = {}
+        for row in rows:
+            v = row.values
+            number, _sex, _birth, problems = check_person_id(
+                v["id_number"], v.get("sex"), v.get("birth_date")
+            )
+            for field, message in problems.items():
+                err(row, field, message)
+            if number in first_seen:
+                err(
+                    row,
+                    "id_number",
+                    _("the same ID number as row %(row)d") % {"row": first_seen[number]},
+                )
+            else:
+                first_seen[number] = row.row
+
+        # IDs already registered in another household.
+        rows_by_id: dict[str, list[ParsedRow]] = defaultdict(list)
+        for row in rows:
+            rows_by_id[row.values["id_number"]].append(row)
+        for chunk in _chunks(list(rows_by_id)):
+            elsewhere = Person.objects.filter(id_number__in=chunk).values_list(
+                "id_number", "household__village_id", "household__number"
+            )
+            for id_number, village, number in elsewhere:
+                for row in rows_by_id[id_number]:
+                    if _key(row) != (village, number):
+                        err(
+                            row,
+                            "id_number",
+                            _("already registered in household %(household)s")
+                            % {"household": f"{village}-{number}"},
+                        )
+
+        # Households: fields agree between their rows; new ones have what a household needs.
+        groups: dict[Key, list[ParsedRow]] = defaultdict(list)
+        for row in rows:
+            groups[_key(row)].append(row)
+        existing = self._existing(list(groups))
+        for key, members in groups.items():
+            for field in [*HOUSEHOLD_KEYS, "other_causes", "income_year", *INCOME_KEYS]:
+                seen = [
+                    (m, m.values.get(field)) for m in members if m.values.get(field) is not None
+                ]
+                for m, value in seen[1:]:
+                    if value != seen[0][1]:
+                        err(
+                            m,
+                            field,
+                            _("differs from row %(row)d of the same household")
+                            % {"row": seen[0][0].row},
+                        )
+            heads = [m for m in members if m.values["relation"] == Relation.HEAD]
+            for extra in heads[1:]:
+                err(extra, "relation", _("a second head of the same household"))
+            if key not in existing:
+                if not heads:
+                    err(members[0], "relation", _("a new household needs a head (户主)"))
+                for field in ("main_cause", "registered_in"):
+                    if all(m.values.get(field) is None for m in members):
+                        err(
+                            members[0],
+                            field,
+                            _("a new household needs “%(column)s” on at least one row")
+                            % {"column": LABELS[field]},
+                        )
+            income = [m for m in members if any(m.values.get(k) is not None for k in INCOME_KEYS)]
+            if income and all(m.values.get("income_year") is None for m in members):
+                err(income[0], "income_year", _("incomes need the year they were earned"))
+        return errors
+
+    def _existing(self, keys: list[Key]) -> dict[Key, Household]:
+        found: dict[Key, Household] = {}
+        for chunk in _chunks(keys):
+            q = Q()
+            for village, number in chunk:
+                q |= Q(village_id=village, number=number)
+            for h in Household.objects.filter(q):
+                found[(h.village_id, h.number)] = h
+        return found
+
+    def save(self, rows: list[ParsedRow], *, actor: Any, progress: Callable[[int], None]) -> int:
+        groups: dict[Key, list[ParsedRow]] = defaultdict(list)
+        for row in rows:
+            groups[_key(row)].append(row)
+        existing = self._existing(list(groups))
+        stats: dict[str, dict[str, Any]] = defaultdict(
+            lambda: {
+                "households_created": [],
+                "households_updated": [],
+                "people_created": 0,
+                "people_updated": 0,
+            }
+        )
+
+        new_households: list[Household] = []
+        changed_households: list[Household] = []
+        for (village, number), members in groups.items():
+            fields = self._household_fields(members)
+            household = existing.get((village, number))
+            if household is None:
+                household = Household(
+                    village_id=village, county_code=village[:6], number=number, **fields
+                )
+                new_households.append(household)
+                stats[village]["households_created"].append(number)
+            else:
+                for name, value in fields.items():
+                    setattr(household, name, value)
+                changed_households.append(household)
+                stats[village]["households_updated"].append(number)
+        Household.objects.bulk_create(new_households, batch_size=BATCH)
+        if not all(h.pk for h in new_households):
+            # SQLite before 3.35 and some backends do not return ids from a bulk insert.
+            existing = self._existing(list(groups))
+            for h in new_households:
+                h.pk = existing[(h.village_id, h.number)].pk
+        update_fields = sorted({f for m in groups.values() for f in self._household_fields(m)})
+        if changed_households and update_fields:
+            Household.objects.bulk_update(changed_households, update_fields, batch_size=BATCH)
+        StatusChange.objects.bulk_create(
+            [
+                StatusChange(
+                    household=h,
+                    county_code=h.county_code,
+                    year=h.registered_in,
+                    status=Status.POOR,
+                    reason=_("registration"),
+                    recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+                )
+                for h in new_households
+            ],
+            batch_size=BATCH,
+        )
+        households = {(h.village_id, h.number): h for h in [*new_households, *changed_households]}
+
+        # People: upsert by ID number.
+        ids = [r.values["id_number"] for r in rows]
+        known: dict[str, Person] = {}
+        for chunk in _chunks(ids):
+            for p in Person.objects.filter(id_number__in=chunk):
+                known[p.id_number] = p
+        new_people: list[Person] = []
+        changed_people: list[Person] = []
+        person_fields: set[str] = set()
+        for n, row in enumerate(rows, start=1):
+            household = households[_key(row)]
+            number, sex, birth, _errors = check_person_id(
+                row.values["id_number"], row.values.get("sex"), row.values.get("birth_date")
+            )
+            fields = {k: row.values[k] for k in PERSON_KEYS if row.values.get(k) is not None}
+            fields.update(id_number=number, sex=sex, birth_date=birth)
+            person = known.get(number)
+            if person is None:
+                new_people.append(
+                    Person(
+                        household=household,
+                        village_code=household.village_id,
+                        county_code=household.county_code,
+                        **fields,
+                    )
+                )
+                stats[household.village_id]["people_created"] += 1
+            else:
+                for name, value in fields.items():
+                    setattr(person, name, value)
+                person_fields.update(fields)
+                changed_people.append(person)
+                stats[household.village_id]["people_updated"] += 1
+            if n % BATCH == 0:
+                progress(n)
+        Person.objects.bulk_create(new_people, batch_size=BATCH)
+        if changed_people:
+            Person.objects.bulk_update(changed_people, sorted(person_fields), batch_size=BATCH)
+
+        self._save_incomes(groups, households)
+        for village, s in stats.items():
+            record(
+                actor=actor,
+                action="registry.import_households",
+                object_type="registry.household",
+                object_repr=_("import: %(h)d households, %(p)d people")
+                % {
+                    "h": len(s["households_created"]) + len(s["households_updated"]),
+                    "p": s["people_created"] + s["people_updated"],
+                },
+                region_code=village,
+                after=s,
+            )
+        progress(len(rows))
+        return len(rows)
+
+    def _household_fields(self, members: list[ParsedRow]) -> dict[str, Any]:
+        fields: dict[str, Any] = {}
+        for name in HOUSEHOLD_KEYS:
+            value = next((m.values[name] for m in members if m.values.get(name) is not None), None)
+            if value is not None:
+                fields[name] = value
+        other = next(
+            (m.values["other_causes"] for m in members if m.values.get("other_causes")), None
+        )
+        if other is not None:
+            fields["other_cause_1"] = other[0] if other else ""
+            fields["other_cause_2"] = other[1] if len(other) > 1 else ""
+        return fields
+
+    def _save_incomes(
+        self, groups: dict[Key, list[ParsedRow]], households: dict[Key, Household]
+    ) -> None:
+        """Incomes given in the file replace the household's record of that year."""
+        wanted: list[tuple[Household, int, dict[str, Decimal]]] = []
+        for key, members in groups.items():
+            year = next(
+                (m.values["income_year"] for m in members if m.values.get("income_year")), None
+            )
+            if year is None:
+                continue
+            amounts = {
+                k: next((m.values[k] for m in members if m.values.get(k) is not None), Decimal(0))
+                for k in INCOME_KEYS
+            }
+            wanted.append((households[key], year, amounts))
+        if not wanted:
+            return
+        sizes = dict(
+            Person.objects.filter(household__in=[h for h, _y, _a in wanted])
+            .values("household_id")
+            .annotate(n=Count("id"))
+            .values_list("household_id", "n")
+        )
+        IncomeRecord.objects.filter(
+            reduce(or_, (Q(household=h, year=y) for h, y, _a in wanted))
+        ).delete()
+        records = []
+        for household, year, amounts in wanted:
+            members = sizes.get(household.pk, 0)
+            net = (
+                amounts["wage"]
+                + amounts["production"]
+                + amounts["property_income"]
+                + amounts["transfer"]
+                - amounts["costs"]
+            )
+            records.append(
+                IncomeRecord(
+                    household=household,
+                    county_code=household.county_code,
+                    year=year,
+                    members=members,
+                    per_capita=per_capita(net, members),
+                    **amounts,
+                )
+            )
+        IncomeRecord.objects.bulk_create(records, batch_size=BATCH)
+
+
+SCHEMA = HouseholdSchema()

@@ -1,0 +1,335 @@
+"""The national data checks of the registration (数据质量校验), as warnings for a region subtree.
+
+Each check is one query that the database answers over the subtree (a range on the village
+code, DESIGN §3 rule 1) with EXISTS, correlated subqueries or an aggregate: nothing walks the
+people of a county in Python, so a county of ~50,000 households is a handful of index-backed
+queries (bench/quality.py measures them). A warning names the household; checks about one
+person (a five-guarantees member able to work, someone working without labour ability, a
+spouse, a person registered twice) give one warning per person, naming them.
+
+Scope is the caller's: pass a region code inside the user's view scope. Messages name only
+the household's own members; ID numbers are masked, and a duplicate in another county is
+reported by that county's code, not by its household.
+"""
+
+import datetime
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Substr
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from fupin.lib.ids import mask_id
+from fupin.regions.codes import subtree_q
+from fupin.registry.choices import (
+    Attribute,
+    Cause,
+    Health,
+    Labour,
+    Relation,
+    Schooling,
+    Sex,
+    Status,
+    WorkPlace,
+)
+from fupin.registry.models import Household, IncomeRecord, Person, PovertyLine
+from fupin.registry.rules import age_on
+
+# 人均耕地 above this many mu is taken for a typing error (mu vs. square metres, a lost point).
+LAND_PER_PERSON_MU = 50
+ILL = [Health.CHRONIC, Health.SERIOUS]
+ABLE = [Labour.ORDINARY, Labour.SKILLED]
+UNABLE = [Labour.LOST, Labour.NONE]
+STILL_POOR = [Status.POOR, Status.RELAPSED]
+# Working age for the five-guarantees check, inclusive.
+WORKING_AGE = (16, 65)
+
+
+@dataclass(frozen=True)
+class QualityWarning:
+    check: str
+    household_id: int
+    village_code: str
+    household_number: str
+    message: str
+
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check: its code, its title for the page, its query over a subtree (rows with
+    household_id, village_code and household_number, plus what the message needs)."""
+
+    code: str
+    label: Promise
+    rows: Callable[[str, datetime.date], QuerySet[Any, Row]]
+    message: Callable[[Row, datetime.date], str]
+
+
+def _households(code: str) -> QuerySet[Household]:
+    return Household.objects.filter(subtree_q("village_id", code))
+
+
+def _people(code: str) -> QuerySet[Person]:
+    return Person.objects.filter(subtree_q("village_code", code))
+
+
+def _household_rows(qs: QuerySet[Household], *fields: str) -> QuerySet[Any, Row]:
+    return qs.order_by("village_id", "number").values(
+        *fields, household_id=F("pk"), village_code=F("village_id"), household_number=F("number")
+    )
+
+
+def _person_rows(qs: QuerySet[Person], *fields: str) -> QuerySet[Any, Row]:
+    return qs.order_by("village_code", "household__number", "pk").values(
+        "household_id", "village_code", "name", *fields, household_number=F("household__number")
+    )
+
+
+def _member(**conditions: Any) -> Exists:
+    return Exists(Person.objects.filter(household=OuterRef("pk"), **conditions))
+
+
+def _has_cause(cause: str) -> Q:
+    return Q(main_cause=cause) | Q(other_cause_1=cause) | Q(other_cause_2=cause)
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a common year
+        return day.replace(year=day.year - years, day=28)
+
+
+def illness_rows(code: str, today: datetime.date) -> QuerySet[Any, Row]:
+    qs = _households(code).filter(_has_cause(Cause.ILLNESS)).exclude(_member(health__in=ILL))
+    return _household_rows(qs)
+
+
+def schooling_rows(code: str, today: datetime.date) -> QuerySet[Any, Row]:
+    pupil = Exists(
+        Person.objects.filter(household=OuterRef("pk")).exclude(schooling=Schooling.NONE)
+    )
+    return _household_rows(_households(code).filter(_has_cause(Cause.SCHOOLING)).exclude(pupil))
+
+
+def wubao_rows(code: str, today: datetime.date) -> QuerySet[Any, Row]:
+    youngest, oldest = WORKING_AGE
+    qs = _people(code).filter(
+        household__attribute=Attribute.WUBAO,
+        labour__in=ABLE,
+        birth_date__lte=_years_before(today, youngest),
+        birth_date__gt=_years_before(today, oldest + 1),
+    )
+    return _person_rows(qs, "birth_date", "labour")
+
+
+def employed_rows(code: str, today: datetime.date) -> QuerySet[Any, Row]:
+    qs = _people(code).filter(
+        Q(work_months__gt=0) | ~Q(work_place=WorkPlace.NONE), labour__in=UNABLE
+    )
+    return _person_rows(qs, "labour", "work_place", "work_months")
+
+
+def same_sex_rows(code: str, today: datetime.date) -> QuerySet[Any, Row]:
+    head = Person.objects.filter(household=OuterRef("household_id"), relation=Relation.HEAD)
+    qs = (
+        _people(code)
+        .filter(relation=Relation.SPOUSE)
+        .annotate(head_sex=Subquery(head.values("sex")[:1]))
+        .filter(sex=F("head_sex"))
+    )
+    return _person_rows(qs, "sex")
+
+
+def land_rows(code: str, today: datetime.date) -> QuerySet[Any, Row]:
+    # Only households with more than 50 mu in all can have more than 50 per person: that
+    # filter comes first and leaves few rows to count members for. arable_land is stored
+    # in hundredths of a mu, and a comparison with an expression compares stored values.
+    qs = (
+        _households(code)
+        .filter(arable_land__gt=Decimal(LAND_PER_PERSON_MU))
+        .annotate(members_n=Count("members"))
+        .filter(members_n__gt=0, arable_land__gt=F("members_n") * LAND_PER_PERSON_MU * 100)
+    )
+    return _household_rows(qs, "arable_land", "members_n")
+
+
+def no_head_rows(code: str, today: datetime.date) -> QuerySet[Any, Row]:
+    return _household_rows(_households(code).exclude(_member(relation=Relation.HEAD)))
+
+
+def twice_rows(code: str, today: datetime.date) -> QuerySet[Any, Row]:
+    # The registry refuses a second registration (the actions, and a unique constraint per
+    # county); an import of older data or another county's roster can still bring one in.
+    elsewhere = Person.objects.filter(id_number=OuterRef("id_number")).exclude(
+        household_id=OuterRef("household_id")
+    )
+    qs = (
+        _people(code)
+        .filter(Exists(elsewhere))
+        .annotate(other_county=Subquery(elsewhere.values("county_code")[:1]))
+    )
+    return _person_rows(qs, "id_number", "other_county")
+
+
+def income_rows(code: str, today: datetime.date) -> QuerySet[Any, Row]:
+    latest = IncomeRecord.objects.filter(household=OuterRef("pk")).order_by("-year")
+    line = PovertyLine.objects.filter(
+        province_id=Substr(OuterRef("village_id"), 1, 2), year=OuterRef("latest_year")
+    )
+    qs = (
+        _households(code)
+        .filter(status__in=STILL_POOR)
+        .annotate(
+            latest_year=Subquery(latest.values("year")[:1]),
+            income=Subquery(latest.values("per_capita")[:1]),
+        )
+        .annotate(line=Subquery(line.values("amount")[:1]))
+        .filter(income__gt=F("line"))
+    )
+    return _household_rows(qs, "status", "latest_year", "income", "line")
+
+
+def _age(row: Row, today: datetime.date) -> int:
+    return age_on(row["birth_date"], today)
+
+
+def _hundredths(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+CHECKS = [
+    Check(
+        "illness_without_ill",
+        gettext_lazy("Poor through illness, but nobody is ill"),
+        illness_rows,
+        lambda r, t: _(
+            "The poverty cause is illness, but no member has a chronic or serious illness."
+        ),
+    ),
+    Check(
+        "schooling_without_pupil",
+        gettext_lazy("Poor through schooling costs, but nobody in school"),
+        schooling_rows,
+        lambda r, t: _("The poverty cause is schooling costs, but no member is in school."),
+    ),
+    Check(
+        "wubao_able_to_work",
+        gettext_lazy("Five-guarantees household with a member able to work"),
+        wubao_rows,
+        lambda r, t: (
+            _("%(name)s, aged %(age)s, has “%(labour)s” in a five-guarantees household.")
+            % {"name": r["name"], "age": _age(r, t), "labour": Labour(r["labour"]).label}
+        ),
+    ),
+    Check(
+        "working_without_labour",
+        gettext_lazy("Working away without labour ability"),
+        employed_rows,
+        lambda r, t: (
+            _("%(name)s works away (%(place)s, %(months)s months) but has “%(labour)s”.")
+            % {
+                "name": r["name"],
+                "place": WorkPlace(r["work_place"]).label,
+                "months": r["work_months"],
+                "labour": Labour(r["labour"]).label,
+            }
+        ),
+    ),
+    Check(
+        "head_spouse_same_sex",
+        gettext_lazy("Head and spouse of the same sex"),
+        same_sex_rows,
+        lambda r, t: (
+            _("The head and the spouse %(name)s are both %(sex)s.")
+            % {"name": r["name"], "sex": Sex(r["sex"]).label}
+        ),
+    ),
+    Check(
+        "land_per_person",
+        gettext_lazy("More than 50 mu of arable land per person"),
+        land_rows,
+        lambda r, t: (
+            _("%(land)s mu of arable land for %(members)s members: %(each)s mu per person.")
+            % {
+                "land": _hundredths(r["arable_land"]),
+                "members": r["members_n"],
+                "each": _hundredths(r["arable_land"] / r["members_n"]),
+            }
+        ),
+    ),
+    Check(
+        "no_head",
+        gettext_lazy("Household without a head"),
+        no_head_rows,
+        lambda r, t: _("No member is recorded as the head of the household."),
+    ),
+    Check(
+        "person_in_two_households",
+        gettext_lazy("Person registered in two households"),
+        twice_rows,
+        lambda r, t: (
+            _("%(name)s (ID %(id)s) is also registered in a household of county %(county)s.")
+            % {"name": r["name"], "id": mask_id(r["id_number"]), "county": r["other_county"]}
+        ),
+    ),
+    Check(
+        "income_above_line",
+        gettext_lazy("Income above the line, still marked poor"),
+        income_rows,
+        lambda r, t: (
+            _(
+                "Per-capita net income in %(year)s was %(income)s yuan, above that year's line of "
+                "%(line)s yuan, yet the household is marked “%(status)s”."
+            )
+            % {
+                "year": r["latest_year"],
+                "income": _hundredths(r["income"]),
+                "line": _hundredths(r["line"]),
+                "status": Status(r["status"]).label,
+            }
+        ),
+    ),
+]
+CHECK_LABELS: dict[str, Promise] = {c.code: c.label for c in CHECKS}
+
+
+def _warnings(check: Check, rows: Any, today: datetime.date) -> Iterator[QualityWarning]:
+    for row in rows:
+        yield QualityWarning(
+            check=check.code,
+            household_id=row["household_id"],
+            village_code=row["village_code"],
+            household_number=row["household_number"],
+            message=str(check.message(row, today)),
+        )
+
+
+def warnings_for(region_code: str, *, limit: int | None = None) -> list[QualityWarning]:
+    """Every warning in the subtree of `region_code`, check by check (in the order of CHECKS),
+    by village and household number within a check; at most `limit` in all."""
+    today = timezone.localdate()
+    out: list[QualityWarning] = []
+    for check in CHECKS:
+        rows = check.rows(region_code, today)
+        if limit is not None:
+            if len(out) >= limit:
+                break
+            rows = rows[: limit - len(out)]
+        out.extend(_warnings(check, rows, today))
+    return out
+
+
+def counts_for(region_code: str) -> dict[str, int]:
+    """How many warnings each check gives in the subtree (every check, zeros included)."""
+    today = timezone.localdate()
+    return {check.code: check.rows(region_code, today).count() for check in CHECKS}

@@ -1,0 +1,151 @@
+"""ID numbers, phones and bank accounts are masked for roles without personal data (the
+auditor) — on pages, in the API and in exports — and searching cannot unmask them."""
+
+import pytest
+
+from fupin.accounts import actions as accounts
+from fupin.lib.ids import mask_id
+from fupin.registry.tables import mask_birth_date, personal
+from fupin.testing import COUNTY_A, PASSWORD, VILLAGE_A, api_for, client_for
+
+from .conftest import BANK_ACCOUNT, HEAD_A2_ID, HEAD_A_ID, PHONE, SPOUSE_A_ID
+
+LIST = "/registry/households/"
+MASKED_PHONE = "138****5678"
+MASKED_ACCOUNT = "*" * 15 + "8901"
+FULL = (HEAD_A_ID, SPOUSE_A_ID, PHONE, BANK_ACCOUNT, "1970-05-06", "1972-08-09")
+
+
+def main(response) -> str:
+    assert response.status_code == 200
+    return response.content.decode().split("<main>", 1)[1]
+
+
+def test_it_masks_the_way_the_forms_show_it():
+    assert mask_id("510104199001011234") == "510104********1234"
+    assert mask_birth_date("1990-01-01") == "1990-**-**"
+
+
+def test_it_masks_the_list_for_the_auditor(cast, registry):
+    page = main(client_for(cast.auditor).get(LIST))
+    assert mask_id(HEAD_A_ID) in page and MASKED_PHONE in page
+    assert mask_id(HEAD_A2_ID) in page
+    for value in (HEAD_A_ID, HEAD_A2_ID, PHONE):
+        assert value not in page
+
+
+@pytest.mark.parametrize("name", ["helper", "county_a_admin", "village_a_secretary"])
+def test_it_shows_the_list_unmasked_to_roles_with_personal_data(cast, registry, name):
+    page = main(client_for(getattr(cast, name)).get(LIST))
+    assert HEAD_A_ID in page and PHONE in page
+    assert mask_id(HEAD_A_ID) not in page
+
+
+def test_it_masks_the_household_page_for_the_auditor(cast, registry):
+    page = main(client_for(cast.auditor).get(f"{LIST}{registry.a.pk}/"))
+    for value in (mask_id(HEAD_A_ID), mask_id(SPOUSE_A_ID), MASKED_PHONE, MASKED_ACCOUNT):
+        assert value in page, value
+    # The birth date is the part of the ID the mask hides: only its year is shown.
+    assert "1970-**-**" in page and "1972-**-**" in page
+    for value in FULL:
+        assert value not in page, value
+    # The rest of the record is not personal data.
+    assert "王大山" in page and "3000.00" in page
+
+
+def test_it_shows_the_household_page_unmasked_to_the_helper(cast, registry):
+    page = main(client_for(cast.helper).get(f"{LIST}{registry.a.pk}/"))
+    for value in FULL:
+        assert value in page, value
+
+
+def test_it_masks_the_api_for_the_auditor(cast, registry):
+    client = api_for(cast.auditor)
+    rows = {h["number"]: h for h in client.get("/api/v1/households/").json()["results"]}
+    assert (rows["A001"]["phone"], rows["A001"]["bank_account"]) == (MASKED_PHONE, MASKED_ACCOUNT)
+    detail = client.get(f"/api/v1/households/{registry.a.pk}/").json()
+    assert [(m["id_number"], m["birth_date"], m["birth_year"]) for m in detail["members"]] == [
+        (mask_id(HEAD_A_ID), None, 1970),
+        (mask_id(SPOUSE_A_ID), None, 1972),
+    ]
+    people = client.get("/api/v1/people/").json()["results"]
+    assert {p["id_number"] for p in people} == {
+        mask_id(HEAD_A_ID),
+        mask_id(SPOUSE_A_ID),
+        mask_id(HEAD_A2_ID),
+    }
+    assert {p["birth_date"] for p in people} == {None}
+    person = client.get(f"/api/v1/people/{registry.head_a.pk}/").json()
+    assert person["id_number"] == mask_id(HEAD_A_ID) and person["birth_date"] is None
+    text = client.get(f"/api/v1/households/{registry.a.pk}/").content.decode()
+    for value in FULL:
+        assert value not in text, value
+
+
+def test_it_shows_the_api_unmasked_to_the_helper(cast, registry):
+    detail = api_for(cast.helper).get(f"/api/v1/households/{registry.a.pk}/").json()
+    assert (detail["phone"], detail["bank_account"]) == (PHONE, BANK_ACCOUNT)
+    assert detail["members"][0]["id_number"] == HEAD_A_ID
+    assert detail["members"][0]["birth_date"] == "1970-05-06"
+
+
+@pytest.mark.parametrize("value", [HEAD_A_ID, HEAD_A_ID.lower(), f" {HEAD_A_ID} "])
+def test_it_finds_a_household_by_full_id_for_who_may_see_it(cast, registry, value):
+    rows = api_for(cast.helper).get("/api/v1/households/", {"q": value}).json()["results"]
+    assert [r["number"] for r in rows] == ["A001"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [HEAD_A_ID, mask_id(HEAD_A_ID), HEAD_A_ID[:14], HEAD_A_ID[6:14], HEAD_A_ID[-4:]],
+)
+def test_it_never_matches_an_id_number_in_the_auditors_search(cast, registry, value):
+    """Were an ID matched, trying numbers one by one would give back the hidden digits."""
+    assert "A001" not in main(client_for(cast.auditor).get(LIST, {"q": value}))
+    api = api_for(cast.auditor)
+    assert api.get("/api/v1/households/", {"q": value}).json()["results"] == []
+    assert api.get("/api/v1/people/", {"q": value}).json()["results"] == []
+
+
+def test_it_still_finds_names_for_the_auditor(cast, registry):
+    rows = api_for(cast.auditor).get("/api/v1/households/", {"q": "李秀英"}).json()["results"]
+    assert [r["number"] for r in rows] == ["A001"]
+
+
+def test_it_masks_per_village_for_a_user_with_mixed_roles(cast, registry):
+    """An auditor of the county who also helps in village A sees personal data there only."""
+    user = accounts.create_user(
+        actor=None, username="mixed", password=PASSWORD, region_code=COUNTY_A, role="auditor"
+    )
+    accounts.add_grant(actor=None, user=user, region_code=VILLAGE_A, role="helper")
+    page = main(client_for(user).get(LIST))
+    assert HEAD_A_ID in page and PHONE in page
+    assert mask_id(HEAD_A2_ID) in page and HEAD_A2_ID not in page
+    api = api_for(user)
+    found = api.get("/api/v1/households/", {"q": HEAD_A_ID}).json()["results"]
+    assert [r["number"] for r in found] == ["A001"]
+    assert api.get("/api/v1/households/", {"q": HEAD_A2_ID}).json()["results"] == []
+    people = {p["name"]: p for p in api.get("/api/v1/people/").json()["results"]}
+    assert people["王大山"]["id_number"] == HEAD_A_ID
+    assert people["赵小川"]["id_number"] == mask_id(HEAD_A2_ID)
+    assert people["赵小川"]["birth_date"] is None
+
+
+def test_it_never_sorts_by_a_masked_field_in_the_api(cast, registry):
+    client = api_for(cast.auditor)
+    plain = client.get("/api/v1/households/").json()["results"]
+    for field in ("phone", "-phone", "bank_account", "-bank_account"):
+        rows = client.get("/api/v1/households/", {"ordering": field}).json()["results"]
+        assert rows == plain, field
+
+
+def test_it_masks_without_a_user():
+    assert personal(None, VILLAGE_A, "phone", PHONE) == MASKED_PHONE
+    assert personal(None, VILLAGE_A, "id_number", "") == ""
+
+
+def test_it_masks_personal_data_in_the_audit_log_shown_to_the_auditor(cast, registry):
+    text = api_for(cast.auditor).get("/api/v1/audit-events/", {"limit": 500}).content.decode()
+    assert "registry.add_person" in text
+    for value in FULL:
+        assert value not in text, value
