@@ -14,6 +14,7 @@ from operator import or_
 from typing import Any
 
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,6 +23,7 @@ from fupin.accounts.scoping import covers
 from fupin.audit.log import record
 from fupin.imports import parsers
 from fupin.imports.schema import CellError, Column, ParsedRow, RowError
+from fupin.lib.bulk import preparer, write_rows
 from fupin.regions.choices import Level
 from fupin.regions.models import Region
 from fupin.registry.choices import (
@@ -141,6 +143,10 @@ INCOME_COLUMNS = [
     Column("transfer", "转移性收入", (), parse=parsers.decimal(min_value=0)),
     Column("costs", "生产经营性支出", (), parse=parsers.decimal(min_value=0)),
 ]
+# The columns a new row is written with through the bulk path (every column but the id).
+HOUSEHOLD_INSERT = [f.name for f in Household._meta.concrete_fields if f.name != "id"]
+PERSON_INSERT = [f.name for f in Person._meta.concrete_fields if f.name != "id"]
+STATUS_INSERT = [f.name for f in StatusChange._meta.concrete_fields if f.name != "id"]
 KEY_COLUMNS = [
     Column("village_code", "村代码", ("行政村代码", "村级代码", "区划代码"), required=True),
     Column("number", "户编号", ("户号", "户编码"), required=True),
@@ -198,6 +204,8 @@ class HouseholdSchema:
             )
             for field, message in problems.items():
                 err(row, field, message)
+            # What the ID says, kept for save() (which runs only when there was no error).
+            v["id_number"], v["sex"], v["birth_date"] = number, _sex, _birth
             if number in first_seen:
                 err(
                     row,
@@ -263,13 +271,14 @@ class HouseholdSchema:
         return errors
 
     def _existing(self, keys: list[Key]) -> dict[Key, Household]:
+        """The households of these keys already registered: one query per 500 villages (an OR
+        of thousands of (village, number) pairs costs more to build than to run)."""
+        wanted = set(keys)
         found: dict[Key, Household] = {}
-        for chunk in _chunks(keys):
-            q = Q()
-            for village, number in chunk:
-                q |= Q(village_id=village, number=number)
-            for h in Household.objects.filter(q):
-                found[(h.village_id, h.number)] = h
+        for chunk in _chunks(sorted({village for village, _number in keys})):
+            for h in Household.objects.filter(village_id__in=chunk):
+                if (h.village_id, h.number) in wanted:
+                    found[(h.village_id, h.number)] = h
         return found
 
     def save(self, rows: list[ParsedRow], *, actor: Any, progress: Callable[[int], None]) -> int:
@@ -286,46 +295,60 @@ class HouseholdSchema:
             }
         )
 
-        new_households: list[Household] = []
+        now = timezone.now()
+        new_keys: list[Key] = []
+        household_rows = []
         changed_households: list[Household] = []
+        prepare_household = preparer(Household, HOUSEHOLD_INSERT)
         for (village, number), members in groups.items():
             fields = self._household_fields(members)
             household = existing.get((village, number))
             if household is None:
-                household = Household(
-                    village_id=village, county_code=village[:6], number=number, **fields
+                household_rows.append(
+                    prepare_household(
+                        {
+                            "village": village,
+                            "county_code": village[:6],
+                            "number": number,
+                            "status": Status.POOR,
+                            "created_at": now,
+                            "updated_at": now,
+                            **fields,
+                        }
+                    )
                 )
-                new_households.append(household)
+                new_keys.append((village, number))
                 stats[village]["households_created"].append(number)
             else:
                 for name, value in fields.items():
                     setattr(household, name, value)
                 changed_households.append(household)
                 stats[village]["households_updated"].append(number)
-        Household.objects.bulk_create(new_households, batch_size=BATCH)
-        if not all(h.pk for h in new_households):
-            # SQLite before 3.35 and some backends do not return ids from a bulk insert.
-            existing = self._existing(list(groups))
-            for h in new_households:
-                h.pk = existing[(h.village_id, h.number)].pk
+        # New rows go through the bulk path (COPY / executemany); their ids are read back.
+        write_rows(Household, HOUSEHOLD_INSERT, household_rows)
         update_fields = sorted({f for m in groups.values() for f in self._household_fields(m)})
         if changed_households and update_fields:
             Household.objects.bulk_update(changed_households, update_fields, batch_size=BATCH)
-        StatusChange.objects.bulk_create(
+        households = self._existing(list(groups))
+        recorder = actor.pk if getattr(actor, "is_authenticated", False) else None
+        prepare_status = preparer(StatusChange, STATUS_INSERT)
+        write_rows(
+            StatusChange,
+            STATUS_INSERT,
             [
-                StatusChange(
-                    household=h,
-                    county_code=h.county_code,
-                    year=h.registered_in,
-                    status=Status.POOR,
-                    reason=_("registration"),
-                    recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+                prepare_status(
+                    {
+                        "household": households[key].pk,
+                        "county_code": key[0][:6],
+                        "year": households[key].registered_in,
+                        "status": Status.POOR,
+                        "recorded_by": recorder,
+                        "recorded_at": now,
+                    }
                 )
-                for h in new_households
+                for key in new_keys
             ],
-            batch_size=BATCH,
         )
-        households = {(h.village_id, h.number): h for h in [*new_households, *changed_households]}
 
         # People: upsert by ID number.
         ids = [r.values["id_number"] for r in rows]
@@ -333,24 +356,24 @@ class HouseholdSchema:
         for chunk in _chunks(ids):
             for p in Person.objects.filter(id_number__in=chunk):
                 known[p.id_number] = p
-        new_people: list[Person] = []
+        person_rows = []
         changed_people: list[Person] = []
         person_fields: set[str] = set()
+        prepare_person = preparer(Person, PERSON_INSERT)
         for n, row in enumerate(rows, start=1):
             household = households[_key(row)]
-            number, sex, birth, _errors = check_person_id(
-                row.values["id_number"], row.values.get("sex"), row.values.get("birth_date")
-            )
+            # check() has put the ID's own sex and birth date in the row.
             fields = {k: row.values[k] for k in PERSON_KEYS if row.values.get(k) is not None}
-            fields.update(id_number=number, sex=sex, birth_date=birth)
-            person = known.get(number)
+            person = known.get(fields["id_number"])
             if person is None:
-                new_people.append(
-                    Person(
-                        household=household,
-                        village_code=household.village_id,
-                        county_code=household.county_code,
-                        **fields,
+                person_rows.append(
+                    prepare_person(
+                        {
+                            "household": household.pk,
+                            "village_code": household.village_id,
+                            "county_code": household.county_code,
+                            **fields,
+                        }
                     )
                 )
                 stats[household.village_id]["people_created"] += 1
@@ -362,7 +385,7 @@ class HouseholdSchema:
                 stats[household.village_id]["people_updated"] += 1
             if n % BATCH == 0:
                 progress(n)
-        Person.objects.bulk_create(new_people, batch_size=BATCH)
+        write_rows(Person, PERSON_INSERT, person_rows)
         if changed_people:
             Person.objects.bulk_update(changed_people, sorted(person_fields), batch_size=BATCH)
 
