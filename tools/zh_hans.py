@@ -455,6 +455,7 @@ ZH = {
     "import: %(h)d households, %(p)d people": "导入：%(h)d 户，%(p)d 人",
     "A year between %(first)d and %(last)d.": "年份应在 %(first)d 至 %(last)d 之间。",
     "A cause is listed twice.": "致贫原因重复填写。",
+    "an ID number starts with a province code; this one does not": "身份证号应以省级代码开头，此号码不是",
     "Checking %(file)s…": "正在检查 %(file)s……",
     "Loading %(rows)s regions…": "正在导入 %(rows)s 个区划……",
     "Marking %(rows)s regions…": "正在标记 %(rows)s 个区划……",

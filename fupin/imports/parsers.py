@@ -22,10 +22,10 @@ from django.conf import settings
 from django.db.models import Choices
 from django.utils import translation
 from django.utils.translation import gettext as _
-from stdnum.cn import ric
 
 from fupin.imports.errors import CellError
 from fupin.imports.normalise import folded
+from fupin.lib.ids import BadId, parse_resident_id
 
 Parser = Callable[[str], Any]
 
@@ -310,15 +310,20 @@ def _choice_key(value: str) -> str:
 
 # --- identifiers ---------------------------------------------------------------------------
 
+_ID_MESSAGES: dict[str, Callable[[str], str]] = {
+    "length": lambda n: (
+        _("An ID number has 18 characters; this one has %(length)d.") % {"length": len(n)}
+    ),
+    "format": lambda n: _("An ID number is 17 digits followed by a digit or X."),
+    "checksum": lambda n: _("The check character does not match: a digit is wrong."),
+    "date": lambda n: _("The birth date in this ID number is not a real date."),
+    "province": lambda n: (
+        _("An ID number starts with a province code; %(code)s is none.") % {"code": n[:2]}
+    ),
+}
+
 # How Excel shows a long number it has rounded: 5.10104E+17, 5.10104199001011E+17.
 _SCIENTIFIC = re.compile(r"[+-]?\d+(\.\d+)?[eE][+-]?\d+")
-_PROVINCES = {
-    # GB/T 2260 province-level codes: a typo in the first two digits is caught here, the rest
-    # of the place is not checked (see `id_number`).
-    *("11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36"),
-    *("37", "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62"),
-    *("63", "64", "65", "71", "81", "82", "83"),
-}
 
 
 def id_number(value: str) -> str:
@@ -340,25 +345,10 @@ def id_number(value: str) -> str:
         )
     if len(number) == 15 and number.isascii() and number.isdigit():
         raise CellError(_("This is an old 15-digit ID; enter the 18-character one."))
-    if len(number) != 18:
-        raise CellError(
-            _("An ID number has 18 characters; this one has %(length)d.") % {"length": len(number)}
-        )
-    if not (number[:17].isascii() and number[:17].isdigit()) or number[17] not in "0123456789X":
-        raise CellError(_("An ID number is 17 digits followed by a digit or X."))
-    if ric.calc_check_digit(number) != number[17]:
-        raise CellError(_("The check character does not match: a digit is wrong."))
     try:
-        born = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    except ValueError:
-        born = None
-    if born is None or born > datetime.date.today() or born.year < 1880:
-        raise CellError(_("The birth date in this ID number is not a real date."))
-    if number[:2] not in _PROVINCES:
-        raise CellError(
-            _("An ID number starts with a province code; %(code)s is none.") % {"code": number[:2]}
-        )
-    return number
+        return parse_resident_id(number).number
+    except BadId as e:
+        raise CellError(_ID_MESSAGES[e.reason](number)) from None
 
 
 _MOBILE = re.compile(r"(?:\+?86)?(1[3-9]\d{9})")

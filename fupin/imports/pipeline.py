@@ -44,6 +44,7 @@ MAX_CELL_LENGTH = 1_000
 # shared by every row instead of one per row.
 _INTERN_LENGTH = 16
 _PROGRESS_EVERY = 1_000
+_MEMO_SIZE = 4_096
 
 Progress = Callable[[str, int, int], None]
 
@@ -155,6 +156,10 @@ class _Reading:
         self.count = 0
         # The template's help row beneath the header is not data (users keep it).
         self.help = [cell_text(str(c.help)) for c, _i in self.fields]
+        # Rosters repeat the same few values down a column (汉族, 户主, 因病, 是): each distinct
+        # short text is normalised and parsed once. Bounded, as unique columns never repeat.
+        self.texts: dict[Any, str] = {}
+        self.parsed: list[dict[str, Any]] = [{} for _ in self.fields]
 
     def parse(self, rows: Iterator[list[Any]]) -> list[ParsedRow]:
         parsed: list[ParsedRow] = []
@@ -167,13 +172,21 @@ class _Reading:
             width = len(cells)
             texts: list[str] = []
             blank = True
+            known = self.texts
             for _col, i in fields:
                 value = cells[i] if i < width else ""
-                text = cell_text(value) if value != "" else ""
-                if text:
-                    blank = False
+                if value == "":
+                    texts.append("")
+                    continue
+                text = known.get(value) if isinstance(value, str) else None
+                if text is None:
+                    text = cell_text(value)
                     if len(text) <= _INTERN_LENGTH:
                         text = intern(text)
+                        if isinstance(value, str) and len(known) < _MEMO_SIZE:
+                            known[value] = text
+                if text:
+                    blank = False
                 texts.append(text)
             if blank or (number == self.first and self._is_help(texts)):
                 continue
@@ -193,7 +206,7 @@ class _Reading:
         values: dict[str, Any] = {}
         raw: dict[str, str] = {}
         ok = True
-        for (col, i), text in zip(self.fields, texts, strict=True):
+        for index, ((col, i), text) in enumerate(zip(self.fields, texts, strict=True)):
             raw[col.key] = text
             if not text:
                 values[col.key] = None
@@ -216,8 +229,14 @@ class _Reading:
                     )
                 )
                 continue
+            memo = self.parsed[index]
             try:
-                values[col.key] = col.parse(text)
+                if text in memo:
+                    values[col.key] = memo[text]
+                else:
+                    values[col.key] = value = col.parse(text)
+                    if len(text) <= _INTERN_LENGTH and len(memo) < _MEMO_SIZE:
+                        memo[text] = value
             except CellError as e:
                 ok = False
                 self.errors.append(RowError(number, col.label, shown(text), e.message, i))

@@ -20,6 +20,7 @@ ID_REASONS = {
     "format": lambda: _("an ID number is 17 digits and a digit or X"),
     "date": lambda: _("the birth date inside the ID number does not exist"),
     "checksum": lambda: _("the check digit is wrong (the number was mistyped)"),
+    "province": lambda: _("an ID number starts with a province code; this one does not"),
 }
 
 # Which status may follow which (脱贫 after 未脱贫 or 返贫; 返贫 only after 脱贫).
