@@ -193,31 +193,30 @@ class _Reading:
             if self.count >= self.limit:
                 raise too_many_rows(None, self.limit)
             self.count += 1
-            row = self._row(number, texts)
-            if row is not None:
-                parsed.append(row)
+            parsed.append(self._row(number, texts))
         self.report("read", number, max(self.total, number))
         return parsed
 
     def _is_help(self, texts: list[str]) -> bool:
         return all(t == h for t, h in zip(texts, self.help, strict=True) if t)
 
-    def _row(self, number: int, texts: list[str]) -> ParsedRow | None:
+    def _row(self, number: int, texts: list[str]) -> ParsedRow:
         values: dict[str, Any] = {}
         raw: dict[str, str] = {}
-        ok = True
+        bad: set[str] = set()
         for index, ((col, i), text) in enumerate(zip(self.fields, texts, strict=True)):
             raw[col.key] = text
             if not text:
                 values[col.key] = None
                 if col.required:
-                    ok = False
+                    bad.add(col.key)
                     self.errors.append(
                         RowError(number, col.label, "", _("Required: this cell is blank."), i)
                     )
                 continue
             if len(text) > MAX_CELL_LENGTH:
-                ok = False
+                bad.add(col.key)
+                values[col.key] = None
                 self.errors.append(
                     RowError(
                         number,
@@ -238,11 +237,10 @@ class _Reading:
                     if len(text) <= _INTERN_LENGTH and len(memo) < _MEMO_SIZE:
                         memo[text] = value
             except CellError as e:
-                ok = False
+                bad.add(col.key)
+                values[col.key] = None
                 self.errors.append(RowError(number, col.label, shown(text), e.message, i))
-        if not ok:
-            return None
         for key in self.absent:
             values[key] = None
             raw[key] = ""
-        return ParsedRow(number, values, raw)
+        return ParsedRow(number, values, raw, frozenset(bad))

@@ -42,13 +42,19 @@ class RowError:
 
 @dataclass(slots=True)
 class ParsedRow:
-    """One data row that parsed cleanly. Slots: an import holds hundreds of thousands."""
+    """One data row. Slots: an import holds hundreds of thousands.
+
+    Rows with a bad cell are passed to `check` too (the bad cells' keys in `bad`, their values
+    None), so checks across rows (a household's head, its main cause) see every row; `save`
+    never sees them, as a file with any error is not saved.
+    """
 
     row: int
-    # key -> parsed value; None for a blank optional cell.
+    # key -> parsed value; None for a blank optional cell or a bad one.
     values: dict[str, Any]
     # key -> the cell as (normalised) text, for error messages; "" for a blank cell.
     raw: dict[str, str]
+    bad: frozenset[str] = frozenset()
 
 
 class Rejected(Exception):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from fupin.accounts.roles import Action
+from fupin.accounts.scoping import covers, prefixes
 from fupin.imports import actions, registry
 from fupin.imports.filtersets import ImportJobFilterSet
 from fupin.imports.forms import UploadForm
@@ -29,6 +30,9 @@ class ImportJobListView(ObjectListView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["kinds"] = [registry.get(name) for name in registry.names()]
+        # Readers (auditors, helpers) see the jobs but get no upload button: it would 403.
+        scope = prefixes(self.request.user, Action.CHANGE)
+        context["can_import"] = scope is None or bool(scope)
         return context
 
 
@@ -41,6 +45,12 @@ class ImportJobDetailView(ObjectDetailView):
         if self.request.headers.get("HX-Request"):
             return ["imports/importjob_status.html"]
         return [self.template_name]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # "Save the rows" only for who may (ImportCommitView answers readers with 403).
+        context["can_commit"] = covers(self.request.user, self.object.region_code, Action.CHANGE)
+        return context
 
 
 class ImportStartView(ActionFormView):

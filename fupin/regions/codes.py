@@ -1,9 +1,10 @@
 """Subtrees as code ranges. A region's subtree is every code starting with its code (rule 1).
 
 `code LIKE '5108%'` says that, but SQLite cannot use an index for LIKE (its LIKE ignores case),
-so every scoped query would scan its table. Codes are digits, so "starts with 5108" is exactly
-the range 5108 <= code < 5109, which both databases answer from the primary-key or any
-b-tree index.
+so every scoped query would scan its table. Codes are digits, so every code starting with 5108
+lies in the range 5108 <= code < 5109, which both databases answer from the primary-key or
+any b-tree index; the prefix test then runs only on the rows of that range. (The range alone
+would also take a shorter code such as 5109 for the prefix 510899.)
 """
 
 from django.db.models import Q
@@ -26,5 +27,5 @@ def subtree_bounds(code: str) -> tuple[str, str | None]:
 def subtree_q(field: str, code: str) -> Q:
     """Rows whose `field` lies in the subtree of `code` (the code itself included)."""
     low, high = subtree_bounds(code)
-    q = Q(**{f"{field}__gte": low})
+    q = Q(**{f"{field}__gte": low}) & Q(**{f"{field}__startswith": code})
     return q & Q(**{f"{field}__lt": high}) if high else q

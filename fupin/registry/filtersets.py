@@ -100,7 +100,7 @@ class HouseholdFilterSet(django_filters.FilterSet):
     def within(self, queryset: QuerySet[Household], name: str, value: str) -> QuerySet[Household]:
         if not is_digits(value):
             return queryset.none()
-        return queryset.filter(subtree_q("village_id", value))
+        return queryset.filter(subtree_q("village__code", value))
 
     def with_cause(
         self, queryset: QuerySet[Household], name: str, value: str

@@ -13,6 +13,7 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,8 +43,9 @@ from fupin.registry.choices import (
     Status,
     WorkPlace,
 )
+from fupin.registry.forms import MAX_DIGITS
 from fupin.registry.models import Household, IncomeRecord, Person, StatusChange
-from fupin.registry.rules import check_person_id, per_capita
+from fupin.registry.rules import CENT, check_causes, check_person_id, per_capita
 
 BATCH = 2000
 
@@ -65,8 +67,18 @@ def months(value: str) -> int:
     return int(n)
 
 
+def _fits(model: Any, name: str) -> parsers.Parser:
+    """Text no longer than the model's column (PostgreSQL would refuse it mid-save)."""
+    return parsers.text(max_length=model._meta.get_field(name).max_length)
+
+
+# Land and money: what the hundredths fields hold, as the forms accept it.
+amount = parsers.decimal(min_value=0, max_value=Decimal(10) ** (MAX_DIGITS - 2) - CENT, places=2)
+
 PERSON_COLUMNS = [
-    Column("name", "姓名", ("成员姓名", "家庭成员姓名"), required=True),
+    Column(
+        "name", "姓名", ("成员姓名", "家庭成员姓名"), required=True, parse=_fits(Person, "name")
+    ),
     Column(
         "id_number",
         "身份证号",
@@ -114,13 +126,13 @@ HOUSEHOLD_COLUMNS = [
     ),
     Column("other_causes", "其他致贫原因", (), parse=causes, help="最多两项，用顿号分隔"),
     Column("phone", "联系电话", ("电话", "手机号码"), parse=parsers.phone),
-    Column("bank_account", "银行账号", ("银行卡号", "开户账号")),
     Column(
-        "arable_land",
-        "耕地面积（亩）",
-        ("耕地面积", "耕地（亩）"),
-        parse=parsers.decimal(min_value=0),
+        "bank_account",
+        "银行账号",
+        ("银行卡号", "开户账号"),
+        parse=_fits(Household, "bank_account"),
     ),
+    Column("arable_land", "耕地面积（亩）", ("耕地面积", "耕地（亩）"), parse=amount),
     Column("housing", "住房安全", ("住房情况",), parse=parsers.choice(Housing)),
     Column("safe_water", "饮水安全", (), parse=parsers.boolean),
     Column("electricity", "生活用电", ("通生活用电",), parse=parsers.boolean),
@@ -135,13 +147,11 @@ HOUSEHOLD_COLUMNS = [
 ]
 INCOME_COLUMNS = [
     Column("income_year", "收入年度", (), parse=parsers.year),
-    Column("wage", "工资性收入", (), parse=parsers.decimal(min_value=0)),
-    Column(
-        "production", "生产经营性收入", ("生产经营性净收入",), parse=parsers.decimal(min_value=0)
-    ),
-    Column("property_income", "财产性收入", (), parse=parsers.decimal(min_value=0)),
-    Column("transfer", "转移性收入", (), parse=parsers.decimal(min_value=0)),
-    Column("costs", "生产经营性支出", (), parse=parsers.decimal(min_value=0)),
+    Column("wage", "工资性收入", (), parse=amount),
+    Column("production", "生产经营性收入", ("生产经营性净收入",), parse=amount),
+    Column("property_income", "财产性收入", (), parse=amount),
+    Column("transfer", "转移性收入", (), parse=amount),
+    Column("costs", "生产经营性支出", (), parse=amount),
 ]
 # The columns a new row is written with through the bulk path (every column but the id).
 HOUSEHOLD_INSERT = [f.name for f in Household._meta.concrete_fields if f.name != "id"]
@@ -149,7 +159,7 @@ PERSON_INSERT = [f.name for f in Person._meta.concrete_fields if f.name != "id"]
 STATUS_INSERT = [f.name for f in StatusChange._meta.concrete_fields if f.name != "id"]
 KEY_COLUMNS = [
     Column("village_code", "村代码", ("行政村代码", "村级代码", "区划代码"), required=True),
-    Column("number", "户编号", ("户号", "户编码"), required=True),
+    Column("number", "户编号", ("户号", "户编码"), required=True, parse=_fits(Household, "number")),
 ]
 HOUSEHOLD_KEYS = [c.key for c in HOUSEHOLD_COLUMNS if c.key != "other_causes"]
 PERSON_KEYS = [c.key for c in PERSON_COLUMNS]
@@ -181,8 +191,10 @@ class HouseholdSchema:
         def err(row: ParsedRow, key: str, message: str) -> None:
             errors.append(RowError(row.row, LABELS.get(key, ""), row.raw.get(key, ""), message))
 
+        # Rows with a bad cell come too (its value None, its key in row.bad): each check below
+        # skips what it cannot judge, so a bad cell is reported once, by the pipeline.
         # Villages: they exist, are villages, and lie in the actor's scope.
-        codes = {r.values["village_code"] for r in rows}
+        codes = {r.values["village_code"] for r in rows if r.values["village_code"]}
         villages = set(
             Region.objects.filter(code__in=codes, level=Level.VILLAGE).values_list(
                 "code", flat=True
@@ -190,6 +202,8 @@ class HouseholdSchema:
         )
         for row in rows:
             code = row.values["village_code"]
+            if code is None:
+                continue
             if code not in villages:
                 err(row, "village_code", _("there is no village with this code"))
             elif actor is not None and not covers(actor, code, Action.CHANGE):
@@ -199,6 +213,8 @@ class HouseholdSchema:
         first_seen: dict[str, int] = {}
         for row in rows:
             v = row.values
+            if v["id_number"] is None:
+                continue
             number, _sex, _birth, problems = check_person_id(
                 v["id_number"], v.get("sex"), v.get("birth_date")
             )
@@ -218,7 +234,8 @@ class HouseholdSchema:
         # IDs already registered in another household.
         rows_by_id: dict[str, list[ParsedRow]] = defaultdict(list)
         for row in rows:
-            rows_by_id[row.values["id_number"]].append(row)
+            if row.values["id_number"] is not None:
+                rows_by_id[row.values["id_number"]].append(row)
         for chunk in _chunks(list(rows_by_id)):
             elsewhere = Person.objects.filter(id_number__in=chunk).values_list(
                 "id_number", "household__village_id", "household__number"
@@ -236,8 +253,10 @@ class HouseholdSchema:
         # Households: fields agree between their rows; new ones have what a household needs.
         groups: dict[Key, list[ParsedRow]] = defaultdict(list)
         for row in rows:
-            groups[_key(row)].append(row)
+            if row.values["village_code"] is not None and row.values["number"] is not None:
+                groups[_key(row)].append(row)
         existing = self._existing(list(groups))
+        registered_heads = self._registered_heads(list(existing.values()), rows_by_id)
         for key, members in groups.items():
             for field in [*HOUSEHOLD_KEYS, "other_causes", "income_year", *INCOME_KEYS]:
                 seen = [
@@ -252,13 +271,29 @@ class HouseholdSchema:
                             % {"row": seen[0][0].row},
                         )
             heads = [m for m in members if m.values["relation"] == Relation.HEAD]
-            for extra in heads[1:]:
+            # A registered head the file leaves as they are is the first head (add_person
+            # refuses a second one too).
+            known_head = key in existing and existing[key].pk in registered_heads
+            for extra in heads[0 if known_head else 1 :]:
                 err(extra, "relation", _("a second head of the same household"))
+            # The other causes name causes besides the main one, each once (as the forms).
+            other = next((m for m in members if m.values.get("other_causes")), None)
+            if other is not None:
+                main = next(
+                    (m.values["main_cause"] for m in members if m.values.get("main_cause")), None
+                )
+                if main is None and key in existing:
+                    main = existing[key].main_cause
+                try:
+                    check_causes(main or "", *other.values["other_causes"])
+                except ValidationError as e:
+                    err(other, "other_causes", e.messages[0])
             if key not in existing:
-                if not heads:
+                unknown = set().union(*(m.bad for m in members))
+                if not heads and "relation" not in unknown:
                     err(members[0], "relation", _("a new household needs a head (户主)"))
                 for field in ("main_cause", "registered_in"):
-                    if all(m.values.get(field) is None for m in members):
+                    if field not in unknown and all(m.values.get(field) is None for m in members):
                         err(
                             members[0],
                             field,
@@ -269,6 +304,19 @@ class HouseholdSchema:
             if income and all(m.values.get("income_year") is None for m in members):
                 err(income[0], "income_year", _("incomes need the year they were earned"))
         return errors
+
+    def _registered_heads(
+        self, households: list[Household], rows_by_id: dict[str, list[ParsedRow]]
+    ) -> set[int]:
+        """The households among these whose registered head is not a row of the file (a row
+        of the file gives the person's relation anew)."""
+        found: set[int] = set()
+        for chunk in _chunks([h.pk for h in households]):
+            heads = Person.objects.filter(household__in=chunk, relation=Relation.HEAD)
+            for household_id, id_number in heads.values_list("household_id", "id_number"):
+                if id_number not in rows_by_id:
+                    found.add(household_id)
+        return found
 
     def _existing(self, keys: list[Key]) -> dict[Key, Household]:
         """The households of these keys already registered: one query per 500 villages (an OR

@@ -38,7 +38,7 @@ from fupin.registry.choices import (
 class Household(models.Model):
     """One registered poor household (贫困户) of a village, as on its registration form."""
 
-    scope_field: ClassVar[str] = "village_id"
+    scope_field: ClassVar[str] = "village__code"
 
     village = models.ForeignKey(
         "regions.Region",
@@ -182,7 +182,7 @@ class Person(models.Model):
 class StatusChange(models.Model):
     """One step of a household's poverty history (未脱贫 → 已脱贫 → 返贫 …) in a year."""
 
-    scope_field: ClassVar[str] = "household__village_id"
+    scope_field: ClassVar[str] = "household__village__code"
 
     household = models.ForeignKey(
         Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="history"
@@ -217,7 +217,7 @@ class StatusChange(models.Model):
 class IncomeRecord(models.Model):
     """A household's income in one year, by source, and the per-capita net income from it."""
 
-    scope_field: ClassVar[str] = "household__village_id"
+    scope_field: ClassVar[str] = "household__village__code"
 
     household = models.ForeignKey(
         Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="incomes"
@@ -255,7 +255,7 @@ class IncomeRecord(models.Model):
 class PovertyLine(models.Model):
     """The poverty line of a province in a year, in yuan per person (data, never a constant)."""
 
-    scope_field: ClassVar[str] = "province_id"
+    scope_field: ClassVar[str] = "province__code"
 
     province = models.ForeignKey(
         "regions.Region",

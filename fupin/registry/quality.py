@@ -75,7 +75,7 @@ class Check:
 
 
 def _households(code: str) -> QuerySet[Household]:
-    return Household.objects.filter(subtree_q("village_id", code))
+    return Household.objects.filter(subtree_q("village__code", code))
 
 
 def _people(code: str) -> QuerySet[Person]:
@@ -94,8 +94,11 @@ def _person_rows(qs: QuerySet[Person], *fields: str) -> QuerySet[Any, Row]:
     )
 
 
-def _member(**conditions: Any) -> Exists:
-    return Exists(Person.objects.filter(household=OuterRef("pk"), **conditions))
+def _members(code: str, outer: str = "pk") -> QuerySet[Person]:
+    """The members of the outer query's household. The subtree is repeated (a member lives
+    in the household's village) so the planner reads only the subtree's people, whatever
+    join it picks, instead of the whole registry."""
+    return _people(code).filter(household=OuterRef(outer))
 
 
 def _has_cause(cause: str) -> Q:
@@ -110,14 +113,12 @@ def _years_before(day: datetime.date, years: int) -> datetime.date:
 
 
 def illness_rows(code: str, today: datetime.date) -> QuerySet[Any, Row]:
-    qs = _households(code).filter(_has_cause(Cause.ILLNESS)).exclude(_member(health__in=ILL))
-    return _household_rows(qs)
+    ill = Exists(_members(code).filter(health__in=ILL))
+    return _household_rows(_households(code).filter(_has_cause(Cause.ILLNESS)).exclude(ill))
 
 
 def schooling_rows(code: str, today: datetime.date) -> QuerySet[Any, Row]:
-    pupil = Exists(
-        Person.objects.filter(household=OuterRef("pk")).exclude(schooling=Schooling.NONE)
-    )
+    pupil = Exists(_members(code).exclude(schooling=Schooling.NONE))
     return _household_rows(_households(code).filter(_has_cause(Cause.SCHOOLING)).exclude(pupil))
 
 
@@ -140,14 +141,8 @@ def employed_rows(code: str, today: datetime.date) -> QuerySet[Any, Row]:
 
 
 def same_sex_rows(code: str, today: datetime.date) -> QuerySet[Any, Row]:
-    head = Person.objects.filter(household=OuterRef("household_id"), relation=Relation.HEAD)
-    qs = (
-        _people(code)
-        .filter(relation=Relation.SPOUSE)
-        .annotate(head_sex=Subquery(head.values("sex")[:1]))
-        .filter(sex=F("head_sex"))
-    )
-    return _person_rows(qs, "sex")
+    head = _members(code, "household_id").filter(relation=Relation.HEAD, sex=OuterRef("sex"))
+    return _person_rows(_people(code).filter(Exists(head), relation=Relation.SPOUSE), "sex")
 
 
 def land_rows(code: str, today: datetime.date) -> QuerySet[Any, Row]:
@@ -164,18 +159,33 @@ def land_rows(code: str, today: datetime.date) -> QuerySet[Any, Row]:
 
 
 def no_head_rows(code: str, today: datetime.date) -> QuerySet[Any, Row]:
-    return _household_rows(_households(code).exclude(_member(relation=Relation.HEAD)))
+    head = Exists(_members(code).filter(relation=Relation.HEAD))
+    return _household_rows(_households(code).exclude(head))
 
 
 def twice_rows(code: str, today: datetime.date) -> QuerySet[Any, Row]:
     # The registry refuses a second registration (the actions, and a unique constraint per
     # county); an import of older data or another county's roster can still bring one in.
-    elsewhere = Person.objects.filter(id_number=OuterRef("id_number")).exclude(
-        household_id=OuterRef("household_id")
+    # Within a county an ID is unique, so a second row with the ID is another household's.
+    # A count per person, not EXISTS: the planner keeps it as one probe of the ID index per
+    # person of the subtree (an index-only scan once vacuumed), where a semi-join tends to
+    # hash the whole registry.
+    same_id = (
+        Person.objects.filter(id_number=OuterRef("id_number"))
+        .order_by()
+        .values("id_number")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    elsewhere = (
+        Person.objects.filter(id_number=OuterRef("id_number"))
+        .exclude(household_id=OuterRef("household_id"))
+        .order_by("county_code")
     )
     qs = (
         _people(code)
-        .filter(Exists(elsewhere))
+        .alias(registered=Subquery(same_id))
+        .filter(registered__gt=1)
         .annotate(other_county=Subquery(elsewhere.values("county_code")[:1]))
     )
     return _person_rows(qs, "id_number", "other_county")

@@ -337,7 +337,21 @@ def test_it_reports_every_problem_in_one_pass(tmp_path):
     ]
     assert [e.col for e in result.errors[:3]] == [0, 2, 3]
     assert result.rows == 4
-    assert schema.checked is not None and len(schema.checked) == 3, "the clean rows are checked"
+    # Every row is checked, the bad one with its bad cells named and their values None.
+    assert schema.checked is not None and len(schema.checked) == 4
+    bad = schema.checked[1]
+    assert bad.bad == {
+        "village_code",
+        "id_number",
+        "born",
+        "people",
+        "land",
+        "poor",
+        "sex",
+        "phone",
+    }
+    assert all(bad.values[key] is None for key in bad.bad)
+    assert schema.checked[0].bad == frozenset()
 
 
 def test_it_refuses_a_cell_of_100000_characters(tmp_path):

@@ -73,6 +73,8 @@ class Things:
         seen: dict[str, int] = {}
         for row in rows:
             number = row.values["id_number"]
+            if number is None:  # a bad cell, reported by the pipeline already
+                continue
             if number in seen:
                 errors.append(
                     RowError(
@@ -80,7 +82,7 @@ class Things:
                     )
                 )
             seen.setdefault(number, row.row)
-            if not row.values["village_code"].startswith("5108"):
+            if row.values["village_code"] and not row.values["village_code"].startswith("5108"):
                 errors.append(RowError(row.row, "村代码", row.raw["village_code"], "不在本县"))
             if row.values["name"] == "已登记":
                 errors.append(RowError(row.row, "", "", "这一户已经登记过"))
