@@ -14,7 +14,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action, allows
-from fupin.regions.codes import subtree_q
+from fupin.regions.codes import is_digits, subtree_q
+from fupin.regions.models import Region
 
 if TYPE_CHECKING:
     from fupin.accounts.models import User
@@ -56,6 +57,19 @@ def prefixes(user: Any, action: Action) -> list[str] | None:
 def covers(user: Any, code: str, action: Action) -> bool:
     scope = prefixes(user, action)
     return scope is None or any(code.startswith(p) for p in scope)
+
+
+def region_in_scope(user: Any, code: str, action: Action = Action.VIEW) -> str | None:
+    """The region a per-region page should show: `code` if the user may, the top of their
+    scope when `code` is empty, None when it is outside (the caller answers 404)."""
+    scope = prefixes(user, action)
+    if not code:
+        if scope is None:
+            return min(Region.objects.filter(level=1).values_list("code", flat=True), default=None)
+        return scope[0] if scope else None
+    if not is_digits(code) or not covers(user, code, action):
+        return None
+    return code if Region.objects.filter(code=code).exists() else None
 
 
 def prefix_q(field: str, scope: list[str]) -> Q:

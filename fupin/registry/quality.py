@@ -7,6 +7,10 @@ queries (bench/quality.py measures them). A warning names the household; checks 
 person (a five-guarantees member able to work, someone working without labour ability, a
 spouse, a person registered twice) give one warning per person, naming them.
 
+The cause checks read all three causes (main and the two others); ages are taken on today's
+date; "income above the line" compares a household's latest income record with the poverty
+line of that year and its province (no line that year: no warning).
+
 Scope is the caller's: pass a region code inside the user's view scope. Messages name only
 the household's own members; ID numbers are masked, and a duplicate in another county is
 reported by that county's code, not by its household.
@@ -53,6 +57,8 @@ WORKING_AGE = (16, 65)
 
 @dataclass(frozen=True)
 class QualityWarning:
+    """One finding: which check, about which household, and what is wrong, in words."""
+
     check: str
     household_id: int
     village_code: str

@@ -26,4 +26,5 @@ urlpatterns = [
     ),
     path("people/<int:pk>/edit/", views.PersonUpdateView.as_view(), name="person-edit"),
     path("people/<int:pk>/delete/", views.PersonDeleteView.as_view(), name="person-delete"),
+    path("quality/", views.QualityView.as_view(), name="quality"),
 ]

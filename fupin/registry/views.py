@@ -2,17 +2,20 @@ from typing import Any
 
 from django.db.models import Case, IntegerField, Value, When
 from django.forms.models import model_to_dict
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
 
 from fupin.accounts.forms import ConfirmForm
 from fupin.accounts.roles import Action
-from fupin.accounts.scoping import covers, prefixes
+from fupin.accounts.scoping import covers, prefixes, region_in_scope
 from fupin.lib.fields import CENT
-from fupin.lib.views import ActionFormView, ObjectDetailView, ObjectListView
-from fupin.registry import actions
+from fupin.lib.views import ActionFormView, ObjectDetailView, ObjectListView, ScopedMixin
+from fupin.regions.models import Region
+from fupin.registry import actions, quality
 from fupin.registry.choices import Relation
 from fupin.registry.filtersets import HouseholdFilterSet
 from fupin.registry.forms import (
@@ -234,3 +237,30 @@ class PersonDeleteView(PersonFormView):
 
     def success_message(self) -> str:
         return _("The member was removed.")
+
+
+class QualityView(ScopedMixin, TemplateView):
+    """The national data checks as warnings for a region the user may see (?region=CODE)."""
+
+    queryset = Household.objects.all()
+    template_name = "registry/quality.html"
+    shown = 500
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        code = region_in_scope(self.request.user, self.request.GET.get("region", "").strip())
+        if code is None:
+            raise Http404
+        counts = quality.counts_for(code)
+        context.update(
+            title=_("Data quality"),
+            region=Region.objects.get(code=code),
+            counts=[(quality.CHECK_LABELS[k], n) for k, n in counts.items()],
+            total=sum(counts.values()),
+            warnings=[
+                (w, quality.CHECK_LABELS[w.check])
+                for w in quality.warnings_for(code, limit=self.shown)
+            ],
+            shown=self.shown,
+        )
+        return context

@@ -1,16 +1,19 @@
+from dataclasses import asdict
 from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from fupin.accounts.roles import Action
-from fupin.lib.api import ScopedModelViewSet
-from fupin.registry import actions
+from fupin.accounts.scoping import region_in_scope
+from fupin.lib.api import ScopedModelViewSet, ScopedViewSetMixin
+from fupin.registry import actions, quality
 from fupin.registry.api.serializers import (
     HouseholdDetailSerializer,
     HouseholdSerializer,
@@ -157,4 +160,27 @@ class PovertyLineViewSet(ScopedModelViewSet):
             province_code=line.province_id,
             year=line.year,
             amount=serializer.validated_data.get("amount", line.amount),
+        )
+
+
+class QualityViewSet(ScopedViewSetMixin, viewsets.ViewSet):
+    """The data checks of a region (`?region=CODE`, default the top of the caller's scope):
+    counts per check and the first 1,000 warnings. 404 for a region outside the scope."""
+
+    queryset = Household.objects.all()
+    shown = 1000
+
+    def list(self, request: Request) -> Response:
+        code = region_in_scope(request.user, request.query_params.get("region", "").strip())
+        if code is None:
+            raise NotFound
+        warnings = quality.warnings_for(code, limit=self.shown)
+        return Response(
+            {
+                "region": code,
+                "counts": quality.counts_for(code),
+                "warnings": [
+                    {**asdict(w), "label": str(quality.CHECK_LABELS[w.check])} for w in warnings
+                ],
+            }
         )
