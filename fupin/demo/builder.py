@@ -1,8 +1,10 @@
 """The synthetic programme on the real region tree, for trying fupin out.
 
-Deterministic for a seed: the same scale and seed give the same poor counties, villages and
-users. Everything is written through the product's actions, like any other client. Later
-issues add households, members, pairings and projects here.
+Deterministic for a seed: the same scale and seed give the same poor counties, villages,
+users and registered households. Everything is written through the product's actions, like any
+other client, except the millions of household and person rows, which go through the bulk path
+of `fupin.demo.households` (with one summary audit event per village). Later issues add
+pairings and projects here.
 """
 
 import random
@@ -15,6 +17,7 @@ from django.db.models.functions import Substr
 from fupin.accounts import actions as account_actions
 from fupin.accounts.choices import Role
 from fupin.accounts.models import User
+from fupin.demo.households import build_households
 from fupin.regions import actions as region_actions
 from fupin.regions.choices import Level
 from fupin.regions.loader import BUNDLED, PoorRow, parse_regions
@@ -34,6 +37,8 @@ class DemoResult:
     county_a: str = ""
     county_b: str = ""
     users: dict[str, tuple[str, str]] = field(default_factory=dict)  # username -> (role, code)
+    households: int = 0
+    people: int = 0
 
 
 def ensure_regions() -> None:
@@ -71,6 +76,10 @@ def build(*, scale: float, seed: int) -> DemoResult:
     rng = random.Random(seed)
     ensure_regions()
     counties, villages = pick_poor(scale, rng)
+    # The previous build's villages: a rebuild clears their households too.
+    previous = list(
+        Region.objects.filter(level=Level.VILLAGE, is_poor=True).values_list("code", flat=True)
+    )
     rows = [PoorRow(c, 2014, rng.choice([2017, 2018, 2019, 2020])) for c in counties]
     rows += [PoorRow(v, 2014, rng.choice([2016, 2017, 2018, 2019, 2020])) for v in villages]
     region_actions.mark_poor(actor=None, rows=rows, replace=True, source=f"demo seed {seed}")
@@ -106,4 +115,6 @@ def build(*, scale: float, seed: int) -> DemoResult:
             actor=None, username=username, password=DEMO_PASSWORD, region_code=code, role=role
         )
         result.users[username] = (role.value, code)
+    registry = build_households(village_codes=villages, seed=seed, clear=previous)
+    result.households, result.people = registry.households, registry.people
     return result

@@ -27,6 +27,8 @@ class Command(FupinCommand):
                 "counties": f"{result.poor_counties:,}",
                 "villages": f"{result.poor_villages:,}",
             },
+            _("Registered poor households: %(households)s, with %(people)s people.")
+            % {"households": f"{result.households:,}", "people": f"{result.people:,}"},
             _("County A is %(a)s, its sibling county B is %(b)s.")
             % {"a": result.county_a, "b": result.county_b},
             _("Users (password %(password)s):") % {"password": DEMO_PASSWORD},
@@ -42,6 +44,8 @@ class Command(FupinCommand):
                 "poor_villages": result.poor_villages,
                 "county_a": result.county_a,
                 "county_b": result.county_b,
+                "households": result.households,
+                "people": result.people,
                 "users": {u: {"role": r, "region": c} for u, (r, c) in result.users.items()},
                 "password": DEMO_PASSWORD,
             },
