@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 from faker import Faker
 
 from fupin.audit.log import record
-from fupin.lib.bulk import write_rows
+from fupin.lib.bulk import analyze, write_rows
 from fupin.lib.ids import make_resident_id
 from fupin.regions.codes import subtree_q
 from fupin.regions.models import Region
@@ -817,11 +817,7 @@ def build_households(
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), [Household]):
             cursor.execute(sql)
-        if connection.vendor == "postgresql":
-            # Fresh statistics for the planner: with the pre-load ones (a few rows, or none),
-            # the registry's subtree queries pick plans meant for tiny tables.
-            tables = [m._meta.db_table for m in (Household, Person, StatusChange, IncomeRecord)]
-            cursor.execute(f"ANALYZE {', '.join(map(connection.ops.quote_name, tables))}")
+    analyze(Household, Person, StatusChange, IncomeRecord)
     for village, counts in events:
         record(
             actor=None,

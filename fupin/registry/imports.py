@@ -24,7 +24,7 @@ from fupin.accounts.scoping import covers
 from fupin.audit.log import record
 from fupin.imports import parsers
 from fupin.imports.schema import CellError, Column, ParsedRow, RowError
-from fupin.lib.bulk import preparer, write_rows
+from fupin.lib.bulk import analyze, preparer, write_rows
 from fupin.regions.choices import Level
 from fupin.regions.models import Region
 from fupin.registry.choices import (
@@ -48,6 +48,8 @@ from fupin.registry.models import Household, IncomeRecord, Person, StatusChange
 from fupin.registry.rules import CENT, check_causes, check_person_id, per_capita
 
 BATCH = 2000
+# A load this large changes the tables enough for the planner to need new statistics.
+ANALYZE_AFTER = 10_000
 
 
 def causes(value: str) -> list[str]:
@@ -438,6 +440,8 @@ class HouseholdSchema:
             Person.objects.bulk_update(changed_people, sorted(person_fields), batch_size=BATCH)
 
         self._save_incomes(groups, households)
+        if len(rows) >= ANALYZE_AFTER:
+            analyze(Household, Person, StatusChange, IncomeRecord)
         for village, s in stats.items():
             record(
                 actor=actor,
