@@ -9,6 +9,7 @@ from django.db.models import Model
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from fupin.registry.actions import EDITABLE_HOUSEHOLD_FIELDS, PERSON_FIELDS
 from fupin.registry.choices import Sex, Status
 from fupin.registry.models import Household, IncomeRecord, Person
 
@@ -47,22 +48,8 @@ class HouseholdEditForm(ActionModelForm):
 
     class Meta:
         model = Household
-        fields = [
-            "number",
-            "standard",
-            "attribute",
-            "main_cause",
-            "other_cause_1",
-            "other_cause_2",
-            "phone",
-            "bank_account",
-            "arable_land",
-            "housing",
-            "safe_water",
-            "electricity",
-            "road_access",
-            "registered_in",
-        ]
+        # The fields the actions accept, in the order of the registration form.
+        fields = EDITABLE_HOUSEHOLD_FIELDS
 
     def clean_arable_land(self) -> Decimal:
         return self.cleaned_data.get("arable_land") or Decimal(0)
@@ -96,24 +83,7 @@ class PersonForm(ActionModelForm):
 
     class Meta:
         model = Person
-        fields = [
-            "name",
-            "id_number",
-            "relation",
-            "sex",
-            "birth_date",
-            "ethnicity",
-            "education",
-            "schooling",
-            "health",
-            "labour",
-            "work_place",
-            "work_months",
-            "medical_insurance",
-            "pension_insurance",
-            "serious_illness_insurance",
-            "political",
-        ]
+        fields = PERSON_FIELDS
         help_texts = {"id_number": _("18 characters; the sex and birth date are read from it.")}
 
 
