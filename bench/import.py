@@ -65,13 +65,19 @@ def generate(path: Path, people: int, seed: int = 1) -> list[tuple[str, ...]]:
     rng = random.Random(seed)
     codes = villages(2000)
     rows: list[tuple[str, ...]] = []
+    used: set[str] = set()
     household = 0
     while len(rows) < people:
         household += 1
         village = codes[household % len(codes)]
         for m in range(min(rng.choice([1, 2, 3, 3, 4, 5]), people - len(rows))):
             birth = datetime.date(rng.randint(1940, 2015), rng.randint(1, 12), rng.randint(1, 28))
-            pid = make_resident_id(village[:6], birth, len(rows) % 1000)
+            sequence = len(rows) % 1000
+            pid = make_resident_id(village[:6], birth, sequence)
+            while pid in used:  # the same county, birthday and order code: take the next code
+                sequence = (sequence + 1) % 1000
+                pid = make_resident_id(village[:6], birth, sequence)
+            used.add(pid)
             rows.append(
                 (
                     village,
@@ -271,6 +277,8 @@ def main() -> None:
     figures["goal"] = "import >= 50% of raw read rate; memory flat from 50k to 200k rows"
     figures["ok"] = ok
     print(json.dumps(figures, ensure_ascii=False))
+    if not ok:
+        sys.exit(1)
 
 
 if __name__ == "__main__":
