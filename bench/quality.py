@@ -41,7 +41,7 @@ from fupin.regions.codes import subtree_q  # noqa: E402
 from fupin.regions.models import Region  # noqa: E402
 from fupin.registry import actions  # noqa: E402
 from fupin.registry.models import Household, Person  # noqa: E402
-from fupin.registry.quality import CHECKS  # noqa: E402
+from fupin.registry.quality import CHECKS, counts_for, warnings_for  # noqa: E402
 
 HOUSEHOLDS = 50_000
 PAGE_LIMIT_S = 1.0
@@ -131,6 +131,8 @@ def main() -> None:
             "vs_scan": round(max(list_s, count_s) / scan_s, 1),
         }
     slowest = max(max(c["list_s"], c["count_s"]) for c in checks.values())
+    # What the data-quality page itself does: every count, then the first 500 warnings.
+    page_s, _ = timed(lambda: (counts_for(COUNTY), warnings_for(COUNTY, limit=500)))
     figures = {
         "bench": "quality",
         "database": connection.vendor,
@@ -141,8 +143,13 @@ def main() -> None:
         "scan_s": round(scan_s, 3),
         "checks": checks,
         "all_checks_s": round(sum(c["list_s"] for c in checks.values()), 3),
+        "page_s": round(page_s, 3),
         "page_limit_s": PAGE_LIMIT_S,
-        "ok": bool(slowest < PAGE_LIMIT_S and all(c["warnings"] for c in checks.values())),
+        "ok": bool(
+            slowest < PAGE_LIMIT_S
+            and page_s < PAGE_LIMIT_S
+            and all(c["warnings"] for c in checks.values())
+        ),
     }
     print(json.dumps(figures))
     if not figures["ok"]:
