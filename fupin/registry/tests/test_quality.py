@@ -6,6 +6,7 @@ import itertools
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from fupin.lib.ids import make_resident_id
@@ -312,10 +313,13 @@ def test_it_stops_at_the_limit_in_the_order_of_the_checks():
 
 def test_it_asks_one_query_per_check(django_assert_num_queries):
     faulty_households()
+    # Plus the savepoint and its release around them (and, on PostgreSQL, the SET LOCAL that
+    # switches JIT off inside it).
+    around = 3 if connection.vendor == "postgresql" else 2
 
-    with django_assert_num_queries(len(CHECKS)):
+    with django_assert_num_queries(len(CHECKS) + around):
         warnings_for(COUNTY_A)
-    with django_assert_num_queries(len(CHECKS)):
+    with django_assert_num_queries(len(CHECKS) + around):
         counts_for(COUNTY_A)
 
 
