@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from fupin.accounts.roles import Action
+from fupin.registry.actions import EDITABLE_HOUSEHOLD_FIELDS
 from fupin.registry.choices import Sex, Status
 from fupin.registry.forms import MAX_DIGITS, MAX_YEAR, MIN_YEAR
 from fupin.registry.models import Household, IncomeRecord, Person, PovertyLine, StatusChange
@@ -164,20 +165,7 @@ class HouseholdSerializer(PersonalDataMixin, serializers.ModelSerializer[Househo
             "village",
             "village_name",
             "county_code",
-            "number",
-            "standard",
-            "attribute",
-            "main_cause",
-            "other_cause_1",
-            "other_cause_2",
-            "phone",
-            "bank_account",
-            "arable_land",
-            "housing",
-            "safe_water",
-            "electricity",
-            "road_access",
-            "registered_in",
+            *EDITABLE_HOUSEHOLD_FIELDS,
             "status",
             "member_count",
             "created_at",
