@@ -36,14 +36,33 @@ def preparer(model: type[models.Model], columns: Sequence[str]) -> Any:
     fields = {f.name: f for f in model._meta.concrete_fields}
     chosen = [fields[c] for c in columns]
     defaults = [f.get_default() for f in chosen]
+    # Text, numbers, flags and keys go to the driver as they are; converting them field by
+    # field was most of an import's write time. Dates, times and hundredths are converted.
+    convert = [None if type(f) in _AS_IS or isinstance(f, models.ForeignKey) else f for f in chosen]
+    plan = list(zip([f.name for f in chosen], defaults, convert, strict=True))
 
     def prepare(values: dict[str, Any]) -> tuple[Any, ...]:
-        return tuple(
-            f.get_db_prep_save(values.get(f.name, default), connection)
-            for f, default in zip(chosen, defaults, strict=True)
-        )
+        row = []
+        for name, default, field in plan:
+            value = values.get(name, default)
+            if field is not None and value is not None:
+                value = field.get_db_prep_save(value, connection)
+            row.append(value)
+        return tuple(row)
 
     return prepare
+
+
+_AS_IS = {
+    models.CharField,
+    models.TextField,
+    models.BooleanField,
+    models.SmallIntegerField,
+    models.PositiveSmallIntegerField,
+    models.IntegerField,
+    models.PositiveIntegerField,
+    models.BigIntegerField,
+}
 
 
 def analyze(*models: type[models.Model]) -> None:
