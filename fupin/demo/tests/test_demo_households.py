@@ -24,6 +24,7 @@ from fupin.lib.ids import make_resident_id, parse_resident_id
 from fupin.regions.choices import Level
 from fupin.regions.models import Region
 from fupin.registry import actions
+from fupin.registry.actions import PERSON_FIELDS
 from fupin.registry.models import Household, IncomeRecord, Person, PovertyLine, StatusChange
 from fupin.registry.quality import counts_for
 from fupin.registry.rules import NEXT_STATUS, age_on, check_person_id, per_capita
@@ -70,22 +71,7 @@ def fingerprint() -> dict[str, list[tuple]]:
         "village_code",
         "household__number",
         "county_code",
-        "name",
-        "id_number",
-        "relation",
-        "sex",
-        "birth_date",
-        "ethnicity",
-        "education",
-        "schooling",
-        "health",
-        "labour",
-        "work_place",
-        "work_months",
-        "medical_insurance",
-        "pension_insurance",
-        "serious_illness_insurance",
-        "political",
+        *PERSON_FIELDS,
     )
     history = StatusChange.objects.order_by(
         "household__village_id", "household__number", "year", "id"

@@ -19,6 +19,26 @@ HEAD_A2_ID = make_resident_id(COUNTY_A, datetime.date(1980, 1, 2), 31)
 HEAD_B_ID = make_resident_id(COUNTY_B, datetime.date(1965, 3, 4), 41)
 
 
+# The household numbers each member of the cast finds in the sample, on the list and in the API.
+VISIBLE = {
+    "province_admin": {"A001", "A201", "B001"},
+    "county_a_admin": {"A001", "A201"},
+    "village_a_secretary": {"A001"},
+    "county_b_admin": {"B001"},
+    "auditor": {"A001", "A201"},
+    "helper": {"A001", "A201"},
+}
+# Status of a read of households a (village A), a2 (village A2) and b (county B).
+READ_STATUS = {
+    "province_admin": (200, 200, 200),
+    "county_a_admin": (200, 200, 404),
+    "village_a_secretary": (200, 404, 404),
+    "county_b_admin": (404, 404, 200),
+    "auditor": (200, 200, 404),
+    "helper": (200, 200, 404),
+}
+
+
 @dataclass
 class Registry:
     a: Household  # village A: two members, exited in 2019, incomes for 2019 and 2020

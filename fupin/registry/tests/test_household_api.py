@@ -20,30 +20,13 @@ from fupin.testing import (
     nothing_saved,
 )
 
-from .conftest import HEAD_A_ID, HEAD_B_ID, SPOUSE_A_ID
+from .conftest import HEAD_A_ID, HEAD_B_ID, READ_STATUS, SPOUSE_A_ID, VISIBLE
 
 HOUSEHOLDS = "/api/v1/households/"
 PEOPLE = "/api/v1/people/"
 LINES = "/api/v1/poverty-lines/"
 READERS = ("auditor", "helper")
 
-VISIBLE = {
-    "province_admin": {"A001", "A201", "B001"},
-    "county_a_admin": {"A001", "A201"},
-    "village_a_secretary": {"A001"},
-    "county_b_admin": {"B001"},
-    "auditor": {"A001", "A201"},
-    "helper": {"A001", "A201"},
-}
-# Status of a read of households a (village A), a2 (village A2) and b (county B).
-READ_STATUS = {
-    "province_admin": (200, 200, 200),
-    "county_a_admin": (200, 200, 404),
-    "village_a_secretary": (200, 404, 404),
-    "county_b_admin": (404, 404, 200),
-    "auditor": (200, 200, 404),
-    "helper": (200, 200, 404),
-}
 # Writes need the "change" action: readers find nothing to change.
 WRITE_STATUS = {**READ_STATUS, "auditor": (404, 404, 404), "helper": (404, 404, 404)}
 NEW_ID = make_resident_id(COUNTY_A, datetime.date(2001, 2, 3), 52)
