@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "fupin.accounts",
     "fupin.audit",
     "fupin.registry",
+    "fupin.party",
     "fupin.imports",
     "fupin.demo",
 ]

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.apps import apps
 from django.test import Client
@@ -126,3 +127,76 @@ def nothing_saved() -> Iterator[None]:
     before = row_counts()
     yield
     assert row_counts() == before
+
+
+# Party organisations: a village branch on each side of the county line, a second county-A
+# branch, and a park committee spanning village A2 (county A) and village B (county B).
+PARK_VILLAGES = (VILLAGE_A2, VILLAGE_B)
+
+
+@dataclass
+class PartySample:
+    org_a: Any
+    org_a2: Any
+    org_b: Any
+    park: Any
+    member_a: Any
+    member_a2: Any
+    member_b: Any
+    member_park: Any
+
+
+def build_party_sample() -> PartySample:
+    """The sample through the party's actions; each member has a phone and a valid ID."""
+    import datetime
+
+    from fupin.lib.ids import make_resident_id
+    from fupin.party import actions as party
+
+    def branch(name: str, village: str) -> Any:
+        return party.create_organisation(
+            actor=None,
+            name=name,
+            level="branch",
+            kind="village",
+            region_codes=[village],
+            founded_on=datetime.date(2000, 7, 1),
+        )
+
+    org_a, org_a2, org_b = (
+        branch("甲村党支部", VILLAGE_A),
+        branch("甲二村党支部", VILLAGE_A2),
+        branch("乙村党支部", VILLAGE_B),
+    )
+    park = party.create_organisation(
+        actor=None,
+        name="两县园区党委",
+        level="committee",
+        kind="park",
+        region_codes=list(PARK_VILLAGES),
+        founded_on=datetime.date(2015, 1, 1),
+    )
+
+    def member(org: Any, village: str, name: str, sequence: int) -> Any:
+        return party.register_member(
+            actor=None,
+            organisation=org,
+            region_code=village,
+            name=name,
+            id_number=make_resident_id(village[:6], datetime.date(1975, 3, 3), sequence),
+            stage="full",
+            joined_on=datetime.date(2000, 7, 1),
+            full_on=datetime.date(2001, 7, 1),
+            phone="13912345678",
+        )
+
+    return PartySample(
+        org_a=org_a,
+        org_a2=org_a2,
+        org_b=org_b,
+        park=park,
+        member_a=member(org_a, VILLAGE_A, "党员甲", 501),
+        member_a2=member(org_a2, VILLAGE_A2, "党员甲二", 502),
+        member_b=member(org_b, VILLAGE_B, "党员乙", 503),
+        member_park=member(park, VILLAGE_A2, "园区党员", 504),
+    )

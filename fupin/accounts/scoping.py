@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action, allows
@@ -92,6 +92,32 @@ class ScopedQuerySet(models.QuerySet[M]):
         qs = self.filter(prefix_q(field, scope))
         # A scope field across a to-many relation (a user's grants) would repeat rows.
         return qs.distinct() if "__" in field else qs
+
+
+class SpanningQuerySet(ScopedQuerySet[M]):
+    """Records that cover several regions (a park committee over villages of two counties).
+
+    The model names its coverage rows (`Model.scope_relation`, a reverse foreign key whose
+    model has a `scope_field`). A user sees the record when one covered region lies in their
+    subtree, and may change it only when every covered region does: an organisation across
+    two counties belongs to both, and only the level above both may reorganise it.
+    """
+
+    def for_user(self, user: Any, action: Action = Action.VIEW) -> "ScopedQuerySet[M]":
+        scope = prefixes(user, action)
+        if scope is None:
+            return self
+        if not scope:
+            return self.none()
+        relation: Any = self.model._meta.get_field(self.model.scope_relation)  # type: ignore[attr-defined]
+        rows: Any = relation.related_model._default_manager.filter(
+            **{relation.field.name: OuterRef("pk")}
+        )
+        inside = prefix_q(relation.related_model.scope_field, scope)
+        qs = self.filter(Exists(rows.filter(inside)))
+        if action != Action.VIEW:
+            qs = qs.exclude(Exists(rows.exclude(inside)))
+        return qs
 
 
 class ReferenceQuerySet(ScopedQuerySet[M]):
