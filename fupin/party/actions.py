@@ -276,7 +276,7 @@ def update_organisation(
             {"secretary": _("The secretary must be a member of the organisation.")}
         )
     if region_codes is not None:
-        stranded = organisation.members.exclude(_under_any("region_id", codes))
+        stranded = organisation.members.exclude(_under_any("region__code", codes))
         if stranded.exists():
             raise ValidationError(
                 {
@@ -287,7 +287,7 @@ def update_organisation(
         children = [
             child.name
             for child in organisation.children.filter(closed_on__isnull=True)
-            if child.coverage.exclude(_under_any("region_id", codes)).exists()
+            if child.coverage.exclude(_under_any("region__code", codes)).exists()
         ]
         if children:
             raise ValidationError(

@@ -483,3 +483,26 @@ def test_it_warns_about_branch_sizes(party):
     warnings = warnings_for([party.org_a, party.park])
     assert "至少需要3名正式党员" in warnings[party.org_a.pk][0]
     assert party.park.pk not in warnings  # a committee has no branch minimum
+
+
+def test_it_changes_coverage_only_where_members_and_children_still_fit(cast, party):
+    township = actions.create_organisation(
+        actor=None, name="东河镇党委", level="committee", kind="village", region_codes=[TOWNSHIP_A]
+    )
+    actions.update_organisation(actor=None, organisation=party.org_a, parent=township)
+    with nothing_saved(), pytest.raises(ValidationError) as e:
+        actions.update_organisation(actor=None, organisation=township, region_codes=[VILLAGE_A_BIS])
+    assert "甲村党支部" in _messages(e)
+    with nothing_saved(), pytest.raises(ValidationError) as e:
+        actions.update_organisation(
+            actor=None, organisation=party.org_a, region_codes=[VILLAGE_A_BIS]
+        )
+    assert "1" in _messages(e)  # the one member lives in village A
+    actions.update_organisation(
+        actor=None, organisation=party.org_a, region_codes=[VILLAGE_A, VILLAGE_A_BIS]
+    )
+    assert set(party.org_a.coverage.values_list("region_id", flat=True)) == {
+        VILLAGE_A,
+        VILLAGE_A_BIS,
+    }
+    assert Organisation.objects.get(pk=party.org_a.pk).region_id == TOWNSHIP_A
