@@ -172,7 +172,18 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Main and other poverty causes share one value list: one enum in the schema.
-    "ENUM_NAME_OVERRIDES": {"PovertyCauseEnum": "fupin.registry.choices.Cause"},
+    # Field names such as "status", "kind" and "level" mean different lists in different apps.
+    "ENUM_NAME_OVERRIDES": {
+        "PovertyCauseEnum": "fupin.registry.choices.Cause",
+        "HouseholdStatusEnum": "fupin.registry.choices.Status",
+        "RegionLevelEnum": "fupin.regions.choices.Level",
+        "OrganisationLevelEnum": "fupin.party.choices.OrgLevel",
+        "OrganisationKindEnum": "fupin.party.choices.OrgKind",
+        "MembershipStatusEnum": "fupin.party.choices.MembershipStatus",
+        "TagKindEnum": "fupin.party.choices.TagKind",
+        "ServiceKindEnum": "fupin.party.choices.ServiceKind",
+        "ImportJobStatusEnum": "fupin.imports.models.JobStatus",
+    },
 }
 
 TASKS = {

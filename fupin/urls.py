@@ -7,6 +7,7 @@ api_patterns = [
     path("", include("fupin.accounts.api.urls")),
     path("", include("fupin.audit.api.urls")),
     path("", include("fupin.registry.api.urls")),
+    path("", include("fupin.party.api.urls")),
 ]
 
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     path("audit/", include("fupin.audit.urls")),
     path("imports/", include("fupin.imports.urls")),
     path("registry/", include("fupin.registry.urls")),
+    path("party/", include("fupin.party.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_patterns, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -151,9 +151,15 @@ def regions_for(actor: Any, region_codes: list[str]) -> list[Region]:
     return [found[c] for c in codes]
 
 
-def _check_parent(parent: Organisation | None, codes: list[str], own: Organisation | None) -> None:
+def _check_parent(
+    actor: Any, parent: Organisation | None, codes: list[str], own: Organisation | None
+) -> None:
     if parent is None:
         return
+    if actor is not None and not Organisation.objects.for_user(actor).filter(pk=parent.pk).exists():
+        raise ValidationError(
+            {"parent": _("The parent organisation is outside the regions you may see.")}
+        )
     if not parent.is_open:
         raise ValidationError({"parent": _("The parent organisation is closed.")})
     if own is not None:
@@ -214,7 +220,7 @@ def create_organisation(
         note=note,
     )
     _clean(organisation, exclude=["region", "secretary"])
-    _check_parent(parent, codes, None)
+    _check_parent(actor, parent, codes, None)
     _check_name(organisation, codes)
     organisation.save()
     _set_coverage(organisation, regions)
@@ -266,7 +272,7 @@ def update_organisation(
         codes = list(organisation.coverage.values_list("region_id", flat=True))
     organisation.region_id = common_region(codes)
     _clean(organisation, exclude=["region"])
-    _check_parent(organisation.parent, codes, organisation)
+    _check_parent(actor, organisation.parent, codes, organisation)
     _check_name(organisation, codes)
     if (
         organisation.secretary is not None
@@ -421,6 +427,10 @@ def reorganise(
     def successor_for(code: str) -> Organisation | None:
         return next((o for o, codes in coverage if any(code.startswith(c) for c in codes)), None)
 
+    # The sources as they were, with their member counts, for the history page.
+    before = [
+        {**organisation_snapshot(s), "id": s.pk, "members": s.members.count()} for s in sources
+    ]
     moved = 0
     stranded: list[str] = []
     moves: dict[int, list[int]] = {}
@@ -472,7 +482,7 @@ def reorganise(
         + " → "
         + " + ".join(o.name for o in created),
         region_code=common_region(sorted(touched)),
-        before={"organisations": [organisation_snapshot(s) for s in sources]},
+        before={"organisations": before},
         after={
             "organisations": [organisation_snapshot(o) for o in created],
             "members_moved": moved,

@@ -506,3 +506,28 @@ def test_it_changes_coverage_only_where_members_and_children_still_fit(cast, par
         VILLAGE_A_BIS,
     }
     assert Organisation.objects.get(pk=party.org_a.pk).region_id == TOWNSHIP_A
+
+
+def test_it_keeps_the_sources_member_counts_in_the_history(party):
+    result = actions.reorganise(
+        actor=None,
+        sources=[party.org_a],
+        successors=[Successor("甲村党总支", "general_branch", "village", [VILLAGE_A])],
+        on=D(2016, 5, 1),
+    )
+    event = AuditEvent.objects.get(action="party.reorganise", object_id=str(result.pk))
+    assert event.before["organisations"][0]["id"] == party.org_a.pk
+    assert event.before["organisations"][0]["members"] == 1
+
+
+def test_it_refuses_a_parent_the_actor_cannot_see(cast, party):
+    with nothing_saved(), pytest.raises(ValidationError) as e:
+        actions.create_organisation(
+            actor=cast.county_b_admin,
+            name="乙村党小组",
+            level="group",
+            kind="village",
+            region_codes=[VILLAGE_B],
+            parent=party.org_a,
+        )
+    assert "parent" in e.value.message_dict
