@@ -205,7 +205,6 @@ class OrganisationTreeView(ScopedMixin, TemplateView):
 class OrganisationFormView(ActionFormView):
     queryset: Any = Organisation.objects.all()
     scope_action = Action.CHANGE
-    template_name = "party/form.html"
 
     def cancel_url(self) -> str:
         if self.object is not None:
@@ -270,7 +269,7 @@ class OrganisationDeleteView(OrganisationFormView):
     object_view = True
     form_class = ConfirmForm
     title = gettext_lazy("Delete party organisation")
-    template_name = "party/confirm_delete.html"
+    template_name = "generic/confirm_delete.html"
 
     def perform(self, form: Any) -> None:
         actions.delete_organisation(actor=self.request.user, organisation=self.object)
@@ -487,7 +486,6 @@ class MemberFormView(ActionFormView):
     queryset: Any = Member.objects.select_related("organisation")
     scope_action = Action.CHANGE
     object_view = True
-    template_name = "party/form.html"
 
     def member(self) -> Member:
         return self.object
@@ -509,7 +507,6 @@ class MemberCreateView(ActionFormView):
     scope_action = Action.CHANGE
     object_view = True
     form_class = MemberForm
-    template_name = "party/form.html"
     title = gettext_lazy("Register a party member")
 
     def get_object(self) -> Model:
@@ -559,7 +556,7 @@ class MemberUpdateView(MemberFormView):
 class MemberDeleteView(MemberFormView):
     form_class = ConfirmForm
     title = gettext_lazy("Delete party member")
-    template_name = "party/confirm_delete.html"
+    template_name = "generic/confirm_delete.html"
 
     def perform(self, form: Any) -> None:
         actions.delete_member(actor=self.request.user, member=self.object)
@@ -586,7 +583,7 @@ class MemberTagDeleteView(MemberFormView):
     queryset = MemberTag.objects.select_related("member")
     form_class = ConfirmForm
     title = gettext_lazy("Remove tag")
-    template_name = "party/confirm_delete.html"
+    template_name = "generic/confirm_delete.html"
 
     def member(self) -> Member:
         return self.object.member
@@ -652,7 +649,7 @@ class ServiceLogDeleteView(MemberFormView):
     queryset = ServiceLog.objects.select_related("member", "village")
     form_class = ConfirmForm
     title = gettext_lazy("Delete service log")
-    template_name = "party/confirm_delete.html"
+    template_name = "generic/confirm_delete.html"
 
     def member(self) -> Member:
         return self.object.member

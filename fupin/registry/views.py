@@ -97,7 +97,6 @@ class HouseholdFormView(ActionFormView):
 
     queryset: Any = Household.objects.all()
     scope_action = Action.CHANGE
-    template_name = "registry/form.html"
 
     def household(self) -> Household:
         return self.object
@@ -153,7 +152,7 @@ class HouseholdDeleteView(HouseholdFormView):
     object_view = True
     form_class = ConfirmForm
     title = gettext_lazy("Delete household")
-    template_name = "registry/confirm_delete.html"
+    template_name = "generic/confirm_delete.html"
 
     def perform(self, form: Any) -> None:
         actions.delete_household(actor=self.request.user, household=self.object)
@@ -230,7 +229,7 @@ class PersonUpdateView(PersonFormView):
 class PersonDeleteView(PersonFormView):
     form_class = ConfirmForm
     title = gettext_lazy("Remove member")
-    template_name = "registry/confirm_delete.html"
+    template_name = "generic/confirm_delete.html"
 
     def perform(self, form: Any) -> None:
         actions.delete_person(actor=self.request.user, person=self.object)
