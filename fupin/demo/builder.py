@@ -1,9 +1,10 @@
 """The synthetic programme on the real region tree, for trying fupin out.
 
 Deterministic for a seed: the same scale and seed give the same poor counties, villages,
-users and registered households. Everything is written through the product's actions, like any
-other client, except the millions of household and person rows, which go through the bulk path
-of `fupin.demo.households` (with one summary audit event per village). Later issues add
+users, registered households and party organisations and members. Everything is written through
+the product's actions, like any other client, except the millions of household, person and
+party member rows, which go through the bulk paths of `fupin.demo.households` and
+`fupin.demo.party` (with one summary audit event per village or county). Later issues add
 pairings and projects here.
 """
 
@@ -18,6 +19,7 @@ from fupin.accounts import actions as account_actions
 from fupin.accounts.choices import Role
 from fupin.accounts.models import User
 from fupin.demo.households import build_households
+from fupin.demo.party import build_party, clear_party, party_counties
 from fupin.regions import actions as region_actions
 from fupin.regions.choices import Level
 from fupin.regions.loader import BUNDLED, PoorRow, parse_regions
@@ -39,6 +41,12 @@ class DemoResult:
     users: dict[str, tuple[str, str]] = field(default_factory=dict)  # username -> (role, code)
     households: int = 0
     people: int = 0
+    party_counties: int = 0
+    party_villages: int = 0
+    party_organisations: int = 0
+    party_members: int = 0
+    poor_members: int = 0
+    cadres: int = 0
 
 
 def ensure_regions() -> None:
@@ -115,6 +123,12 @@ def build(*, scale: float, seed: int) -> DemoResult:
             actor=None, username=username, password=DEMO_PASSWORD, region_code=code, role=role
         )
         result.users[username] = (role.value, code)
+    # Members point at registry people: the previous party rows go before the households.
+    clear_party()
     registry = build_households(village_codes=villages, seed=seed, clear=previous)
     result.households, result.people = registry.households, registry.people
+    party = build_party(counties=party_counties(counties, scale, seed), seed=seed)
+    result.party_counties, result.party_villages = party.counties, party.villages
+    result.party_organisations, result.party_members = party.organisations, party.members
+    result.poor_members, result.cadres = party.poor_members, party.cadres
     return result

@@ -185,11 +185,13 @@ class Member(models.Model):
 
     scope_field: ClassVar[str] = "region__code"
 
+    # Indexed by (organisation, stage) below, which serves every lookup by organisation.
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("organisation"),
         on_delete=models.PROTECT,
         related_name="members",
+        db_index=False,
     )
     # Where the member lives (a village of the organisation's coverage) or the organ's region.
     region = models.ForeignKey(

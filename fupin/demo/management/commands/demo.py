@@ -29,6 +29,19 @@ class Command(FupinCommand):
             },
             _("Registered poor households: %(households)s, with %(people)s people.")
             % {"households": f"{result.households:,}", "people": f"{result.people:,}"},
+            _(
+                "Party organisations: %(organisations)s on %(villages)s villages of %(counties)s "
+                "counties, with %(members)s members (%(poor)s poor members) and %(cadres)s "
+                "cadres in county organs."
+            )
+            % {
+                "organisations": f"{result.party_organisations:,}",
+                "villages": f"{result.party_villages:,}",
+                "counties": f"{result.party_counties:,}",
+                "members": f"{result.party_members:,}",
+                "poor": f"{result.poor_members:,}",
+                "cadres": f"{result.cadres:,}",
+            },
             _("County A is %(a)s, its sibling county B is %(b)s.")
             % {"a": result.county_a, "b": result.county_b},
             _("Users (password %(password)s):") % {"password": DEMO_PASSWORD},
@@ -46,6 +59,14 @@ class Command(FupinCommand):
                 "county_b": result.county_b,
                 "households": result.households,
                 "people": result.people,
+                "party": {
+                    "counties": result.party_counties,
+                    "villages": result.party_villages,
+                    "organisations": result.party_organisations,
+                    "members": result.party_members,
+                    "poor_members": result.poor_members,
+                    "cadres": result.cadres,
+                },
                 "users": {u: {"role": r, "region": c} for u, (r, c) in result.users.items()},
                 "password": DEMO_PASSWORD,
             },
