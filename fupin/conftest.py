@@ -1,5 +1,7 @@
 """Fixtures for the whole suite; the cast and the region subtree are in fupin/testing.py."""
 
+import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,3 +31,33 @@ def default_language() -> Any:
 
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+# The browser tests' Chromium: Debian's, never one Playwright downloads.
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+# Without these Chromium phones home at start-up, and this network refuses it.
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def browser_page():
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip("!!! " + message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        page = browser.new_page(locale="zh-CN")
+        yield page
+        browser.close()

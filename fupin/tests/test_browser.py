@@ -4,41 +4,10 @@ Playwright never downloads a browser here: it drives /usr/bin/chromium. Without 
 skipped loudly on a developer's machine and fails in CI (CI=true), as the README says.
 """
 
-import os
-from pathlib import Path
-
 import pytest
 
 from fupin.regions.models import Region
 from fupin.testing import PASSWORD, VILLAGE_A, build_small_world
-
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-# Without these Chromium phones home at start-up, and this network refuses it.
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-def browser_page():
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip("!!! " + message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        page = browser.new_page(locale="zh-CN")
-        yield page
-        browser.close()
 
 
 @pytest.fixture

@@ -2,12 +2,11 @@
 administrator sets up a park committee over three villages, merges their three village
 branches into two general branches on the reorganise page, and reads the history.
 
-As in fupin/tests/test_browser.py, Playwright drives /usr/bin/chromium and never downloads a
-browser; without it the test is skipped loudly on a developer's machine and fails in CI.
+Playwright (the `browser_page` fixture of fupin/conftest.py) drives /usr/bin/chromium and never
+downloads a browser; without it the test is skipped loudly on a developer's machine and fails in CI.
 """
 
 import datetime
-import os
 import re
 
 import pytest
@@ -17,7 +16,6 @@ from fupin.party import actions
 from fupin.party.models import Organisation
 from fupin.regions.models import Region
 from fupin.testing import COUNTY_B, PASSWORD, build_small_world
-from fupin.tests.test_browser import CHROMIUM, FLAGS
 
 # Three villages of county B (苍溪县 in the test subtree), each with its village branch.
 VILLAGES = {
@@ -26,22 +24,6 @@ VILLAGES = {
     "510824102001": "烟峰楼村党支部",
 }
 ON = datetime.date(2024, 6, 30)
-
-
-@pytest.fixture
-def browser_page():
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip("!!! " + message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        page = browser.new_page(locale="zh-CN")
-        yield page
-        browser.close()
 
 
 @pytest.fixture
