@@ -9,8 +9,7 @@ import re
 from typing import Any
 
 from django import forms
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.roles import Action
@@ -33,18 +32,6 @@ from fupin.registry.forms import ActionModelForm, label
 CODE_SEPARATORS = re.compile(r"[\s,，、;；]+")
 # The form's fields of a member: the action's fields less where the member sits (the page).
 MEMBER_FORM_FIELDS = [f for f in MEMBER_FIELDS if f not in ("organisation", "region")]
-
-
-def with_member_counts(organisations: QuerySet[Organisation]) -> QuerySet[Organisation]:
-    """Organisations with their number of members, as a correlated subquery (one query)."""
-    members = (
-        Member.objects.filter(organisation=OuterRef("pk"))
-        .order_by()
-        .values("organisation")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    return organisations.annotate(member_count=Coalesce(Subquery(members), Value(0)))
 
 
 def covering(organisations: QuerySet[Organisation], code: str) -> QuerySet[Organisation]:

@@ -12,6 +12,8 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -86,6 +88,19 @@ class Organisation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_on is None
+
+
+def with_member_count(organisations: "QuerySet[Organisation]") -> "QuerySet[Organisation]":
+    """`member_count`: members proper (probationary and full, not applicants, activists or
+    development targets), as a correlated subquery that runs only for the rows shown."""
+    members = (
+        Member.objects.filter(organisation=OuterRef("pk"), stage__in=MEMBER_STAGES)
+        .order_by()
+        .values("organisation")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return organisations.annotate(member_count=Coalesce(Subquery(members), Value(0)))
 
 
 class Coverage(models.Model):

@@ -12,15 +12,14 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from fupin.party.actions import common_region
-from fupin.party.forms import with_member_counts
-from fupin.party.models import Member, Organisation, Reorganisation, ServiceLog
+from fupin.party.models import Member, Organisation, Reorganisation, ServiceLog, with_member_count
 from fupin.registry.tables import PersonalColumn, UserTable
 
 
 def organisation_rows(organisations: QuerySet[Organisation]) -> QuerySet[Organisation]:
     """What the organisation list shows beside the row: its region's name, parent and
     secretary by join, its member count by a subquery run for the rows of one page only."""
-    return with_member_counts(organisations.select_related("region", "parent", "secretary"))
+    return with_member_count(organisations.select_related("region", "parent", "secretary"))
 
 
 def ordered(*fields: str) -> tuple[str, ...]:

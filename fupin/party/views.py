@@ -42,7 +42,6 @@ from fupin.party.forms import (
     TagForm,
     covering,
     parent_choices,
-    with_member_counts,
 )
 from fupin.party.models import (
     Coverage,
@@ -51,6 +50,7 @@ from fupin.party.models import (
     Organisation,
     Reorganisation,
     ServiceLog,
+    with_member_count,
 )
 from fupin.party.rules import ORDER
 from fupin.party.tables import (
@@ -131,7 +131,7 @@ class OrganisationDetailView(ObjectDetailView):
             and any(covers(user, c.region_id, Action.CHANGE) for c in coverage),
             reorganise_url=reorganise_url(organisation),
             coverage=coverage,
-            children=with_member_counts(visible.filter(parent=organisation)).order_by(
+            children=with_member_count(visible.filter(parent=organisation)).order_by(
                 "closed_on", "region_id", "name"
             ),
             stages=[(stage.label, stages.get(stage, 0)) for stage in ORDER],
@@ -174,7 +174,7 @@ class OrganisationTreeView(ScopedMixin, TemplateView):
             raise Http404
         region = Region.objects.get(code=code)
         found = list(
-            with_member_counts(covering(self.get_queryset().filter(closed_on__isnull=True), code))
+            with_member_count(covering(self.get_queryset().filter(closed_on__isnull=True), code))
             .only(
                 "name", "level", "kind", "region_id", "parent_id", "closed_on", "committee_members"
             )
@@ -311,7 +311,7 @@ class ReorganiseView(ActionFormView):
 
     def sources(self) -> QuerySet[Organisation]:
         open_ones = self.get_queryset().filter(closed_on__isnull=True)
-        return with_member_counts(covering(open_ones, self.area.code)).order_by("region_id", "name")
+        return with_member_count(covering(open_ones, self.area.code)).order_by("region_id", "name")
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "sources": self.sources()}
@@ -399,7 +399,7 @@ class ReorganisationDetailView(ObjectDetailView):
         )
         sources = list(visible.filter(closed_by=reorganisation).order_by("region_id", "name"))
         successors = list(
-            with_member_counts(visible.filter(created_by=reorganisation)).order_by(
+            with_member_count(visible.filter(created_by=reorganisation)).order_by(
                 "region_id", "name"
             )
         )

@@ -6,8 +6,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from rest_framework.serializers import BaseSerializer
 
 from fupin.lib.api import ScopedModelViewSet, ScopedReadOnlyViewSet
@@ -37,6 +36,7 @@ from fupin.party.models import (
     Organisation,
     Reorganisation,
     ServiceLog,
+    with_member_count,
 )
 
 WRITES = ["get", "post", "patch", "delete", "head", "options"]
@@ -54,17 +54,6 @@ def coverage_errors() -> Iterator[None]:
         raise ValidationError(
             {("coverage" if k == "region_codes" else k): v for k, v in e.error_dict.items()}
         ) from None
-
-
-def with_member_count(organisations: QuerySet[Organisation]) -> QuerySet[Organisation]:
-    """A correlated subquery: it runs for the rows of one page, and the pager's count skips it."""
-    members = Member.objects.filter(organisation=OuterRef("pk")).order_by()
-    return organisations.annotate(
-        member_count=Coalesce(
-            Subquery(members.values("organisation").annotate(n=Count("*")).values("n")),
-            Value(0),
-        )
-    )
 
 
 class OrganisationViewSet(ScopedModelViewSet):

@@ -531,3 +531,21 @@ def test_it_refuses_a_parent_the_actor_cannot_see(cast, party):
             parent=party.org_a,
         )
     assert "parent" in e.value.message_dict
+
+
+def test_it_counts_members_proper_not_applicants(party):
+    from fupin.party.models import with_member_count
+
+    actions.register_member(
+        actor=None,
+        organisation=party.org_a,
+        name="申请人",
+        id_number=make_resident_id(COUNTY_A, D(1995, 4, 4), 671),
+        stage="applicant",
+    )
+    counts = dict(
+        with_member_count(
+            Organisation.objects.filter(pk__in=[party.org_a.pk, party.org_b.pk])
+        ).values_list("pk", "member_count")
+    )
+    assert counts == {party.org_a.pk: 1, party.org_b.pk: 1}
