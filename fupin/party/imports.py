@@ -282,7 +282,28 @@ def _org_key(row: ParsedRow) -> OrgKey | None:
     return name.strip(), actions.common_region(sorted(codes))
 
 
-class OrganisationSchema:
+class _ThroughActions:
+    """What both schemas share: `save` runs the rows through the actions (`_apply`), the same
+    way `check` tried them, and refuses the file whole on the first error it meets."""
+
+    def _apply(
+        self,
+        rows: list[ParsedRow],
+        *,
+        actor: Any,
+        progress: Callable[[int], None] | None = None,
+    ) -> list[RowError]:
+        raise NotImplementedError
+
+    def save(self, rows: list[ParsedRow], *, actor: Any, progress: Callable[[int], None]) -> int:
+        errors = self._apply(rows, actor=actor, progress=progress)
+        if errors:
+            raise Rejected(errors)
+        progress(len(rows))
+        return len(rows)
+
+
+class OrganisationSchema(_ThroughActions):
     name = "organisations"
     title = gettext_lazy("Party organisations roster")
     columns = ORGANISATION_COLUMNS
@@ -388,13 +409,6 @@ class OrganisationSchema:
 
         checked = [r for r in rows if r.row not in skip]
         return errors.found + trial(lambda: self._apply(checked, actor=actor))
-
-    def save(self, rows: list[ParsedRow], *, actor: Any, progress: Callable[[int], None]) -> int:
-        errors = self._apply(rows, actor=actor, progress=progress)
-        if errors:
-            raise Rejected(errors)
-        progress(len(rows))
-        return len(rows)
 
     def _apply(
         self,
@@ -526,7 +540,7 @@ MEMBER_COLUMNS = [
 FORM_FIELDS = [f for f in actions.MEMBER_FIELDS if f not in ("organisation", "region")]
 
 
-class MemberSchema:
+class MemberSchema(_ThroughActions):
     name = "members"
     title = gettext_lazy("Party member information form")
     columns = MEMBER_COLUMNS
@@ -628,13 +642,6 @@ class MemberSchema:
 
         checked = [r for r in rows if r.row not in skip]
         return errors.found + trial(lambda: self._apply(checked, actor=actor))
-
-    def save(self, rows: list[ParsedRow], *, actor: Any, progress: Callable[[int], None]) -> int:
-        errors = self._apply(rows, actor=actor, progress=progress)
-        if errors:
-            raise Rejected(errors)
-        progress(len(rows))
-        return len(rows)
 
     def _apply(
         self,
