@@ -887,6 +887,7 @@ ZH = {
     # The demo's party organisations and members (fupin/demo/party.py).
     "Party organisations: %(organisations)s on %(villages)s villages of %(counties)s counties, with %(members)s members (%(poor)s poor members) and %(cadres)s cadres in county organs.": "党组织 %(organisations)s 个，覆盖 %(counties)s 个县的 %(villages)s 个村（社区）；党员 %(members)s 名（其中贫困党员 %(poor)s 名），县直机关干部 %(cadres)s 名。",
     "%(n)s demo party members": "%(n)s 名演示党员",
+    "Other records refer to this one (%(records)s): change them first.": "其他记录仍引用此记录（%(records)s）：请先修改它们。",
 }
 
 

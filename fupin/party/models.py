@@ -218,10 +218,11 @@ class Member(models.Model):
     )
     county_code = models.CharField(_("county code"), max_length=6, editable=False, blank=True)
     # The registry's record when the member is registered as poor (a poor member).
+    # Protected: a registry record is not deleted while it is someone's poor-member link.
     person = models.ForeignKey(
         "registry.Person",
         verbose_name=_("registered person"),
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="party_members",

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
@@ -92,6 +93,19 @@ def village_for(actor: Any, village_code: str) -> Region:
     return village
 
 
+def _delete(obj: Household | Person) -> None:
+    """Delete, unless a record of another domain still refers to it (a poor party member to
+    their registry record): the registry knows no other domain, so it names what refers."""
+    try:
+        obj.delete()
+    except ProtectedError as e:
+        names = sorted({f"{o._meta.verbose_name} {o}" for o in e.protected_objects})
+        raise ValidationError(
+            _("Other records refer to this one (%(records)s): change them first.")
+            % {"records": "、".join(names[:5])}
+        ) from None
+
+
 def _clean(obj: Any, exclude: list[str] | None = None) -> None:
     obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
 
@@ -169,7 +183,7 @@ def delete_household(*, actor: Any, household: Household) -> None:
         region_code=household.village_id,
         before=before,
     )
-    household.delete()
+    _delete(household)
 
 
 def _person_errors(person: Person, *, entered_sex: str | None, entered_birth: Any) -> None:
@@ -259,7 +273,7 @@ def delete_person(*, actor: Any, person: Person) -> None:
         region_code=person.village_code,
         before=person_snapshot(person),
     )
-    person.delete()
+    _delete(person)
 
 
 @transaction.atomic

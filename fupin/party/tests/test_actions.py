@@ -549,3 +549,28 @@ def test_it_counts_members_proper_not_applicants(party):
         ).values_list("pk", "member_count")
     )
     assert counts == {party.org_a.pk: 1, party.org_b.pk: 1}
+
+
+def test_it_keeps_the_registry_record_of_a_poor_member(cast, party):
+    household = registry.create_household(
+        actor=None,
+        village_code=VILLAGE_A,
+        number="P02",
+        main_cause="illness",
+        registered_in=2014,
+    )
+    person = registry.add_person(
+        actor=None,
+        household=household,
+        name=party.member_a.name,
+        id_number=party.member_a.id_number,
+        relation="head",
+    )
+    actions.add_tag(actor=None, member=party.member_a, kind="poor", since=D(2014, 1, 1))
+    for delete in (
+        lambda: registry.delete_person(actor=cast.county_a_admin, person=person),
+        lambda: registry.delete_household(actor=cast.county_a_admin, household=household),
+    ):
+        with nothing_saved(), pytest.raises(ValidationError) as e:
+            delete()
+        assert "党员甲" in _messages(e)
