@@ -276,18 +276,6 @@ class Member(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("party:member-detail", args=[self.pk])
 
-    @property
-    def is_member(self) -> bool:
-        return self.stage in MEMBER_STAGES
-
-    @property
-    def lost_contact(self) -> bool:
-        return self.lost_contact_on is not None
-
-    @property
-    def migrant(self) -> bool:
-        return bool(self.migrant_to)
-
 
 class MemberTag(models.Model):
     """One programme tag of a member (poor member, wealth leader, returnee…) with its dates."""
