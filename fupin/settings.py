@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "fupin.audit",
     "fupin.registry",
     "fupin.party",
+    "fupin.pairing",
     "fupin.imports",
     "fupin.demo",
 ]
@@ -183,6 +184,12 @@ SPECTACULAR_SETTINGS = {
         "TagKindEnum": "fupin.party.choices.TagKind",
         "ServiceKindEnum": "fupin.party.choices.ServiceKind",
         "ImportJobStatusEnum": "fupin.imports.models.JobStatus",
+        "SkillEnum": "fupin.pairing.choices.Skill",
+        "PairingKindEnum": "fupin.pairing.choices.PairingKind",
+        "PairingSourceEnum": "fupin.pairing.choices.Source",
+        "MeasureCategoryEnum": "fupin.pairing.choices.MeasureCategory",
+        "MeasureStatusEnum": "fupin.pairing.choices.MeasureStatus",
+        "ProposalStatusEnum": "fupin.pairing.choices.ProposalStatus",
     },
 }
 

@@ -11,6 +11,7 @@ change nothing of county A, and the anonymous visitor (no fixture: an unauthenti
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -199,4 +200,114 @@ def build_party_sample() -> PartySample:
         member_a2=member(org_a2, VILLAGE_A2, "党员甲二", 502),
         member_b=member(org_b, VILLAGE_B, "党员乙", 503),
         member_park=member(park, VILLAGE_A2, "园区党员", 504),
+    )
+
+
+# Pairing: the cast's helper is party member A's helper record, paired with household A;
+# household A2 (county A) waits for a helper; member B helps household B across the line.
+@dataclass
+class PairingSample:
+    party: PartySample
+    helper_a: Any  # member A, village A, signs in as the cast's helper
+    helper_b: Any  # member B, village B
+    household_a: Any  # village A, paired with helper A, with a plan and a visit
+    household_a2: Any  # village A2, not paired
+    household_b: Any  # village B, paired with helper B, with a plan and a visit
+    pairing_a: Any
+    pairing_b: Any
+    plan_a: Any
+    plan_b: Any
+    measure_a: Any
+    visit_a: Any
+    visit_b: Any
+
+
+def build_pairing_sample() -> PairingSample:
+    """The sample through the pairing's own actions (and the party's and registry's)."""
+    import datetime
+
+    from fupin.lib.ids import make_resident_id
+    from fupin.pairing import actions as pairing
+    from fupin.registry import actions as registry
+
+    party = build_party_sample()
+
+    def household(village: str, number: str, head: str, sequence: int) -> Any:
+        created = registry.create_household(
+            actor=None,
+            village_code=village,
+            number=number,
+            main_cause="illness",
+            registered_in=2014,
+        )
+        registry.add_person(
+            actor=None,
+            household=created,
+            name=head,
+            id_number=make_resident_id(village[:6], datetime.date(1968, 2, 2), sequence),
+            relation="head",
+        )
+        return created
+
+    household_a = household(VILLAGE_A, "P001", "帮扶户甲", 601)
+    household_a2 = household(VILLAGE_A2, "P002", "帮扶户甲二", 602)
+    household_b = household(VILLAGE_B, "P003", "帮扶户乙", 603)
+    helper_a = pairing.register_helper(
+        actor=None,
+        member=party.member_a,
+        expertise=["planting", "ecommerce"],
+        user=User.objects.get(username="helper"),
+    )
+    helper_b = pairing.register_helper(actor=None, member=party.member_b, expertise=["livestock"])
+    started = datetime.date(2024, 3, 1)
+    pairing_a = pairing.pair(actor=None, helper=helper_a, household=household_a, started_on=started)
+    pairing_b = pairing.pair(actor=None, helper=helper_b, household=household_b, started_on=started)
+
+    def plan(of: Any) -> Any:
+        return pairing.create_plan(
+            actor=None,
+            household=of,
+            year=2024,
+            situation="一家三口，户主患慢性病。",
+            problems="缺技术、缺资金。",
+            responsibilities="帮扶责任人每月走访一次。",
+            exit_target="2025年人均纯收入超过国家扶贫标准",
+            exit_deadline=datetime.date(2025, 12, 31),
+        )
+
+    plan_a, plan_b = plan(household_a), plan(household_b)
+    measure_a = pairing.add_measure(
+        actor=None,
+        plan=plan_a,
+        category="industry",
+        description="发展花椒种植3亩",
+        cost=Decimal("1500.00"),
+        responsible_unit="县农业农村局",
+        deadline=datetime.date(2024, 10, 31),
+    )
+
+    def visit(helper: Any, of: Any) -> Any:
+        return pairing.record_visit(
+            actor=None,
+            helper=helper,
+            household=of,
+            visited_on=datetime.date(2024, 4, 1),
+            done="了解种植进展，宣讲政策。",
+            follow_ups="联系农技员上门指导。",
+        )
+
+    return PairingSample(
+        party=party,
+        helper_a=helper_a,
+        helper_b=helper_b,
+        household_a=household_a,
+        household_a2=household_a2,
+        household_b=household_b,
+        pairing_a=pairing_a,
+        pairing_b=pairing_b,
+        plan_a=plan_a,
+        plan_b=plan_b,
+        measure_a=measure_a,
+        visit_a=visit(helper_a, household_a),
+        visit_b=visit(helper_b, household_b),
     )

@@ -48,11 +48,19 @@ CAPABILITIES: dict[Role, frozenset[Action]] = {
     **{role: frozenset(Action) for role in ADMIN_ROLES},
     Role.VILLAGE_SECRETARY: frozenset({Action.VIEW, Action.CHANGE, Action.PERSONAL_DATA}),
     Role.FIRST_SECRETARY: frozenset({Action.VIEW, Action.CHANGE, Action.PERSONAL_DATA}),
-    # Helpers get their own households in the pairing issue; until then they only look.
-    Role.HELPER: frozenset({Action.VIEW, Action.PERSONAL_DATA}),
+    # A helper sees and changes only the records they own (OWNER_ROLES below).
+    Role.HELPER: frozenset({Action.VIEW, Action.CHANGE, Action.PERSONAL_DATA}),
     # Auditors read aggregate and record data, with personal identifiers masked.
     Role.AUDITOR: frozenset({Action.VIEW}),
 }
+
+
+# Roles whose grants reach only the records their user owns: a helper (帮扶责任人) sees their own
+# households, plans and visits in the granted region, not the region's other records. What
+# "own" means for a model is registered by the app that knows it (scoping.register_owned).
+# Seeing personal data unmasked is not limited: they see only their own records anyway.
+OWNER_ROLES = frozenset({Role.HELPER})
+OWNED_ACTIONS = frozenset({Action.VIEW, Action.CHANGE})
 
 
 def allows(role: str, action: Action) -> bool:

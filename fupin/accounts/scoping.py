@@ -4,6 +4,7 @@ A user's grants give region codes; a record is in scope when its region code sta
 of them. Base views and viewsets call `for_user`; app code never filters by permission itself.
 """
 
+from collections.abc import Callable
 from functools import reduce
 from operator import or_
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -13,7 +14,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
-from fupin.accounts.roles import Action, allows
+from fupin.accounts.roles import OWNED_ACTIONS, OWNER_ROLES, Action, allows
 from fupin.regions.codes import is_digits, subtree_q
 from fupin.regions.models import Region
 
@@ -43,15 +44,47 @@ def forget_grants(user: Any) -> None:
         delattr(user, _CACHE_ATTR)
 
 
+def _outermost(codes: set[str]) -> list[str]:
+    # A grant inside another grant adds nothing; keep the outermost ones only.
+    return sorted(c for c in codes if not any(c != o and c.startswith(o) for o in codes))
+
+
 def prefixes(user: Any, action: Action) -> list[str] | None:
-    """Region-code prefixes where `user` may do `action`; None means everywhere (superuser)."""
+    """Region-code prefixes where `user` may do `action` on every record; None means
+    everywhere (superuser). Grants of owner roles (a helper) count only for their own records
+    (`owner_prefixes`)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     if user.is_superuser:
         return None
-    codes = {code for code, role in grants_of(user) if allows(role, action)}
-    # A grant inside another grant adds nothing; keep the outermost ones only.
-    return sorted(c for c in codes if not any(c != o and c.startswith(o) for o in codes))
+    owned_only = action in OWNED_ACTIONS
+    return _outermost(
+        {
+            code
+            for code, role in grants_of(user)
+            if allows(role, action) and not (owned_only and role in OWNER_ROLES)
+        }
+    )
+
+
+def owner_prefixes(user: Any, action: Action) -> list[str]:
+    """Region-code prefixes where `user` may do `action` on the records they own."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    if user.is_superuser or action not in OWNED_ACTIONS:
+        return []
+    return _outermost(
+        {code for code, role in grants_of(user) if role in OWNER_ROLES and allows(role, action)}
+    )
+
+
+# Model -> the rows a user owns, as a filter. The app that knows what "own" means registers it
+# (the pairing app: a helper's households, plans and visits); scoping knows no domain.
+_OWNED: dict[type[models.Model], Callable[[Any], Q]] = {}
+
+
+def register_owned(model: type[models.Model], owned_by: Callable[[Any], Q]) -> None:
+    _OWNED[model] = owned_by
 
 
 def covers(user: Any, code: str, action: Action) -> bool:
@@ -86,10 +119,15 @@ class ScopedQuerySet(models.QuerySet[M]):
         scope = prefixes(user, action)
         if scope is None:
             return self
-        if not scope:
+        own = owner_prefixes(user, action)
+        owned_by = _OWNED.get(self.model) if own else None
+        if not scope and owned_by is None:
             return self.none()
         field: str = self.model.scope_field  # type: ignore[attr-defined]
-        qs = self.filter(prefix_q(field, scope))
+        rows = prefix_q(field, scope)
+        if owned_by is not None:
+            rows |= prefix_q(field, own) & owned_by(user)
+        qs = self.filter(rows)
         # A scope field across a to-many relation (a user's grants) would repeat rows.
         return qs.distinct() if "__" in field else qs
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import covers, ensure_in_scope
 from fupin.audit.log import record, snapshot
+from fupin.lib.deletion import delete_or_explain
 from fupin.lib.ids import mask_id, mask_phone
 from fupin.party.choices import Stage, TagKind
 from fupin.party.models import (
@@ -650,7 +651,7 @@ def delete_member(*, actor: Any, member: Member) -> None:
         before=before,
     )
     Organisation.objects.filter(secretary=member).update(secretary=None)
-    member.delete()
+    delete_or_explain(member)
 
 
 # Tags ---------------------------------------------------------------------------------------

@@ -9,12 +9,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import covers, ensure_in_scope
 from fupin.audit.log import record, snapshot
+from fupin.lib.deletion import delete_or_explain
 from fupin.lib.ids import mask_account, mask_id, mask_phone
 from fupin.regions.choices import Level
 from fupin.regions.models import Region
@@ -94,16 +94,8 @@ def village_for(actor: Any, village_code: str) -> Region:
 
 
 def _delete(obj: Household | Person) -> None:
-    """Delete, unless a record of another domain still refers to it (a poor party member to
-    their registry record): the registry knows no other domain, so it names what refers."""
-    try:
-        obj.delete()
-    except ProtectedError as e:
-        names = sorted({f"{o._meta.verbose_name} {o}" for o in e.protected_objects})
-        raise ValidationError(
-            _("Other records refer to this one (%(records)s): change them first.")
-            % {"records": "、".join(names[:5])}
-        ) from None
+    # The registry knows no other domain: the refusal names what refers to the record.
+    delete_or_explain(obj)
 
 
 def _clean(obj: Any, exclude: list[str] | None = None) -> None:
