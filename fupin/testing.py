@@ -311,3 +311,43 @@ def build_pairing_sample() -> PairingSample:
         visit_a=visit(helper_a, household_a),
         visit_b=visit(helper_b, household_b),
     )
+
+
+def pair_the_helper_with(household: Any) -> Any:
+    """Make the cast's helper own `household` (one not exited): a party member of its village,
+    signing in as the cast's `helper`, helps in its county and is paired with it, through the
+    party's and the pairing's actions. Called again, the same helper takes one more household.
+    Returns the pairing."""
+    import datetime
+
+    from fupin.lib.ids import make_resident_id
+    from fupin.pairing import actions as pairing
+    from fupin.pairing.models import Helper
+    from fupin.party import actions as party
+
+    user = User.objects.get(username="helper")
+    helper = Helper.objects.filter(user=user).first()
+    if helper is None:
+        village = household.village_id
+        branch = party.create_organisation(
+            actor=None,
+            name="帮扶人党支部",
+            level="branch",
+            kind="village",
+            region_codes=[village],
+            founded_on=datetime.date(2000, 7, 1),
+        )
+        member = party.register_member(
+            actor=None,
+            organisation=branch,
+            region_code=village,
+            name="帮扶人",
+            id_number=make_resident_id(village[:6], datetime.date(1980, 6, 6), 701),
+            stage="full",
+            joined_on=datetime.date(2005, 7, 1),
+            full_on=datetime.date(2006, 7, 1),
+        )
+        helper = pairing.register_helper(
+            actor=None, member=member, region_code=village[:6], user=user
+        )
+    return pairing.pair(actor=None, helper=helper, household=household)

@@ -8,6 +8,7 @@ api_patterns = [
     path("", include("fupin.audit.api.urls")),
     path("", include("fupin.registry.api.urls")),
     path("", include("fupin.party.api.urls")),
+    path("", include("fupin.pairing.api.urls")),
 ]
 
 urlpatterns = [
@@ -18,6 +19,7 @@ urlpatterns = [
     path("imports/", include("fupin.imports.urls")),
     path("registry/", include("fupin.registry.urls")),
     path("party/", include("fupin.party.urls")),
+    path("pairing/", include("fupin.pairing.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_patterns, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -78,13 +78,21 @@ def owner_prefixes(user: Any, action: Action) -> list[str]:
     )
 
 
-# Model -> the rows a user owns, as a filter. The app that knows what "own" means registers it
-# (the pairing app: a helper's households, plans and visits); scoping knows no domain.
-_OWNED: dict[type[models.Model], Callable[[Any], Q]] = {}
+# Model -> the rows a user owns, as a filter, and whether owning them allows changing them.
+# The app that knows what "own" means registers it (the pairing app: a helper reads their
+# households and changes their plans and visits); scoping knows no domain.
+_OWNED: dict[type[models.Model], tuple[Callable[[Any], Q], bool]] = {}
 
 
-def register_owned(model: type[models.Model], owned_by: Callable[[Any], Q]) -> None:
-    _OWNED[model] = owned_by
+def register_owned(
+    model: type[models.Model], owned_by: Callable[[Any], Q], *, change: bool = False
+) -> None:
+    _OWNED[model] = (owned_by, change)
+
+
+def _owned_filter(model: type[models.Model], action: Action) -> Callable[[Any], Q] | None:
+    owned_by, change = _OWNED.get(model, (None, False))
+    return owned_by if action == Action.VIEW or change else None
 
 
 def covers(user: Any, code: str, action: Action) -> bool:
@@ -120,7 +128,7 @@ class ScopedQuerySet(models.QuerySet[M]):
         if scope is None:
             return self
         own = owner_prefixes(user, action)
-        owned_by = _OWNED.get(self.model) if own else None
+        owned_by = _owned_filter(self.model, action) if own else None
         if not scope and owned_by is None:
             return self.none()
         field: str = self.model.scope_field  # type: ignore[attr-defined]

@@ -165,6 +165,11 @@ class PasswordChangeView(ActionFormView):
     form_class = ChangeOwnPasswordForm
     title = gettext_lazy("Change my password")
 
+    def check_role(self) -> None:
+        # Every signed-in user changes their own password, whatever their grants reach (a
+        # helper's reach no users at all).
+        pass
+
     def perform(self, form: Any) -> None:
         user: User = self.request.user  # type: ignore[assignment]
         if not user.check_password(form.cleaned_data["old_password"]):

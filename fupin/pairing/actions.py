@@ -179,9 +179,15 @@ def _check_user(helper: Helper) -> None:
         )
 
 
+def _administers(actor: Any, helper: Helper) -> None:
+    # Not the helper themselves: their leader flag and activity set their cap.
+    if actor is not None and not covers(actor, helper.region_id, Action.CHANGE):
+        raise ValidationError(_("Only an administrator of the helper's region may change this."))
+
+
 @transaction.atomic
 def update_helper(*, actor: Any, helper: Helper, **fields: Any) -> Helper:
-    ensure_in_scope(actor, helper, Action.CHANGE)
+    _administers(actor, helper)
     before = helper_snapshot(helper)
     region_code = fields.pop("region_code", None)
     for name, value in fields.items():
@@ -206,7 +212,7 @@ def update_helper(*, actor: Any, helper: Helper, **fields: Any) -> Helper:
 
 @transaction.atomic
 def delete_helper(*, actor: Any, helper: Helper) -> None:
-    ensure_in_scope(actor, helper, Action.CHANGE)
+    _administers(actor, helper)
     record(
         actor=actor,
         action="pairing.delete_helper",
@@ -277,12 +283,15 @@ def pairing_snapshot(pairing: Pairing) -> dict[str, Any]:
     return snapshot(pairing, PAIRING_FIELDS)
 
 
-def _beneficiary(household: Household | None, member: Member | None) -> tuple[str, str]:
-    """The beneficiary's village code and name; refused unless it may have a helper."""
+def _beneficiary(
+    household: Household | None, member: Member | None, past: bool = False
+) -> tuple[str, str]:
+    """The beneficiary's village code and name; refused unless it may have a helper now
+    (`past`: it had one)."""
     if (household is None) == (member is None):
         raise ValidationError(_("Pair a helper with either a household or a poor party member."))
     if household is not None:
-        if not household_needs_helper(household.status):
+        if not past and not household_needs_helper(household.status):
             raise ValidationError(
                 {
                     "household": _("Household %(household)s has exited poverty.")
@@ -291,7 +300,8 @@ def _beneficiary(household: Household | None, member: Member | None) -> tuple[st
             )
         return household.village_id, str(household)
     assert member is not None
-    if not Member.objects.filter(pk=member.pk).filter(has_poor_tag(datetime.date.today())).exists():
+    today = datetime.date.today()
+    if not past and not Member.objects.filter(pk=member.pk).filter(has_poor_tag(today)).exists():
         raise ValidationError(
             {"member": _("%(name)s is not a poor party member.") % {"name": member.name}}
         )
@@ -321,13 +331,18 @@ def pair(
     member: Member | None = None,
     kind: str = PairingKind.PRIMARY,
     started_on: datetime.date | None = None,
+    ended_on: datetime.date | None = None,
     source: str = Source.MANUAL,
 ) -> Pairing:
-    village, name = _beneficiary(household, member)
+    """Pair a helper with a beneficiary. With `ended_on` it records a past pairing (history
+    from an import): the helper still had to reach the village, but today's caps, current
+    helpers and the beneficiary's status are not its business."""
+    past = ended_on is not None
+    village, name = _beneficiary(household, member, past=past)
     _may_pair_in(actor, village)
     if not _sees(actor, helper):
         raise ValidationError({"helper": _("This helper is outside the regions you may see.")})
-    if not helper.active:
+    if not past and not helper.active:
         raise ValidationError({"helper": _("%(name)s no longer helps.") % {"name": helper}})
     if kind not in PairingKind.values:
         raise ValidationError({"kind": _("Unknown kind of pairing.")})
@@ -338,6 +353,43 @@ def pair(
                 % {"helper": helper, "region": helper.region.name}
             }
         )
+    if not past:
+        _check_current(helper, household, member, kind, name)
+    today = datetime.date.today()
+    started_on = started_on or today
+    if started_on > today:
+        raise ValidationError({"started_on": _("A pairing cannot start in the future.")})
+    if ended_on is not None and ended_on < started_on:
+        raise ValidationError({"ended_on": _("A pairing cannot end before it started.")})
+    if ended_on is not None and ended_on > today:
+        raise ValidationError({"ended_on": _("A pairing cannot end in the future.")})
+    pairing = Pairing.objects.create(
+        helper=helper,
+        household=household,
+        member=member,
+        region_id=village,
+        county_code=village[:6],
+        kind=kind,
+        started_on=started_on,
+        ended_on=ended_on,
+        source=source,
+        made_by=_user(actor),
+    )
+    record(
+        actor=actor,
+        action="pairing.pair",
+        obj=pairing,
+        region_code=village,
+        after=pairing_snapshot(pairing),
+    )
+    ensure_in_scope(actor, pairing, Action.CHANGE)
+    return pairing
+
+
+def _check_current(
+    helper: Helper, household: Household | None, member: Member | None, kind: str, name: str
+) -> None:
+    """A new current pairing: not twice, one primary helper, within the helper's cap."""
     current = _current(household, member)
     if current.filter(helper=helper).exists():
         raise ValidationError(
@@ -365,29 +417,6 @@ def pair(
                 % {"helper": helper, "load": load, "cap": cap}
             }
         )
-    pairing = Pairing(
-        helper=helper,
-        household=household,
-        member=member,
-        region_id=village,
-        county_code=village[:6],
-        kind=kind,
-        started_on=started_on or datetime.date.today(),
-        source=source,
-        made_by=_user(actor),
-    )
-    if pairing.started_on > datetime.date.today():
-        raise ValidationError({"started_on": _("A pairing cannot start in the future.")})
-    pairing.save()
-    record(
-        actor=actor,
-        action="pairing.pair",
-        obj=pairing,
-        region_code=village,
-        after=pairing_snapshot(pairing),
-    )
-    ensure_in_scope(actor, pairing, Action.CHANGE)
-    return pairing
 
 
 @transaction.atomic

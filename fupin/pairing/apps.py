@@ -10,3 +10,8 @@ class PairingConfig(AppConfig):
         from fupin.pairing import ownership
 
         ownership.register()
+        # Existing pairings plug into the import pipeline (which knows no domain).
+        from fupin.imports.registry import register
+        from fupin.pairing.imports import PAIRINGS
+
+        register(PAIRINGS)

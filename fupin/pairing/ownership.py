@@ -1,6 +1,11 @@
 """What a helper owns (DESIGN §3 rule 2, `scoping.register_owned`): the beneficiaries they are
 currently paired with, those beneficiaries' household records, people and plans, their own
-pairings and visits, and their own helper and member records. Nothing else of their region."""
+pairings and visits, and their own helper and member records. Nothing else of their region.
+
+They read all of it and change only their visits and their households' plans and measures:
+the registry, the member roster and their own helper record (whose leader flag sets their
+cap) are the administrators'; so are the pairings, which the pairing actions keep for
+administrators, but a helper records visits on theirs."""
 
 from typing import Any
 
@@ -21,12 +26,20 @@ def register() -> None:
     from fupin.registry.models import Household, Person
 
     register_owned(Helper, lambda user: Q(user=user))
-    register_owned(Pairing, lambda user: Q(helper__user=user))
-    register_owned(Visit, lambda user: Q(helper__user=user))
+    # Changing a pairing is the administrators' (the actions say so); owning it with change
+    # lets its helper record visits on it.
+    register_owned(Pairing, lambda user: Q(helper__user=user), change=True)
+    register_owned(Visit, lambda user: Q(helper__user=user), change=True)
     register_owned(Household, lambda user: Q(_paired(user, household=OuterRef("pk"))))
     register_owned(Person, lambda user: Q(_paired(user, household=OuterRef("household"))))
-    register_owned(HouseholdPlan, lambda user: Q(_paired(user, household=OuterRef("household"))))
-    register_owned(Measure, lambda user: Q(_paired(user, household=OuterRef("plan__household"))))
+    register_owned(
+        HouseholdPlan,
+        lambda user: Q(_paired(user, household=OuterRef("household"))),
+        change=True,
+    )
+    register_owned(
+        Measure, lambda user: Q(_paired(user, household=OuterRef("plan__household"))), change=True
+    )
     register_owned(
         Member, lambda user: Q(_paired(user, member=OuterRef("pk"))) | Q(helper__user=user)
     )

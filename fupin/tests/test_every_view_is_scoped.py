@@ -16,18 +16,25 @@ from fupin.lib.api import ScopedViewSetMixin
 from fupin.lib.views import ScopedMixin
 from fupin.testing import (
     COUNTY_A,
+    COUNTY_B,
     VILLAGE_A,
     api_for,
-    build_party_sample,
+    build_pairing_sample,
     build_registry_sample,
     client_for,
 )
 
 # Views that show no records: signing in and out, the home redirect.
 PUBLIC_VIEWS = {"FupinLoginView", "FupinLogoutView", "RedirectView"}
-# Public to signed-in users: the region tree (codes and names are public facts) and the
-# poverty lines (reference data).
-PUBLIC_DATA_URLS = ("/regions/", "/api/v1/regions/", "/api/v1/poverty-lines/")
+# Public to signed-in users: the region tree (codes and names are public facts), the
+# poverty lines and the pairing cap rules (reference data).
+PUBLIC_DATA_URLS = (
+    "/regions/",
+    "/api/v1/regions/",
+    "/api/v1/poverty-lines/",
+    "/pairing/caps/",
+    "/api/v1/cap-rules/",
+)
 
 
 def product_views():
@@ -90,10 +97,15 @@ def build_samples() -> None:
     import datetime
 
     from fupin.lib.ids import make_resident_id
+    from fupin.pairing import actions as pairing
+    from fupin.pairing import optimise
     from fupin.party import actions as party
 
     build_registry_sample()
-    sample = build_party_sample()
+    # The pairing sample brings the party sample (and households, helpers, pairings, plans,
+    # measures and visits on both sides).
+    pairing_sample = build_pairing_sample()
+    sample = pairing_sample.party
     for member in (sample.member_a, sample.member_b):
         party.record_service(
             actor=None,
@@ -115,6 +127,12 @@ def build_samples() -> None:
         party.record_step(
             actor=None, member=applicant, stage="applicant", on=datetime.date(2020, 1, 1)
         )
+    for county, plan in ((COUNTY_A, pairing_sample.plan_a), (COUNTY_B, pairing_sample.plan_b)):
+        pairing.add_measure(actor=None, plan=plan, category="health", description="体检")
+        pairing.set_cap_rule(
+            actor=None, region_code=county, primary_cap=5, leader_cap=7, secondary_cap=5
+        )
+        pairing.save_proposal(actor=None, region_code=county, result=optimise.propose(county))
     party.reorganise(
         actor=None,
         sources=[sample.org_a],
@@ -169,6 +187,13 @@ def test_it_shows_county_b_nothing_of_county_a_on_any_list_page(cast):
     ]
     assert "/accounts/users/" in pages and "/audit/" in pages
     assert {"/party/organisations/", "/party/members/", "/party/reorganisations/"} <= set(pages)
+    assert {
+        "/pairing/helpers/",
+        "/pairing/pairings/",
+        "/pairing/plans/",
+        "/pairing/visits/",
+        "/pairing/proposals/",
+    } <= set(pages)
     for page in pages:
         b = client_for(cast.county_b_admin).get(page)
         assert b.status_code == 200, page

@@ -476,3 +476,52 @@ def test_it_lets_only_who_may_pair_propose_apply_or_discard(pairing, cast):
             actions.discard_proposal(actor=actor, proposal=proposal)
     actions.discard_proposal(actor=cast.province_admin, proposal=proposal)
     assert Proposal.objects.get(pk=proposal.pk).status == "discarded"
+
+
+def test_it_records_a_past_pairing_without_todays_checks(pairing, cast):
+    # Household A has a current primary helper; a past one is history, not a second current.
+    other = actions.register_helper(
+        actor=None, member=new_member(pairing.party.org_a2, VILLAGE_A2, 806)
+    )
+    past = actions.pair(
+        actor=cast.county_a_admin,
+        helper=other,
+        household=pairing.household_a,
+        started_on=datetime.date(2016, 1, 1),
+        ended_on=datetime.date(2019, 12, 31),
+    )
+    assert not past.current
+    with nothing_saved(), pytest.raises(ValidationError) as error:
+        actions.pair(
+            actor=cast.county_a_admin,
+            helper=other,
+            household=pairing.household_a2,
+            started_on=datetime.date(2019, 1, 1),
+            ended_on=datetime.date(2018, 1, 1),
+        )
+    assert "开始之前" in message(error.value)
+
+
+def test_it_lets_no_helper_change_their_own_helper_record(pairing, cast):
+    with nothing_saved(), pytest.raises(ValidationError) as error:
+        actions.update_helper(actor=cast.helper, helper=pairing.helper_a, is_leader=True)
+    assert "管理员" in message(error.value)
+    with nothing_saved(), pytest.raises(ValidationError):
+        actions.delete_helper(actor=cast.helper, helper=pairing.helper_a)
+    assert not Helper.objects.get(pk=pairing.helper_a.pk).is_leader
+
+
+def test_it_lets_a_helper_read_but_not_change_the_registry_or_the_roster(pairing, cast):
+    with nothing_saved(), pytest.raises(PermissionDenied):
+        registry_actions.record_status(
+            actor=cast.helper, household=pairing.household_a, year=TODAY.year, status="exited"
+        )
+    with nothing_saved(), pytest.raises(PermissionDenied):
+        party_actions.add_tag(
+            actor=cast.helper,
+            member=pairing.party.member_a,
+            kind="wealth_leader",
+            since=datetime.date(2020, 1, 1),
+        )
+    with nothing_saved(), pytest.raises(ValidationError):
+        actions.end_pairing(actor=cast.helper, pairing=pairing.pairing_a)

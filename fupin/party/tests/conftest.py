@@ -6,14 +6,16 @@ import pytest
 
 from fupin.testing import PartySample, build_party_sample
 
-# The sample organisations each member of the cast sees, and those they may change.
+# The sample organisations each member of the cast sees, and those they may change. The helper
+# sees only the records they own (their own member record, the members they are paired with):
+# none in the party sample alone, which registers no helper.
 VISIBLE_ORGS = {
     "province_admin": {"org_a", "org_a2", "org_b", "park"},
     "county_a_admin": {"org_a", "org_a2", "park"},
     "village_a_secretary": {"org_a"},
     "county_b_admin": {"org_b", "park"},
     "auditor": {"org_a", "org_a2", "park"},
-    "helper": {"org_a", "org_a2", "park"},
+    "helper": set(),
 }
 CHANGEABLE_ORGS = {
     "province_admin": {"org_a", "org_a2", "org_b", "park"},
@@ -29,7 +31,7 @@ VISIBLE_MEMBERS = {
     "village_a_secretary": {"member_a"},
     "county_b_admin": {"member_b"},
     "auditor": {"member_a", "member_a2", "member_park"},
-    "helper": {"member_a", "member_a2", "member_park"},
+    "helper": set(),
 }
 
 

@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 
 from fupin.audit.models import AuditEvent
 from fupin.lib.ids import make_resident_id
+from fupin.pairing import actions as pairing
 from fupin.party import actions
 from fupin.party.models import DevelopmentStep, Member, MemberTag, Organisation, ServiceLog
 from fupin.registry import actions as registry
@@ -732,6 +733,8 @@ def test_it_shows_a_member_with_tags_and_steps(cast, party, logs):
 
 def test_it_masks_personal_data_for_the_auditor(cast, party):
     member = party.member_a
+    # The helper sees member A as their own member record, and unmasked.
+    pairing.register_helper(actor=None, member=member, user=cast.helper)
     masked = (member.id_number[:6] + "********" + member.id_number[-4:], "139****5678", None)
     for user, expected in (
         (cast.auditor, masked),
@@ -868,12 +871,8 @@ def test_it_registers_a_member_of_the_spanning_organisation_in_a_covered_village
             {},
             {"region": [("%(region)s is outside the regions you may change.", NAME_A2)]},
         ),
-        (
-            "helper",
-            "org_a2",
-            {},
-            {"region": [("%(region)s is outside the regions you may change.", NAME_A2)]},
-        ),
+        # The helper sees no organisation: org_a2 is not one they may name.
+        ("helper", "org_a2", {}, {"organisation": [no_such("{org_a2}")]}),
         (
             "county_b_admin",
             "park",
@@ -1098,7 +1097,7 @@ VISIBLE_NOTES = {
     "village_a_secretary": {"甲"},
     "county_b_admin": {"乙"},
     "auditor": {"甲"},
-    "helper": {"甲"},
+    "helper": set(),  # a helper owns no tag or service log
 }
 
 
@@ -1282,7 +1281,7 @@ def test_it_lists_to_each_member_the_steps_of_their_subtree(cast, party, logs):
         "village_a_secretary": {"申请人甲"},
         "county_b_admin": {"申请人乙"},
         "auditor": {"申请人甲"},
-        "helper": {"申请人甲"},
+        "helper": set(),  # a helper owns no development step
     }
     for name, user in cast.all().items():
         response = api_for(user).get(STEPS)
@@ -1473,11 +1472,8 @@ def test_it_records_a_service(cast, party):
             {},
             {"village": [("%(village)s is outside the regions you may change.", NAME_A)]},
         ),
-        (
-            "helper",
-            {},
-            {"village": [("%(village)s is outside the regions you may change.", NAME_A)]},
-        ),
+        # The helper sees only the members they own: member A is not one of them here.
+        ("helper", {}, {"member": [no_such("{member_a}")]}),
         (
             "village_a_secretary",
             {"village": VILLAGE_A2},
@@ -1546,7 +1542,7 @@ def test_it_lists_to_each_member_the_reorganisations_of_their_subtree(cast, part
         "village_a_secretary": set(),
         "county_b_admin": {"b"},
         "auditor": {"a"},
-        "helper": {"a"},
+        "helper": set(),  # a helper owns no reorganisation
     }
     for name, user in cast.all().items():
         response = api_for(user).get(REORGS)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from fupin.audit.models import AuditEvent
 from fupin.lib.ids import make_resident_id, mask_id
+from fupin.pairing import actions as pairing
 from fupin.party import actions
 from fupin.party.models import DevelopmentStep, Member, MemberTag, ServiceLog
 from fupin.registry import actions as registry
@@ -236,7 +237,7 @@ def test_it_opens_the_new_member_form_on_each_organisation_the_user_sees(cast, p
 
 
 def test_it_shows_the_write_buttons_only_to_who_may_change(cast, party):
-    for name in ("province_admin", "county_a_admin", "village_a_secretary", *READERS):
+    for name in ("province_admin", "county_a_admin", "village_a_secretary", "auditor"):
         user = getattr(cast, name)
         page = main(client_for(user).get(reverse("party:member-detail", args=[party.member_a.pk])))
         shown = name not in READERS
@@ -316,10 +317,16 @@ def test_it_masks_the_member_page_for_the_auditor(cast, party):
     assert "1975-**-**" in page
     for value in (party.member_a.id_number, PHONE, "1975-03-03"):
         assert value not in page, value
-    helper = main(
-        client_for(cast.helper).get(reverse("party:member-detail", args=[party.member_a.pk]))
-    )
-    assert party.member_a.id_number in helper and PHONE in helper
+
+
+def test_it_shows_the_helper_their_own_member_page_unmasked_and_no_other(cast, party):
+    pairing.register_helper(actor=None, member=party.member_a, user=cast.helper)
+    client = client_for(cast.helper)
+    page = main(client.get(reverse("party:member-detail", args=[party.member_a.pk])))
+    assert party.member_a.id_number in page and PHONE in page and "1975-03-03" in page
+    for key in ("member_a2", "member_park"):
+        url = reverse("party:member-detail", args=[getattr(party, key).pk])
+        assert client.get(url).status_code == 404, key
 
 
 # --- the list: filters, sorting, export, queries ---------------------------------------------
@@ -442,8 +449,11 @@ def test_it_exports_the_member_list_masked_for_the_auditor(cast, tagged):
 
 
 def test_it_exports_the_member_list_in_full_to_the_helper(cast, party):
+    # The helper's own member record is the one member of the sample they own.
+    pairing.register_helper(actor=None, member=party.member_a, user=cast.helper)
     _, *rows = csv_rows(client_for(cast.helper).get(f"{LIST}?export=csv"))
-    row = {r[0]: r for r in rows}["党员甲"]
+    [row] = rows
+    assert row[0] == "党员甲"
     assert row[1] == party.member_a.id_number and row[-1] == PHONE and row[3] == "1975-03-03"
 
 
@@ -842,11 +852,20 @@ def test_it_answers_404_to_the_village_secretary_posting_about_another_village(c
 
 def test_it_answers_403_to_readers_posting_and_changes_nothing(cast, party):
     posts = valid_posts(party, "member_a")
-    for name in READERS:
-        client = client_for(getattr(cast, name))
-        with nothing_saved():
-            responses = [client.post(url, data) for url, data in posts]
-        assert [r.status_code for r in responses] == [403] * 8, name
+    client = client_for(cast.auditor)
+    with nothing_saved():
+        responses = [client.post(url, data) for url, data in posts]
+    assert [r.status_code for r in responses] == [403] * 8
+
+
+def test_it_answers_the_helper_posting_even_about_their_own_member_record_403(cast, party):
+    pairing.register_helper(actor=None, member=party.member_a, user=cast.helper)
+    posts = valid_posts(party, "member_a")
+    client = client_for(cast.helper)
+    with nothing_saved():
+        responses = [client.post(url, data) for url, data in posts]
+    # They read their own record; the roster is the administrators'.
+    assert [r.status_code for r in responses] == [403] * 8
 
 
 def test_it_sends_anonymous_posts_to_the_login_page_and_changes_nothing(cast, party):
@@ -879,12 +898,15 @@ def test_it_lists_the_services_of_each_users_villages(cast, party):
         "village_a_secretary": {"member_a"},
         "county_b_admin": {"member_b"},
         "auditor": {"member_a", "member_a2", "member_park"},
-        "helper": {"member_a", "member_a2", "member_park"},
     }
     for name, user in cast.all().items():
         response = client_for(user).get(SERVICES)
         if user is None:
             assert_sent_to_login(response, SERVICES)
+            continue
+        if name == "helper":
+            # A helper owns no service log: the page is not theirs.
+            assert response.status_code == 403
             continue
         assert set(listed(response)) == names(party, visible[name]), name
     page = main(client_for(cast.province_admin).get(f"{SERVICES}?region={COUNTY_B}&channel=phone"))

@@ -20,13 +20,15 @@ HEAD_B_ID = make_resident_id(COUNTY_B, datetime.date(1965, 3, 4), 41)
 
 
 # The household numbers each member of the cast finds in the sample, on the list and in the API.
+# The helper sees only the households they are paired with: none in this sample, which pairs
+# nobody (fupin.testing.pair_the_helper_with gives them one).
 VISIBLE = {
     "province_admin": {"A001", "A201", "B001"},
     "county_a_admin": {"A001", "A201"},
     "village_a_secretary": {"A001"},
     "county_b_admin": {"B001"},
     "auditor": {"A001", "A201"},
-    "helper": {"A001", "A201"},
+    "helper": set(),
 }
 # Status of a read of households a (village A), a2 (village A2) and b (county B).
 READ_STATUS = {
@@ -35,7 +37,7 @@ READ_STATUS = {
     "village_a_secretary": (200, 404, 404),
     "county_b_admin": (404, 404, 200),
     "auditor": (200, 200, 404),
-    "helper": (200, 200, 404),
+    "helper": (404, 404, 404),
 }
 
 

@@ -10,7 +10,7 @@ import pytest
 from fupin.lib.ids import mask_id
 from fupin.lib.views import BOM, spreadsheet_safe
 from fupin.registry import actions
-from fupin.testing import COUNTY_A, VILLAGE_A, client_for
+from fupin.testing import COUNTY_A, VILLAGE_A, client_for, pair_the_helper_with
 
 from .conftest import HEAD_A2_ID, HEAD_A_ID, HEAD_B_ID, PHONE, household
 
@@ -130,8 +130,19 @@ def test_it_lets_every_signed_in_role_export_and_sends_anonymous_to_log_in(cast,
         if member is None:
             assert response.status_code == 302
             assert response["Location"].startswith("/accounts/login/?next=")
+        elif name == "helper":
+            # Paired with no household of the sample: the header alone.
+            assert csv_rows(response) == [HEADER]
         else:
             assert len(csv_rows(response)) >= 2, name
+
+
+def test_it_exports_to_the_helper_their_paired_household_only(cast, registry):
+    pair_the_helper_with(registry.a2)
+    header, *rows = csv_rows(client_for(cast.helper).get(f"{LIST}?export=csv"))
+    assert header == HEADER
+    assert [row[2] for row in rows] == ["A201"]
+    assert HEAD_A2_ID in rows[0]
 
 
 def test_it_exports_only_the_header_for_a_bad_filter(cast, registry):

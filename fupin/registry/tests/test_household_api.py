@@ -18,6 +18,7 @@ from fupin.testing import (
     api_for,
     client_for,
     nothing_saved,
+    pair_the_helper_with,
 )
 
 from .conftest import HEAD_A_ID, HEAD_B_ID, READ_STATUS, SPOUSE_A_ID, VISIBLE
@@ -480,7 +481,7 @@ def test_it_lists_to_each_member_the_people_of_their_subtree(cast, registry):
         "village_a_secretary": {"王大山", "李秀英"},
         "county_b_admin": {"钱江河"},
         "auditor": {"王大山", "李秀英", "赵小川"},
-        "helper": {"王大山", "李秀英", "赵小川"},
+        "helper": set(),  # paired with no household of the sample
     }
     for name, member in cast.all().items():
         response = api_for(member).get(PEOPLE)
@@ -498,6 +499,18 @@ def test_it_retrieves_people_by_scope(cast, registry):
             head = getattr(registry, "head_" + key)
             response = api_for(member).get(f"{PEOPLE}{head.pk}/")
             assert response.status_code == READ_STATUS[name][index], (name, key)
+
+
+def test_it_gives_the_helper_their_paired_household_and_its_people_only(cast, registry):
+    pair_the_helper_with(registry.a2)
+    client = api_for(cast.helper)
+    assert numbers(client.get(HOUSEHOLDS)) == {"A201"}
+    assert [p["name"] for p in client.get(PEOPLE).json()["results"]] == ["赵小川"]
+    for key, expected in (("a", 404), ("a2", 200), ("b", 404)):
+        household = getattr(registry, key)
+        assert client.get(f"{HOUSEHOLDS}{household.pk}/").status_code == expected, key
+        head = getattr(registry, "head_" + key)
+        assert client.get(f"{PEOPLE}{head.pk}/").status_code == expected, key
 
 
 @pytest.mark.parametrize(

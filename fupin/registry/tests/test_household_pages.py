@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from fupin.audit.models import AuditEvent
 from fupin.lib.ids import make_resident_id
+from fupin.pairing import actions as pairing_actions
 from fupin.registry import actions
 from fupin.registry.models import Household, IncomeRecord, Person, StatusChange
 from fupin.testing import (
@@ -20,6 +21,7 @@ from fupin.testing import (
     VILLAGE_B,
     client_for,
     nothing_saved,
+    pair_the_helper_with,
 )
 
 from .conftest import HEAD_A_ID, HEAD_B_ID, READ_STATUS, VISIBLE, household, person
@@ -35,6 +37,7 @@ WRITE_STATUS = {
     "village_a_secretary": (200, 404, 404),
     "county_b_admin": (404, 404, 200),
     "auditor": (403, 403, 403),
+    # A helper reads the households they are paired with and changes none.
     "helper": (403, 403, 403),
 }
 
@@ -198,7 +201,7 @@ def test_it_shows_the_write_buttons_only_to_who_may_change(cast, registry):
     url = reverse("registry:household-detail", args=[registry.a.pk])
     edit = reverse("registry:household-edit", args=[registry.a.pk])
     person_edit = reverse("registry:person-edit", args=[registry.head_a.pk])
-    for name in ("province_admin", "county_a_admin", "village_a_secretary", *READERS):
+    for name in ("province_admin", "county_a_admin", "village_a_secretary", "auditor"):
         page = main(client_for(getattr(cast, name)).get(url))
         shown = name not in READERS
         assert (edit in page) is shown, name
@@ -206,6 +209,20 @@ def test_it_shows_the_write_buttons_only_to_who_may_change(cast, registry):
         assert ("记录状态变更" in page) is shown, name
         list_page = main(client_for(getattr(cast, name)).get(LIST))
         assert (ADD in list_page) is shown, name
+
+
+def test_it_shows_the_helper_their_paired_household_and_nothing_else(cast, registry):
+    pairing = pair_the_helper_with(registry.a2)
+    client = client_for(cast.helper)
+    assert listed(client.get(LIST)) == ["A201"]
+    for key, expected in (("a", 404), ("a2", 200), ("b", 404)):
+        url = reverse("registry:household-detail", args=[household_of(registry, key).pk])
+        assert client.get(url).status_code == expected, key
+    # Once the pairing ends, the household is no longer theirs.
+    pairing_actions.end_pairing(actor=None, pairing=pairing)
+    assert listed(client.get(LIST)) == []
+    url = reverse("registry:household-detail", args=[registry.a2.pk])
+    assert client.get(url).status_code == 404
 
 
 def test_it_shows_the_household_members_history_and_incomes(cast, registry):
@@ -756,11 +773,20 @@ def test_it_answers_404_to_the_village_secretary_posting_to_another_village(cast
 
 
 def test_it_answers_403_to_readers_posting_and_changes_nothing(cast, registry):
-    for name in READERS:
-        client = client_for(getattr(cast, name))
+    client = client_for(cast.auditor)
+    with nothing_saved():
+        responses = [client.post(url, data) for url, data in valid_posts(registry, "a")]
+    assert [r.status_code for r in responses] == [403] * 8
+
+
+def test_it_answers_the_helper_posting_even_about_their_own_household_403(cast, registry):
+    pair_the_helper_with(registry.a2)
+    client = client_for(cast.helper)
+    for key in ("a", "a2"):
         with nothing_saved():
-            responses = [client.post(url, data) for url, data in valid_posts(registry, "a")]
-        assert [r.status_code for r in responses] == [403] * 8, name
+            responses = [client.post(url, data) for url, data in valid_posts(registry, key)]
+        assert [r.status_code for r in responses] == [403] * 8, key
+    assert Household.objects.get(pk=registry.a.pk).attribute == "dibao"
 
 
 def test_it_sends_anonymous_posts_to_the_login_page_and_changes_nothing(cast, registry):

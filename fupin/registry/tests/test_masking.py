@@ -5,8 +5,16 @@ import pytest
 
 from fupin.accounts import actions as accounts
 from fupin.lib.ids import mask_id
+from fupin.registry import actions as registry_actions
 from fupin.registry.tables import mask_birth_date, personal
-from fupin.testing import COUNTY_A, PASSWORD, VILLAGE_A, api_for, client_for
+from fupin.testing import (
+    COUNTY_A,
+    PASSWORD,
+    VILLAGE_A,
+    api_for,
+    client_for,
+    pair_the_helper_with,
+)
 
 from .conftest import BANK_ACCOUNT, HEAD_A2_ID, HEAD_A_ID, PHONE, SPOUSE_A_ID
 
@@ -19,6 +27,17 @@ FULL = (HEAD_A_ID, SPOUSE_A_ID, PHONE, BANK_ACCOUNT, "1970-05-06", "1972-08-09")
 def main(response) -> str:
     assert response.status_code == 200
     return response.content.decode().split("<main>", 1)[1]
+
+
+@pytest.fixture
+def helped(registry):
+    """The helper sees only the households they are paired with: household A (exited, so it
+    relapses first, as only a household not exited is paired) becomes theirs."""
+    registry_actions.record_status(
+        actor=None, household=registry.a, year=2021, status="relapsed", reason="因病返贫"
+    )
+    pair_the_helper_with(registry.a)
+    return registry
 
 
 def test_it_masks_the_way_the_forms_show_it():
@@ -35,10 +54,13 @@ def test_it_masks_the_list_for_the_auditor(cast, registry):
 
 
 @pytest.mark.parametrize("name", ["helper", "county_a_admin", "village_a_secretary"])
-def test_it_shows_the_list_unmasked_to_roles_with_personal_data(cast, registry, name):
+def test_it_shows_the_list_unmasked_to_roles_with_personal_data(cast, helped, name):
     page = main(client_for(getattr(cast, name)).get(LIST))
     assert HEAD_A_ID in page and PHONE in page
     assert mask_id(HEAD_A_ID) not in page
+    # The helper's list holds their household only: not A2's, masked or not.
+    assert (HEAD_A2_ID in page) is (name == "county_a_admin")
+    assert mask_id(HEAD_A2_ID) not in page
 
 
 def test_it_masks_the_household_page_for_the_auditor(cast, registry):
@@ -53,10 +75,12 @@ def test_it_masks_the_household_page_for_the_auditor(cast, registry):
     assert "王大山" in page and "3000.00" in page
 
 
-def test_it_shows_the_household_page_unmasked_to_the_helper(cast, registry):
-    page = main(client_for(cast.helper).get(f"{LIST}{registry.a.pk}/"))
+def test_it_shows_the_household_page_unmasked_to_the_helper(cast, helped):
+    client = client_for(cast.helper)
+    page = main(client.get(f"{LIST}{helped.a.pk}/"))
     for value in FULL:
         assert value in page, value
+    assert client.get(f"{LIST}{helped.a2.pk}/").status_code == 404
 
 
 def test_it_masks_the_api_for_the_auditor(cast, registry):
@@ -82,17 +106,26 @@ def test_it_masks_the_api_for_the_auditor(cast, registry):
         assert value not in text, value
 
 
-def test_it_shows_the_api_unmasked_to_the_helper(cast, registry):
-    detail = api_for(cast.helper).get(f"/api/v1/households/{registry.a.pk}/").json()
+def test_it_shows_the_api_unmasked_to_the_helper(cast, helped):
+    client = api_for(cast.helper)
+    detail = client.get(f"/api/v1/households/{helped.a.pk}/").json()
     assert (detail["phone"], detail["bank_account"]) == (PHONE, BANK_ACCOUNT)
     assert detail["members"][0]["id_number"] == HEAD_A_ID
     assert detail["members"][0]["birth_date"] == "1970-05-06"
+    people = client.get("/api/v1/people/").json()["results"]
+    assert {p["id_number"] for p in people} == {HEAD_A_ID, SPOUSE_A_ID}
+    assert client.get(f"/api/v1/households/{helped.a2.pk}/").status_code == 404
 
 
 @pytest.mark.parametrize("value", [HEAD_A_ID, HEAD_A_ID.lower(), f" {HEAD_A_ID} "])
-def test_it_finds_a_household_by_full_id_for_who_may_see_it(cast, registry, value):
+def test_it_finds_a_household_by_full_id_for_who_may_see_it(cast, helped, value):
     rows = api_for(cast.helper).get("/api/v1/households/", {"q": value}).json()["results"]
     assert [r["number"] for r in rows] == ["A001"]
+
+
+def test_it_finds_no_household_by_full_id_for_a_helper_not_paired_with_it(cast, helped):
+    rows = api_for(cast.helper).get("/api/v1/households/", {"q": HEAD_A2_ID}).json()["results"]
+    assert rows == []
 
 
 @pytest.mark.parametrize(
