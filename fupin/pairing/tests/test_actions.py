@@ -12,6 +12,7 @@ from fupin.audit.models import AuditEvent
 from fupin.lib.ids import make_resident_id
 from fupin.pairing import actions, checks, rules
 from fupin.pairing.models import Helper, HouseholdPlan, Measure, Pairing, Proposal, Visit
+from fupin.pairing.optimise import ProposalResult
 from fupin.party import actions as party_actions
 from fupin.party.models import Member
 from fupin.registry import actions as registry_actions
@@ -418,14 +419,17 @@ def test_it_warns_of_pairings_without_a_visit_for_six_months(pairing, cast):
 # Proposals ----------------------------------------------------------------------------------
 
 
-class Result:
-    """What the optimiser returns (optimise.ProposalResult), for the actions alone."""
-
-    def __init__(self, items: list[dict[str, Any]]) -> None:
-        self.items = items
-        self.beneficiaries, self.assigned, self.unassigned = 2, 2, 0
-        self.cost_before, self.cost_after, self.seconds = 2000, 40, 0.1
-        self.histogram = {1: 1, 2: 1}
+def result(items: list[dict[str, Any]]) -> ProposalResult:
+    return ProposalResult(
+        beneficiaries=2,
+        assigned=2,
+        unassigned=0,
+        cost_before=2000,
+        cost_after=40,
+        seconds=0.1,
+        histogram={1: 1, 2: 1},
+        items=items,
+    )
 
 
 def proposal_for(pairing: Any, actor: Any) -> Proposal:
@@ -438,7 +442,7 @@ def proposal_for(pairing: Any, actor: Any) -> Proposal:
          "reason": "helpers_at_cap"},
     ]  # fmt: skip
     return actions.save_proposal(
-        actor=actor, region_code=COUNTY_A, result=Result(items), rebalance=False
+        actor=actor, region_code=COUNTY_A, result=result(items), rebalance=False
     )
 
 

@@ -1,0 +1,268 @@
+"""Coverage of a region, the optimiser's proposals, and a helper's own households."""
+
+from typing import Any
+
+from django.db.models import OuterRef, Subquery
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+
+from fupin.accounts.forms import ConfirmForm
+from fupin.accounts.roles import Action
+from fupin.accounts.scoping import region_in_scope
+from fupin.lib.views import ActionFormView, ObjectDetailView, ObjectListView, ScopedMixin
+from fupin.pairing import actions, checks
+from fupin.pairing.choices import PairingKind, ProposalStatus
+from fupin.pairing.filtersets import (
+    ProposalFilterSet,
+)
+from fupin.pairing.forms import (
+    ProposeForm,
+)
+from fupin.pairing.models import Helper, HouseholdPlan, Pairing, Proposal, Visit
+from fupin.pairing.rules import cap_of
+from fupin.pairing.tables import (
+    ProposalTable,
+    head_name,
+    pairing_rows,
+    visit_rows,
+)
+
+# Reasons the optimiser gives for a beneficiary it could not pair (optimise.propose items).
+from fupin.pairing.views.common import (
+    REASONS,
+    AdministratorsOnly,
+    PairingFormView,
+    UserTableMixin,
+    last_visit,
+    mine,
+    page_of,
+    pairs_in,
+    unvisited_ids,
+)
+from fupin.party.views import audit_url
+from fupin.regions.codes import subtree_q
+from fupin.regions.models import Region
+from fupin.registry.models import Household
+from fupin.registry.tables import personal
+
+
+class CoverageView(ScopedMixin, TemplateView):
+    """Who in a region (?region=CODE, by default the top of the user's scope) has no primary
+    helper, which helpers are over their cap, and which paired beneficiaries had no visit
+    for six months; with the button that asks the optimiser for a proposal."""
+
+    queryset = Pairing.objects.all()
+    template_name = "pairing/coverage.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        asked = request.GET.get("region", "").strip()
+        code = region_in_scope(request.user, asked)
+        if code is None:
+            # A helper sees no region, only their own households: the menu leads there.
+            if not asked and mine(request.user):
+                return redirect("pairing:mine")
+            raise Http404
+        self.code = code
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        request, user, code = self.request, self.request.user, self.code
+        region = Region.objects.get(code=code)
+        coverage = checks.coverage(code)
+        heads = head_name("pk")
+        households = coverage.unpaired_households.select_related("village").annotate(
+            head_name=heads
+        )
+        members = coverage.unpaired_members.select_related("region")
+        late = checks.unvisited(
+            pairing_rows(Pairing.objects.filter(subtree_q("region__code", code)))
+        ).annotate(last_visit=last_visit())
+        context.update(
+            title=_("Coverage"),
+            region=region,
+            ancestors=region.ancestors(),
+            subregions=region.children.order_by("code"),
+            coverage=coverage,
+            percent=f"{coverage.percent:.1f}",
+            paired=coverage.households + coverage.members - coverage.unpaired,
+            households_page=page_of(request, households.order_by("village_id", "number"), "h"),
+            members_page=page_of(request, members.order_by("region_id", "name", "pk"), "m"),
+            unvisited_page=page_of(request, late.order_by("region_id", "started_on", "pk"), "v"),
+            can_pair=pairs_in(user, code),
+            propose_form=ProposeForm(initial={"region": code}),
+            proposals=Proposal.objects.for_user(user)
+            .filter(region=code, status=ProposalStatus.OPEN)
+            .order_by("-created_at")[:5],
+        )
+        return context
+
+
+class ProposeView(AdministratorsOnly, ActionFormView):
+    """Runs the optimiser for a region and keeps its proposal, then shows it."""
+
+    queryset = Proposal.objects.all()
+    scope_action = Action.CHANGE
+    form_class = ProposeForm
+    title = gettext_lazy("Propose pairings")
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"region": self.request.GET.get("region", "")}
+
+    def perform(self, form: Any) -> Proposal:
+        from fupin.pairing import optimise
+
+        user = self.request.user
+        code = region_in_scope(user, form.cleaned_data["region"].strip(), Action.CHANGE)
+        if code is None:
+            raise Http404
+        rebalance = form.cleaned_data["rebalance"]
+        result = optimise.propose(code, rebalance=rebalance)
+        return actions.save_proposal(
+            actor=user, region_code=code, result=result, rebalance=rebalance
+        )
+
+    def success_message(self) -> str:
+        return _("The optimiser's proposal is ready: review it, then apply or discard it.")
+
+
+class ProposalListView(UserTableMixin, ObjectListView):
+    queryset = Proposal.objects.select_related("region", "created_by")
+    filterset_class = ProposalFilterSet
+    table_class = ProposalTable
+    title = gettext_lazy("Pairing proposals")
+    export_name = "proposals"
+
+
+def histogram_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """The load histogram (load → number of helpers) with each bar's width in percent."""
+    counts = {int(k): int(v) for k, v in (summary.get("histogram") or {}).items()}
+    top = max(counts.values(), default=0)
+    return [
+        {"load": load, "helpers": n, "width": round(100 * n / top) if top else 0}
+        for load, n in sorted(counts.items())
+    ]
+
+
+def with_numbers(items: list[dict[str, Any]]) -> None:
+    """Adds the household number to the household items of one page (one query)."""
+    ids = [i["id"] for i in items if i.get("kind") == "household"]
+    numbers = dict(Household.objects.filter(pk__in=ids).values_list("pk", "number"))
+    for item in items:
+        if item.get("kind") == "household":
+            item["number"] = numbers.get(item["id"], "")
+
+
+class ProposalDetailView(ObjectDetailView):
+    """The proposal as a diff: new pairings, changed ones (old → new helper), the
+    beneficiaries it could not pair and why, the cost before and after, the load histogram."""
+
+    queryset = Proposal.objects.select_related("region", "created_by", "decided_by")
+    template_name = "pairing/proposal_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        proposal: Proposal = self.object
+        items = [
+            {**item, "reason_text": REASONS.get(item.get("reason") or "", "")}
+            for item in proposal.items
+        ]
+        new = [i for i in items if i.get("new") and not i.get("old")]
+        changed = [i for i in items if i.get("new") and i.get("old")]
+        unassigned = [i for i in items if not i.get("new")]
+        request = self.request
+        summary = proposal.summary
+        pages = [page_of(request, rows, name) for rows, name in ((new, "n"), (changed, "c"))]
+        pages.append(page_of(request, unassigned, "u"))
+        with_numbers([i for page in pages for i in page.object_list])
+        context.update(
+            title=_("Pairing proposal for %(region)s") % {"region": proposal.region.name},
+            summary=summary,
+            saving=(summary.get("cost_before") or 0) - (summary.get("cost_after") or 0),
+            new_page=pages[0],
+            changed_page=pages[1],
+            unassigned_page=pages[2],
+            histogram=histogram_rows(summary),
+            can_decide=proposal.status == ProposalStatus.OPEN
+            and pairs_in(request.user, proposal.region_id),
+            audit_url=audit_url(proposal),
+        )
+        return context
+
+
+class ProposalDecideView(PairingFormView):
+    queryset = Proposal.objects.select_related("region")
+    object_view = True
+    form_class = ConfirmForm
+    template_name = "pairing/proposal_confirm.html"
+
+    def allowed(self, obj: Any) -> bool:
+        return pairs_in(self.request.user, obj.region_id)
+
+
+class ProposalApplyView(ProposalDecideView):
+    title = gettext_lazy("Apply proposal")
+
+    def perform(self, form: Any) -> None:
+        self.made = actions.apply_proposal(actor=self.request.user, proposal=self.object)
+
+    def success_message(self) -> str:
+        return _("The proposal was applied: %(n)d pairings made.") % {"n": self.made}
+
+
+class ProposalDiscardView(ProposalDecideView):
+    title = gettext_lazy("Discard proposal")
+
+    def perform(self, form: Any) -> None:
+        actions.discard_proposal(actor=self.request.user, proposal=self.object)
+
+    def success_message(self) -> str:
+        return _("The proposal was discarded.")
+
+
+# The helper's own pages -------------------------------------------------------------------
+
+
+class MyHouseholdsView(ScopedMixin, TemplateView):
+    """A helper's phone page: the households (and poor members) they are paired with now,
+    each with its head, phone, plan and last visit, and a button to record a visit."""
+
+    queryset = Pairing.objects.all()
+    template_name = "pairing/mine.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user: Any = self.request.user
+        helper = Helper.objects.filter(user=user).select_related("member", "region").first()
+        context.update(title=_("My households"), helper=helper)
+        if helper is None:
+            return context
+        latest_plan = HouseholdPlan.objects.filter(household=OuterRef("household")).order_by(
+            "-year"
+        )
+        current = Pairing.objects.for_user(user).filter(helper=helper, ended_on__isnull=True)
+        rows = list(
+            pairing_rows(current)
+            .annotate(
+                last_visit=last_visit(),
+                plan_id=Subquery(latest_plan.values("pk")[:1]),
+                plan_year=Subquery(latest_plan.values("year")[:1]),
+            )
+            .order_by("kind", "region_id", "pk")
+        )
+        late = unvisited_ids(current)
+        for row in rows:
+            row.unvisited = row.pk in late  # type: ignore[attr-defined]
+            phone = row.household.phone if row.household else row.member.phone  # type: ignore[union-attr]
+            row.phone = personal(user, row.region_id, "phone", phone)  # type: ignore[attr-defined]
+        context.update(
+            pairings=rows,
+            warnings=len(late),
+            load=sum(1 for r in rows if r.kind == PairingKind.PRIMARY),
+            cap=cap_of(helper),
+            visits=visit_rows(Visit.objects.for_user(user).filter(helper=helper))[:10],
+        )
+        return context
