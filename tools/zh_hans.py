@@ -1191,6 +1191,7 @@ ZH = {
     "Done in %(seconds)s s.": "用时%(seconds)s秒。",
     "%(n)s demo helpers": "%(n)s名演示帮扶责任人",
     "Only an administrator of the helper's region may change this.": "只有帮扶责任人所在区域的管理员可以修改。",
+    "Pairing: %(helpers)s helpers, %(pairings)s current pairings, %(unpaired)s beneficiaries waiting for a helper, %(plans)s household plans, %(visits)s visits.": "结对帮扶：帮扶责任人%(helpers)s名，当前结对%(pairings)s对，待结对帮扶对象%(unpaired)s个，帮扶计划%(plans)s份，走访%(visits)s次。",
 }
 
 

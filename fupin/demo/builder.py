@@ -4,8 +4,8 @@ Deterministic for a seed: the same scale and seed give the same poor counties, v
 users, registered households and party organisations and members. Everything is written through
 the product's actions, like any other client, except the millions of household, person and
 party member rows, which go through the bulk paths of `fupin.demo.households` and
-`fupin.demo.party` (with one summary audit event per village or county). Later issues add
-pairings and projects here.
+`fupin.demo.party` (with one summary audit event per village or county), and the pairing
+rows through `fupin.demo.pairing`. Later issues add projects here.
 """
 
 import random
@@ -19,6 +19,7 @@ from fupin.accounts import actions as account_actions
 from fupin.accounts.choices import Role
 from fupin.accounts.models import User
 from fupin.demo.households import build_households
+from fupin.demo.pairing import build_pairing, clear_pairing
 from fupin.demo.party import build_party, clear_party, party_counties
 from fupin.regions import actions as region_actions
 from fupin.regions.choices import Level
@@ -47,6 +48,11 @@ class DemoResult:
     party_members: int = 0
     poor_members: int = 0
     cadres: int = 0
+    helpers: int = 0
+    pairings: int = 0
+    unpaired: int = 0
+    plans: int = 0
+    visits: int = 0
 
 
 def ensure_regions() -> None:
@@ -123,12 +129,27 @@ def build(*, scale: float, seed: int) -> DemoResult:
             actor=None, username=username, password=DEMO_PASSWORD, region_code=code, role=role
         )
         result.users[username] = (role.value, code)
-    # Members point at registry people: the previous party rows go before the households.
+    # Pairings point at members and households, members at registry people: the previous
+    # pairing rows go first, then the party's, before the households are replaced.
+    clear_pairing()
     clear_party()
     registry = build_households(village_codes=villages, seed=seed, clear=previous)
     result.households, result.people = registry.households, registry.people
-    party = build_party(counties=party_counties(counties, scale, seed), seed=seed)
+    with_party = party_counties(counties, scale, seed)
+    party = build_party(counties=with_party, seed=seed)
     result.party_counties, result.party_villages = party.counties, party.villages
     result.party_organisations, result.party_members = party.organisations, party.members
     result.poor_members, result.cadres = party.poor_members, party.cadres
+    # County A first: the demo's helper login becomes one of its paired helpers.
+    pairing = build_pairing(
+        counties=[county_a, *(c for c in with_party if c != county_a)],
+        seed=seed,
+        user=User.objects.get(username="helper_a"),
+    )
+    result.helpers, result.pairings, result.unpaired = (
+        pairing.helpers,
+        pairing.pairings,
+        pairing.unpaired,
+    )
+    result.plans, result.visits = pairing.plans, pairing.visits
     return result

@@ -54,6 +54,7 @@ from fupin.demo.households import (
     _sqlite_cache,
 )
 from fupin.lib.bulk import analyze, write_rows
+from fupin.pairing.models import Helper, Pairing, Visit
 from fupin.party.actions import common_region
 from fupin.party.checks import COMMITTEE_FROM
 from fupin.party.choices import Channel, MembershipStatus, OrgKind, OrgLevel, ServiceKind, Stage
@@ -109,6 +110,11 @@ POST_HOLDER_CHANCE = 0.12
 # Rows per write: members and their tags, steps and services of a few counties at most.
 BATCH = 20_000
 DELETE_ORDER: list[type[models.Model]] = [
+    # The pairing's rows point at members (fupin.demo.pairing.clear_pairing clears them first
+    # when the whole demo is rebuilt; clearing the party alone must not leave them dangling).
+    Visit,
+    Pairing,
+    Helper,
     MemberTag,
     DevelopmentStep,
     ServiceLog,

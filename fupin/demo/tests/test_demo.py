@@ -6,6 +6,7 @@ and all eight villages are poor, whatever the seed. One test empties the tree fi
 demo loads the full bundled Sichuan tree and really has to choose.
 """
 
+import datetime
 import json
 from io import StringIO
 
@@ -225,3 +226,54 @@ def test_it_prints_the_users_and_how_to_log_in():
     assert f"用户（密码 {DEMO_PASSWORD}）：" in text
     assert "secretary_a" in text
     assert f"请在 http://127.0.0.1:8000 以 admin / {DEMO_PASSWORD} 登录" in text
+
+
+@pytest.mark.django_db
+def test_it_builds_helpers_pairings_plans_and_visits_for_the_optimiser():
+    from collections import Counter
+
+    from fupin.pairing import actions as pairing_actions
+    from fupin.pairing.models import Helper, HouseholdPlan, Measure, Pairing, Proposal, Visit
+    from fupin.pairing.rules import cap_of, has_poor_tag
+    from fupin.party.models import Member
+
+    demo("--scale", "0.01", "--seed", "3")
+    helpers = Helper.objects.select_related("member", "region")
+    assert helpers.count() > 0
+    # Never a registered poor person.
+    assert not helpers.filter(member__person__isnull=False).exists()
+    poor_members = Member.objects.filter(has_poor_tag(datetime.date.today()))
+    assert not helpers.filter(member__in=poor_members).exists()
+    assert helpers.filter(is_leader=True).exists()
+    assert all(h.skills for h in helpers)
+    assert helpers.filter(region_id__in=[COUNTY_A, COUNTY_B]).exists()  # organs' cadres
+    current = Pairing.objects.filter(ended_on__isnull=True, kind="primary").select_related("helper")
+    assert current.exists()
+    assert all(pairing_actions.reaches(p.helper, p.region_id) for p in current)
+    loads = Counter(p.helper_id for p in current)
+    over = [h for h in helpers if loads[h.pk] > cap_of(h)]
+    assert 1 <= len(over) <= 2  # one per county at most
+    assert HouseholdPlan.objects.exists() and Measure.objects.exists() and Visit.objects.exists()
+    assert Helper.objects.get(user__username="helper_a").pairings.exists()
+    assert AuditEvent.objects.filter(action="demo.create_pairing").count() == 2
+
+    # The optimiser pairs every beneficiary it can; a second run changes nothing.
+    out = StringIO()
+    call_command("pair", "--region", COUNTY_A, "--json", "--workers", "1", stdout=out)
+    first = json.loads(out.getvalue())
+    assert first["assigned"] + first["unassigned"] == first["beneficiaries"] > 0
+    proposal = Proposal.objects.get()
+    assert any(i["new"] for i in proposal.items)  # the demo left beneficiaries unpaired
+    assert all(i["reason"] for i in proposal.items if not i["new"])
+    pairings = Pairing.objects.filter(ended_on__isnull=True).count()
+    out = StringIO()
+    call_command("pair", "--region", COUNTY_A, "--json", "--workers", "1", stdout=out)
+    again = json.loads(out.getvalue())
+    assert (again["assigned"], again["unassigned"]) == (first["assigned"], first["unassigned"])
+    assert Pairing.objects.filter(ended_on__isnull=True).count() == pairings
+
+    # A rebuild replaces every pairing row.
+    helpers_before = Helper.objects.count()
+    demo("--scale", "0.01", "--seed", "3")
+    assert Helper.objects.count() == helpers_before
+    assert AuditEvent.objects.filter(action="demo.delete_pairing").exists()

@@ -42,6 +42,17 @@ class Command(FupinCommand):
                 "poor": f"{result.poor_members:,}",
                 "cadres": f"{result.cadres:,}",
             },
+            _(
+                "Pairing: %(helpers)s helpers, %(pairings)s current pairings, %(unpaired)s "
+                "beneficiaries waiting for a helper, %(plans)s household plans, %(visits)s visits."
+            )
+            % {
+                "helpers": f"{result.helpers:,}",
+                "pairings": f"{result.pairings:,}",
+                "unpaired": f"{result.unpaired:,}",
+                "plans": f"{result.plans:,}",
+                "visits": f"{result.visits:,}",
+            },
             _("County A is %(a)s, its sibling county B is %(b)s.")
             % {"a": result.county_a, "b": result.county_b},
             _("Users (password %(password)s):") % {"password": DEMO_PASSWORD},
@@ -66,6 +77,13 @@ class Command(FupinCommand):
                     "members": result.party_members,
                     "poor_members": result.poor_members,
                     "cadres": result.cadres,
+                },
+                "pairing": {
+                    "helpers": result.helpers,
+                    "pairings": result.pairings,
+                    "unpaired": result.unpaired,
+                    "plans": result.plans,
+                    "visits": result.visits,
                 },
                 "users": {u: {"role": r, "region": c} for u, (r, c) in result.users.items()},
                 "password": DEMO_PASSWORD,
