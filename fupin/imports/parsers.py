@@ -281,16 +281,16 @@ def choice(choices: type[Choices] | Mapping[Any, Any]) -> Parser:
         if language not in tables:
             lookup: dict[str, Any] = {}
             for code, _label in pairs:
-                lookup[_choice_key(str(code))] = code
+                lookup[choice_key(str(code))] = code
             for (code, _label), label in zip(pairs, chinese_labels(), strict=True):
-                lookup.setdefault(_choice_key(label), code)
+                lookup.setdefault(choice_key(label), code)
             for code, label in pairs:
-                lookup.setdefault(_choice_key(str(label)), code)
+                lookup.setdefault(choice_key(str(label)), code)
             tables[language] = lookup
         return tables[language]
 
     def parse(value: str) -> Any:
-        code = table().get(_choice_key(value), _MISSING)
+        code = table().get(choice_key(value), _MISSING)
         if code is _MISSING:
             labels = [str(label) for _code, label in pairs]
             shown = "、".join(labels[:30]) + ("……" if len(labels) > 30 else "")
@@ -304,7 +304,7 @@ def choice(choices: type[Choices] | Mapping[Any, Any]) -> Parser:
 _MISSING = object()
 
 
-def _choice_key(value: str) -> str:
+def choice_key(value: str) -> str:
     return folded(value).replace(" ", "").casefold()
 
 

@@ -12,7 +12,7 @@ A row whose pairing exists already (same helper, beneficiary, kind and start dat
 again: importing a file twice changes nothing, and a second file may add the end date.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,10 +23,17 @@ from fupin.accounts.roles import Action
 from fupin.accounts.scoping import covers
 from fupin.imports import parsers
 from fupin.imports.schema import CellError, Column, ParsedRow, RowError
+from fupin.imports.through_actions import (
+    PROGRESS_EVERY,
+    ActionErrors,
+    ThroughActions,
+    choice,
+    chunks,
+    trial,
+)
 from fupin.pairing import actions
 from fupin.pairing.choices import PairingKind, Source
 from fupin.pairing.models import Helper, Pairing
-from fupin.party.imports import PROGRESS_EVERY, _Errors, _ThroughActions, choice, trial
 from fupin.party.models import Member
 from fupin.regions.codes import is_digits
 from fupin.registry.models import Household
@@ -127,23 +134,18 @@ FIELD_COLUMNS = {
 NEEDED = frozenset(c.key for c in COLUMNS)
 
 
-def _chunks(items: list[Any], size: int = 500) -> Iterable[list[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
-
 def _visible(model: Any, actor: Any) -> Any:
     """The records the actor sees (the CLI's operator, None, sees every one)."""
     return model.objects.all() if actor is None else model.objects.for_user(actor, Action.VIEW)
 
 
-class PairingSchema(_ThroughActions):
+class PairingSchema(ThroughActions):
     name = "pairings"
     title = gettext_lazy("Pairings of helpers and beneficiaries")
     columns = COLUMNS
 
     def check(self, rows: list[ParsedRow], *, actor: Any) -> list[RowError]:
-        errors = _Errors(self.columns)
+        errors = ActionErrors(self.columns)
         helpers = self._helpers(rows, actor)
         households = self._households(rows, actor)
         members = self._members(rows, actor)
@@ -171,7 +173,7 @@ class PairingSchema(_ThroughActions):
     def _beneficiary(
         self,
         row: ParsedRow,
-        errors: _Errors,
+        errors: ActionErrors,
         households: dict[tuple[str, str], int],
         members: dict[str, int],
     ) -> bool:
@@ -239,7 +241,7 @@ class PairingSchema(_ThroughActions):
         """ID number -> the helper (one the actor sees) of the rows' helper IDs."""
         numbers = sorted({r.values["helper"] for r in rows if r.values["helper"]})
         found: dict[str, int] = {}
-        for chunk in _chunks(numbers):
+        for chunk in chunks(numbers):
             qs = _visible(Helper, actor).filter(member__id_number__in=chunk)
             found.update(qs.values_list("member__id_number", "pk"))
         return found
@@ -252,7 +254,7 @@ class PairingSchema(_ThroughActions):
                 by_village.setdefault(r.values["village_code"], set()).add(r.values["number"])
         found: dict[tuple[str, str], int] = {}
         for village, numbers in sorted(by_village.items()):
-            for chunk in _chunks(sorted(numbers)):
+            for chunk in chunks(sorted(numbers)):
                 qs = _visible(Household, actor).filter(village_id=village, number__in=chunk)
                 for number, pk in qs.values_list("number", "pk"):
                     found[(village, number)] = pk
@@ -261,7 +263,7 @@ class PairingSchema(_ThroughActions):
     def _members(self, rows: list[ParsedRow], actor: Any) -> dict[str, int]:
         numbers = sorted({r.values["member"] for r in rows if r.values["member"]})
         found: dict[str, int] = {}
-        for chunk in _chunks(numbers):
+        for chunk in chunks(numbers):
             qs = _visible(Member, actor).filter(id_number__in=chunk)
             found.update(qs.values_list("id_number", "pk"))
         return found
@@ -275,7 +277,7 @@ class PairingSchema(_ThroughActions):
     ) -> list[RowError]:
         """Pair each row's helper and beneficiary (and end the pairing when the row has an end
         date) through the actions, earliest start first; the errors they raise."""
-        errors = _Errors(self.columns)
+        errors = ActionErrors(self.columns)
         helpers = _by_pk(Helper.objects.select_related("member", "region"), rows, "helper_pk")
         households = _by_pk(Household.objects.all(), rows, "household_pk")
         members = _by_pk(Member.objects.all(), rows, "member_pk")
@@ -340,7 +342,7 @@ class PairingSchema(_ThroughActions):
 
 def _by_pk(qs: Any, rows: list[ParsedRow], key: str) -> dict[int, Any]:
     pks = sorted({r.values[key] for r in rows if r.values.get(key) is not None})
-    return {obj.pk: obj for chunk in _chunks(pks) for obj in qs.filter(pk__in=chunk)}
+    return {obj.pk: obj for chunk in chunks(pks) for obj in qs.filter(pk__in=chunk)}
 
 
 PAIRINGS = PairingSchema()

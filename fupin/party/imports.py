@@ -13,28 +13,32 @@ import creates what is new and updates what exists, so importing a file twice ch
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Choices, Q
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fupin.accounts.roles import Action
 from fupin.imports import parsers
-from fupin.imports.normalise import folded
-from fupin.imports.schema import CellError, Column, ParsedRow, Rejected, RowError
+from fupin.imports.schema import CellError, Column, ParsedRow, RowError
+from fupin.imports.through_actions import (
+    PROGRESS_EVERY,
+    ActionErrors,
+    ThroughActions,
+    choice,
+    chunks,
+    trial,
+)
 from fupin.party import actions
 from fupin.party.choices import MembershipStatus, OrgKind, OrgLevel, Stage, TagKind
 from fupin.party.models import Member, Organisation
 from fupin.regions.codes import is_digits
 from fupin.registry.choices import Education, Ethnicity, Sex
 
-# Rows between two calls of `progress` while saving.
-PROGRESS_EVERY = 500
 REGION_CODE_LENGTHS = (2, 4, 6, 9, 12)
 
 
@@ -44,25 +48,6 @@ REGION_CODE_LENGTHS = (2, 4, 6, 9, 12)
 def _fits(model: Any, name: str) -> parsers.Parser:
     """Text no longer than the model's column (PostgreSQL would refuse it mid-save)."""
     return parsers.text(max_length=model._meta.get_field(name).max_length)
-
-
-def _choice_key(value: str) -> str:
-    return folded(value).replace(" ", "").casefold()
-
-
-def choice(choices: type[Choices], aliases: Mapping[str, str]) -> parsers.Parser:
-    """One of a value list, as `parsers.choice` reads it, or one of the other names the
-    paper forms use for a value (the member form's 正式党员 for a full member, 本科 for an
-    education of college or above)."""
-    base = parsers.choice(choices)
-    table = {_choice_key(name): code for name, code in aliases.items()}
-
-    def parse(value: str) -> Any:
-        code = table.get(_choice_key(value))
-        return code if code is not None else base(value)
-
-    parsers.set_hint(parse, parsers.hint(base))
-    return parse
 
 
 def region_code(value: str) -> str:
@@ -130,62 +115,6 @@ KIND_NAMES = {
 }
 
 
-# --- what the actions say, as errors of the file -------------------------------------------
-
-
-def _messages(error: Exception) -> Iterator[tuple[str, str]]:
-    """(field, message) pairs of an action's refusal; field "" for the record as a whole."""
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for name, messages in error.message_dict.items():
-            for message in messages:
-                yield ("" if name == NON_FIELD_ERRORS else name, message)
-    elif isinstance(error, ValidationError):
-        for message in error.messages:
-            yield "", message
-    else:
-        yield "", str(error)
-
-
-class _Errors:
-    """The errors of a file, placed in the columns the fields came from."""
-
-    def __init__(self, columns: Iterable[Column]) -> None:
-        self.labels = {c.key: c.label for c in columns}
-        self.found: list[RowError] = []
-
-    def add(self, row: ParsedRow, key: str, message: str) -> None:
-        label = self.labels.get(key, "")
-        self.found.append(RowError(row.row, label, row.raw.get(key, "") if label else "", message))
-
-    def refused(
-        self, row: ParsedRow, error: Exception, columns: Mapping[str, str], default: str = ""
-    ) -> None:
-        """An action's refusal: each field's message in the column it maps to (the field
-        itself when it is a column), the rest in `default` ("" the row)."""
-        for name, message in _messages(error):
-            key = columns.get(name, name if name in self.labels else default)
-            if key in row.bad:
-                # The cell was bad and left out: the pipeline has said so already.
-                continue
-            self.add(row, key, message)
-
-
-class _Trial(Exception):
-    """Raised to roll a trial back."""
-
-
-def trial(run: Callable[[], list[RowError]]) -> list[RowError]:
-    """The errors `run` finds when it writes, with every write rolled back."""
-    errors: list[RowError] = []
-    try:
-        with transaction.atomic():
-            errors = run()
-            raise _Trial
-    except _Trial:
-        pass
-    return errors
-
-
 def _visible(actor: Any) -> Any:
     """The organisations the actor sees (the CLI's operator, None, sees every one)."""
     if actor is None:
@@ -193,15 +122,10 @@ def _visible(actor: Any) -> Any:
     return Organisation.objects.for_user(actor, Action.VIEW)
 
 
-def _chunks(items: list[Any], size: int = 500) -> Iterable[list[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
-
 def _open_by_name(actor: Any, names: set[str]) -> dict[str, list[int]]:
     """name -> the open organisations of that name the actor sees."""
     found: dict[str, list[int]] = defaultdict(list)
-    for chunk in _chunks(sorted(names)):
+    for chunk in chunks(sorted(names)):
         rows = _visible(actor).filter(name__in=chunk, closed_on__isnull=True)
         for name, pk in rows.order_by("pk").values_list("name", "pk"):
             found[name].append(pk)
@@ -282,34 +206,13 @@ def _org_key(row: ParsedRow) -> OrgKey | None:
     return name.strip(), actions.common_region(sorted(codes))
 
 
-class _ThroughActions:
-    """What both schemas share: `save` runs the rows through the actions (`_apply`), the same
-    way `check` tried them, and refuses the file whole on the first error it meets."""
-
-    def _apply(
-        self,
-        rows: list[ParsedRow],
-        *,
-        actor: Any,
-        progress: Callable[[int], None] | None = None,
-    ) -> list[RowError]:
-        raise NotImplementedError
-
-    def save(self, rows: list[ParsedRow], *, actor: Any, progress: Callable[[int], None]) -> int:
-        errors = self._apply(rows, actor=actor, progress=progress)
-        if errors:
-            raise Rejected(errors)
-        progress(len(rows))
-        return len(rows)
-
-
-class OrganisationSchema(_ThroughActions):
+class OrganisationSchema(ThroughActions):
     name = "organisations"
     title = gettext_lazy("Party organisations roster")
     columns = ORGANISATION_COLUMNS
 
     def check(self, rows: list[ParsedRow], *, actor: Any) -> list[RowError]:
-        errors = _Errors(self.columns)
+        errors = ActionErrors(self.columns)
         # Rows the trial leaves out: their problem is reported already.
         skip: set[int] = set()
 
@@ -419,7 +322,7 @@ class OrganisationSchema(_ThroughActions):
     ) -> list[RowError]:
         """Create or update each row's organisation through the actions, in the order of the
         file (a parent above its children); the errors they raise, by row and column."""
-        errors = _Errors(self.columns)
+        errors = ActionErrors(self.columns)
         written: dict[int, Organisation] = {}
         for n, row in enumerate(rows, start=1):
             if progress is not None and n % PROGRESS_EVERY == 0:
@@ -540,13 +443,13 @@ MEMBER_COLUMNS = [
 FORM_FIELDS = [f for f in actions.MEMBER_FIELDS if f not in ("organisation", "region")]
 
 
-class MemberSchema(_ThroughActions):
+class MemberSchema(ThroughActions):
     name = "members"
     title = gettext_lazy("Party member information form")
     columns = MEMBER_COLUMNS
 
     def check(self, rows: list[ParsedRow], *, actor: Any) -> list[RowError]:
-        errors = _Errors(self.columns)
+        errors = ActionErrors(self.columns)
         skip: set[int] = set()
 
         # A member once in the file.
@@ -574,7 +477,7 @@ class MemberSchema(_ThroughActions):
         known = _open_by_name(actor, names)
         numbers = {r.values["organisation_number"] for r in rows if r.values["organisation_number"]}
         by_number: dict[int, tuple[str, bool]] = {}
-        for chunk in _chunks(sorted(numbers)):
+        for chunk in chunks(sorted(numbers)):
             for pk, name in Organisation.objects.filter(pk__in=chunk).values_list("pk", "name"):
                 by_number[pk] = (name, False)
             for pk in _visible(actor).filter(pk__in=chunk).values_list("pk", flat=True):
@@ -652,14 +555,14 @@ class MemberSchema(_ThroughActions):
     ) -> list[RowError]:
         """Register each row's member (or update the registered one of the same organisation)
         and add the tags the row ticks, through the actions; the errors they raise."""
-        errors = _Errors(self.columns)
+        errors = ActionErrors(self.columns)
         organisations = {
             o.pk: o
-            for chunk in _chunks(sorted({r.values["organisation_pk"] for r in rows}))
+            for chunk in chunks(sorted({r.values["organisation_pk"] for r in rows}))
             for o in Organisation.objects.filter(pk__in=chunk)
         }
         registered: dict[str, Member] = {}
-        for chunk in _chunks([r.values["id_number"] for r in rows if r.values["id_number"]]):
+        for chunk in chunks([r.values["id_number"] for r in rows if r.values["id_number"]]):
             for m in Member.objects.filter(id_number__in=chunk):
                 registered[m.id_number] = m
         today = timezone.localdate()

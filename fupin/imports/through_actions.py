@@ -1,0 +1,112 @@
+"""Imports whose rows are written by a domain's actions (the party's rosters, pairings): the
+errors of an action as errors of the file's cells, the trial that lets `check` run the actions
+and roll them back (so a dry run is as thorough as an import, and every bad row is reported in
+one pass), and the `save` that runs them again for real. Knows no domain."""
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.db.models import Choices
+
+from fupin.imports import parsers
+from fupin.imports.parsers import choice_key
+from fupin.imports.schema import Column, ParsedRow, Rejected, RowError
+
+# Rows between two calls of `progress` while saving.
+PROGRESS_EVERY = 500
+
+
+def choice(choices: type[Choices], aliases: Mapping[str, str]) -> parsers.Parser:
+    """One of a value list, as `parsers.choice` reads it, or one of the other names the
+    paper forms use for a value (the member form's 正式党员 for a full member, 本科 for an
+    education of college or above)."""
+    base = parsers.choice(choices)
+    table = {choice_key(name): code for name, code in aliases.items()}
+
+    def parse(value: str) -> Any:
+        code = table.get(choice_key(value))
+        return code if code is not None else base(value)
+
+    parsers.set_hint(parse, parsers.hint(base))
+    return parse
+
+
+def action_messages(error: Exception) -> Iterator[tuple[str, str]]:
+    """(field, message) pairs of an action's refusal; field "" for the record as a whole."""
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            for message in messages:
+                yield ("" if name == NON_FIELD_ERRORS else name, message)
+    elif isinstance(error, ValidationError):
+        for message in error.messages:
+            yield "", message
+    else:
+        yield "", str(error)
+
+
+class ActionErrors:
+    """The errors of a file, placed in the columns the fields came from."""
+
+    def __init__(self, columns: Iterable[Column]) -> None:
+        self.labels = {c.key: c.label for c in columns}
+        self.found: list[RowError] = []
+
+    def add(self, row: ParsedRow, key: str, message: str) -> None:
+        label = self.labels.get(key, "")
+        self.found.append(RowError(row.row, label, row.raw.get(key, "") if label else "", message))
+
+    def refused(
+        self, row: ParsedRow, error: Exception, columns: Mapping[str, str], default: str = ""
+    ) -> None:
+        """An action's refusal: each field's message in the column it maps to (the field
+        itself when it is a column), the rest in `default` ("" the row)."""
+        for name, message in action_messages(error):
+            key = columns.get(name, name if name in self.labels else default)
+            if key in row.bad:
+                # The cell was bad and left out: the pipeline has said so already.
+                continue
+            self.add(row, key, message)
+
+
+class TrialOver(Exception):
+    """Raised to roll a trial back."""
+
+
+def trial(run: Callable[[], list[RowError]]) -> list[RowError]:
+    """The errors `run` finds when it writes, with every write rolled back."""
+    errors: list[RowError] = []
+    try:
+        with transaction.atomic():
+            errors = run()
+            raise TrialOver
+    except TrialOver:
+        pass
+    return errors
+
+
+def chunks(items: list[Any], size: int = 500) -> Iterable[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+class ThroughActions:
+    """What both schemas share: `save` runs the rows through the actions (`_apply`), the same
+    way `check` tried them, and refuses the file whole on the first error it meets."""
+
+    def _apply(
+        self,
+        rows: list[ParsedRow],
+        *,
+        actor: Any,
+        progress: Callable[[int], None] | None = None,
+    ) -> list[RowError]:
+        raise NotImplementedError
+
+    def save(self, rows: list[ParsedRow], *, actor: Any, progress: Callable[[int], None]) -> int:
+        errors = self._apply(rows, actor=actor, progress=progress)
+        if errors:
+            raise Rejected(errors)
+        progress(len(rows))
+        return len(rows)
