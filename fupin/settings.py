@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "fupin.registry",
     "fupin.party",
     "fupin.pairing",
+    "fupin.projects",
     "fupin.imports",
     "fupin.demo",
 ]

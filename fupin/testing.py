@@ -351,3 +351,247 @@ def pair_the_helper_with(household: Any) -> Any:
             actor=None, member=member, region_code=village[:6], user=user
         )
     return pairing.pair(actor=None, helper=helper, household=household)
+
+
+# Projects: a Sichuan-pepper cooperative in village A with three poor households and a
+# villager as shareholders (land, preferred assistance funds, cash), a 2018 dividend run
+# recorded, and a livestock cooperative in village B with household B.
+ENTERPRISE_CREDIT_CODE = "91510821MA62A0001X"
+
+
+@dataclass
+class ProjectsSample:
+    party: PartySample
+    enterprise: Any  # county A, a leading enterprise with a valid credit code
+    grower: Any  # village A, an industry household
+    project_a: Any  # the cooperative in village A (charter with preferred shares)
+    project_b: Any  # the cooperative in village B
+    household_a1: Any
+    household_a2: Any
+    household_a3: Any
+    household_b: Any
+    holder_a1: Any  # land and preferred funds; also a worker
+    holder_a2: Any  # preferred funds
+    holder_a3: Any  # cash
+    villager: Any  # a non-poor villager with cash shares
+    trainee: Any  # in the project as a trainee only, no shares
+    holder_b: Any
+    contract_a: Any
+    run_2018: Any  # recorded
+
+
+def build_projects_sample() -> ProjectsSample:
+    """The sample through the projects' own actions (and the party's and registry's)."""
+    import datetime
+
+    from fupin.lib.ids import make_resident_id
+    from fupin.projects import actions as projects
+    from fupin.registry import actions as registry
+
+    party = build_party_sample()
+
+    def household(village: str, number: str, head: str, sequence: int) -> Any:
+        created = registry.create_household(
+            actor=None,
+            village_code=village,
+            number=number,
+            main_cause="illness",
+            registered_in=2014,
+        )
+        registry.add_person(
+            actor=None,
+            household=created,
+            name=head,
+            id_number=make_resident_id(village[:6], datetime.date(1966, 3, 3), sequence),
+            relation="head",
+        )
+        return created
+
+    household_a1 = household(VILLAGE_A, "J001", "入股户甲一", 701)
+    household_a2 = household(VILLAGE_A, "J002", "入股户甲二", 702)
+    household_a3 = household(VILLAGE_A, "J003", "入股户甲三", 703)
+    trainee_household = household(VILLAGE_A, "J004", "学员户甲四", 704)
+    household_b = household(VILLAGE_B, "J101", "入股户乙", 705)
+    enterprise = projects.create_partner(
+        actor=None,
+        kind="enterprise",
+        name="旺苍县椒香农业有限公司",
+        region_code=COUNTY_A,
+        credit_code=ENTERPRISE_CREDIT_CODE,
+        industry="花椒加工",
+        village_codes=[VILLAGE_A],
+    )
+    grower = projects.create_partner(
+        actor=None,
+        kind="industry_household",
+        name="种植大户李某",
+        region_code=VILLAGE_A,
+        industry="花椒种植",
+        village_codes=[VILLAGE_A],
+    )
+    started = datetime.date(2018, 3, 1)
+    project_a = projects.create_project(
+        actor=None,
+        name="花椒专业合作社",
+        type="cooperative",
+        setup="branch_cooperative",
+        village_codes=[VILLAGE_A],
+        leaders=[party.member_a],
+        organisation=party.org_a,
+        partners=[enterprise, grower],
+        product="花椒",
+        land_mu=Decimal("50.00"),
+        started_on=started,
+        share_price=Decimal("1.00"),
+        land_price=Decimal("800.00"),
+        reserve_percent=Decimal("10"),
+        collective_percent=Decimal("5"),
+        preferred_rate=Decimal("6"),
+    )
+    project_b = projects.create_project(
+        actor=None,
+        name="生猪养殖合作社",
+        type="livestock",
+        setup="branch_cooperative",
+        village_codes=[VILLAGE_B],
+        leaders=[party.member_b],
+        organisation=party.org_b,
+        product="生猪",
+        started_on=started,
+    )
+    holder_a1 = projects.add_participant(
+        actor=None,
+        project=project_a,
+        household=household_a1,
+        is_shareholder=True,
+        is_worker=True,
+        joined_on=started,
+    )
+    holder_a2 = projects.add_participant(
+        actor=None,
+        project=project_a,
+        household=household_a2,
+        is_shareholder=True,
+        joined_on=started,
+    )
+    holder_a3 = projects.add_participant(
+        actor=None,
+        project=project_a,
+        household=household_a3,
+        is_shareholder=True,
+        joined_on=started,
+    )
+    villager = projects.add_participant(
+        actor=None,
+        project=project_a,
+        name="村民丙",
+        region_code=VILLAGE_A,
+        is_shareholder=True,
+        joined_on=started,
+    )
+    trainee = projects.add_participant(
+        actor=None,
+        project=project_a,
+        household=trainee_household,
+        is_trainee=True,
+        joined_on=started,
+    )
+    holder_b = projects.add_participant(
+        actor=None,
+        project=project_b,
+        household=household_b,
+        is_shareholder=True,
+        joined_on=started,
+    )
+    paid_in = datetime.date(2018, 3, 15)
+    projects.contribute(
+        actor=None, participant=holder_a1, asset="land", land_mu=Decimal("2"), dated_on=paid_in
+    )
+    projects.contribute(
+        actor=None,
+        participant=holder_a1,
+        asset="fund",
+        amount=Decimal("2000"),
+        preferred=True,
+        dated_on=paid_in,
+    )
+    projects.contribute(
+        actor=None,
+        participant=holder_a2,
+        asset="fund",
+        amount=Decimal("5000"),
+        preferred=True,
+        dated_on=paid_in,
+    )
+    projects.contribute(
+        actor=None, participant=holder_a3, asset="cash", amount=Decimal("3000"), dated_on=paid_in
+    )
+    projects.contribute(
+        actor=None, participant=villager, asset="cash", amount=Decimal("10000"), dated_on=paid_in
+    )
+    projects.contribute(
+        actor=None, participant=holder_b, asset="cash", amount=Decimal("2000"), dated_on=paid_in
+    )
+    projects.add_investment(
+        actor=None,
+        project=project_a,
+        source="party_fee",
+        amount=Decimal("100000"),
+        invested_on=started,
+    )
+    projects.record_project_year(
+        actor=None,
+        project=project_a,
+        year=2018,
+        output_value=Decimal("320000"),
+        jobs=10,
+        wages_paid=Decimal("120000"),
+    )
+    projects.record_project_year(
+        actor=None,
+        project=project_a,
+        year=2019,
+        output_value=Decimal("500000"),
+        jobs=12,
+        wages_paid=Decimal("180000"),
+    )
+    contract_a = projects.create_contract(
+        actor=None,
+        project=project_a,
+        buyer="成都川味调料有限公司",
+        buyer_place="成都",
+        product="花椒",
+        quantity=Decimal("2000"),
+        unit="kg",
+        price=Decimal("60"),
+        starts_on=datetime.date(2019, 1, 1),
+        ends_on=datetime.date(2021, 12, 31),
+    )
+    run = projects.propose_dividend_run(
+        actor=None,
+        project=project_a,
+        period_start=datetime.date(2018, 1, 1),
+        period_end=datetime.date(2018, 12, 31),
+        profit=Decimal("20000.00"),
+    )
+    projects.approve_dividend_run(actor=None, run=run)
+    run = projects.record_dividend_run(actor=None, run=run)
+    return ProjectsSample(
+        party=party,
+        enterprise=enterprise,
+        grower=grower,
+        project_a=project_a,
+        project_b=project_b,
+        household_a1=household_a1,
+        household_a2=household_a2,
+        household_a3=household_a3,
+        household_b=household_b,
+        holder_a1=holder_a1,
+        holder_a2=holder_a2,
+        holder_a3=holder_a3,
+        villager=villager,
+        trainee=trainee,
+        holder_b=holder_b,
+        contract_a=contract_a,
+        run_2018=run,
+    )

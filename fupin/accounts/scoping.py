@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import OWNED_ACTIONS, OWNER_ROLES, Action, allows
+from fupin.regions.choices import CODE_LENGTH, Level
 from fupin.regions.codes import is_digits, subtree_q
 from fupin.regions.models import Region
 
@@ -164,6 +165,42 @@ class SpanningQuerySet(ScopedQuerySet[M]):
         if action != Action.VIEW:
             qs = qs.exclude(Exists(rows.exclude(inside)))
         return qs
+
+
+def _model_at(model: type[models.Model], path: str) -> type[models.Model]:
+    for name in path.split("__"):
+        model = model._meta.get_field(name).related_model  # type: ignore[assignment]
+    return model
+
+
+class ThroughQuerySet(ScopedQuerySet[M]):
+    """Records that belong to another record (a project's participants, share entries and
+    dividend runs): in scope exactly when that record is. The model names the path to it
+    (`Model.scope_through`), whose own manager decides."""
+
+    def for_user(self, user: Any, action: Action = Action.VIEW) -> "ScopedQuerySet[M]":
+        if prefixes(user, action) is None:
+            return self
+        path: str = self.model.scope_through  # type: ignore[attr-defined]
+        owner: Any = _model_at(self.model, path)._default_manager
+        return self.filter(**{f"{path}__in": owner.for_user(user, action).values("pk")})
+
+
+def covers_at_level(user: Any, code: str, action: Action, level: int) -> bool:
+    """Whether `user` may do `action` at `code` through a grant at `level` or above (a
+    township's review needs a township's or a county's user, not the village's own)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    longest = CODE_LENGTH[Level(level)]
+    return any(
+        code.startswith(grant)
+        and len(grant) <= longest
+        and allows(role, action)
+        and role not in OWNER_ROLES
+        for grant, role in grants_of(user)
+    )
 
 
 class ReferenceQuerySet(ScopedQuerySet[M]):

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
@@ -389,3 +389,59 @@ def set_poverty_line(*, actor: Any, province_code: str, year: int, amount: Decim
 def line_for(province_code: str, year: int) -> Decimal | None:
     line = PovertyLine.objects.filter(province_id=province_code, year=year).first()
     return line.amount if line else None
+
+
+@transaction.atomic
+def add_property_income(*, actor: Any, year: int, amounts: dict[int, Decimal], reason: str) -> int:
+    """Add `amounts` (household id -> yuan, negative to take back) to the households' property
+    income of `year`, creating the year's record where there is none, in bulk: a dividend run
+    pays a hundred thousand households at once. One audit event for the batch names its
+    `reason` (the dividend run), which holds the per-household amounts. Returns the number of
+    households changed."""
+    check_year(year)
+    amounts = {pk: Decimal(v) for pk, v in amounts.items() if v}
+    if not amounts:
+        return 0
+    batch = 2000  # under SQLite's limit of variables per statement
+    ids = sorted(amounts)
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        existing = {
+            r.household_id: r
+            for r in IncomeRecord.objects.filter(household_id__in=chunk, year=year)
+        }
+        missing = [pk for pk in chunk if pk not in existing]
+        members: dict[int, int] = dict(
+            Person.objects.filter(household_id__in=missing)
+            .order_by()
+            .values_list("household_id")
+            .annotate(n=models.Count("pk"))
+            .values_list("household_id", "n")
+        )
+        counties = dict(Household.objects.filter(pk__in=missing).values_list("pk", "county_code"))
+        fresh = []
+        for pk in chunk:
+            income = existing.get(pk)
+            if income is None:
+                income = IncomeRecord(
+                    household_id=pk,
+                    county_code=counties[pk],
+                    year=year,
+                    members=members.get(pk, 0),
+                )
+                fresh.append(income)
+            income.property_income = (income.property_income or Decimal(0)) + amounts[pk]
+            income.per_capita = per_capita(income.net, income.members)
+        IncomeRecord.objects.bulk_create(fresh)
+        IncomeRecord.objects.bulk_update(
+            [existing[pk] for pk in chunk if pk in existing],
+            ["property_income", "per_capita"],
+        )
+    record(
+        actor=actor,
+        action="registry.add_property_income",
+        object_type="registry.incomerecord",
+        object_repr=reason,
+        after={"year": year, "households": len(amounts), "total": str(sum(amounts.values()))},
+    )
+    return len(amounts)

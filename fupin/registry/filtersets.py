@@ -34,8 +34,8 @@ class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
-def year_filter(label: Any) -> YearFilter:
-    return YearFilter(min_value=MIN_YEAR, max_value=MAX_YEAR, label=label)
+def year_filter(label: Any, field: str | None = None) -> YearFilter:
+    return YearFilter(field_name=field, min_value=MIN_YEAR, max_value=MAX_YEAR, label=label)
 
 
 def user_of(filterset: django_filters.FilterSet) -> Any:
