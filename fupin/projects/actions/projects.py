@@ -91,7 +91,7 @@ def _check_charter(project: Project) -> None:
             {
                 "collective_percent": _(
                     "The reserve fund and the village collective together cannot take more "
-                    "than 100% of the profit."
+                    "than the whole profit."
                 )
             }
         )

@@ -48,7 +48,7 @@ def charter_of(project: Project) -> dividends.Charter:
         raise ValidationError(
             _(
                 "The charter's percentages are not valid (the reserve fund and the village "
-                "collective together take at most 100%)."
+                "collective together take at most the whole profit)."
             )
         ) from None
 
