@@ -392,7 +392,9 @@ def line_for(province_code: str, year: int) -> Decimal | None:
 
 
 @transaction.atomic
-def add_property_income(*, actor: Any, year: int, amounts: dict[int, Decimal], reason: str) -> int:
+def add_property_income(
+    *, actor: Any, year: int, amounts: dict[int, Decimal], reason: str, region_code: str = ""
+) -> int:
     """Add `amounts` (household id -> yuan, negative to take back) to the households' property
     income of `year`, creating the year's record where there is none, in bulk: a dividend run
     pays a hundred thousand households at once. One audit event for the batch names its
@@ -442,6 +444,7 @@ def add_property_income(*, actor: Any, year: int, amounts: dict[int, Decimal], r
         action="registry.add_property_income",
         object_type="registry.incomerecord",
         object_repr=reason,
+        region_code=region_code,
         after={"year": year, "households": len(amounts), "total": str(sum(amounts.values()))},
     )
     return len(amounts)

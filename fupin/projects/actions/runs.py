@@ -261,6 +261,7 @@ def _flow(actor: Any, row: DividendRun) -> None:
         year=year,
         amounts=dict(by_household),
         reason=f"{row._meta.verbose_name} {row.pk}",
+        region_code=row.project.region_id,
     )
 
 
