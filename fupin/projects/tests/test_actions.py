@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext
 
 from fupin.audit.models import AuditEvent
 from fupin.projects import actions, dividends
@@ -353,7 +354,7 @@ def test_it_takes_a_run_from_proposal_to_record_with_the_right_levels(
     actions.approve_dividend_run(actor=cast.county_a_admin, run=run)
     with nothing_saved(), pytest.raises(ValidationError) as twice:
         actions.approve_dividend_run(actor=cast.county_a_admin, run=run)
-    assert "already" in str(twice.value)
+    assert twice.value.messages == [gettext("This dividend run has already been approved.")]
     run = actions.record_dividend_run(actor=cast.county_a_admin, run=run)
     assert (run.status, run.approved_by, run.recorded_by) == (
         RunStatus.RECORDED,
