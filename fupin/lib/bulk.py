@@ -30,6 +30,22 @@ def write_rows(
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(rows))
 
 
+def update_rows(
+    model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """Set `columns` (field names) of many rows by primary key: each row is the new values in
+    the order of `columns`, then the key, as the database stores them. One prepared UPDATE run
+    for every row; Django's bulk_update builds a CASE over every row of a batch instead, which
+    took 17 of a dividend run's 20 seconds at 20,000 households."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    fields = {f.name: f.column for f in model._meta.concrete_fields}
+    assignments = ", ".join(f"{quote(fields[c])} = %s" for c in columns)
+    key = quote(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {key} = %s", list(rows))
+
+
 def preparer(model: type[models.Model], columns: Sequence[str]) -> Any:
     """A function turning {field name: Python value} into a row for `write_rows`: missing
     fields take their model default, values are converted as Django would save them."""

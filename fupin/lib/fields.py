@@ -17,6 +17,11 @@ HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
 
+def cents(amount: Decimal) -> int:
+    """An amount as the integer count of hundredths a HundredthsField stores."""
+    return int(amount.quantize(CENT) * HUNDRED)
+
+
 if TYPE_CHECKING:
     from django.db.models.expressions import Combinable
 

@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import covers, ensure_in_scope
 from fupin.audit.log import record, snapshot
+from fupin.lib.bulk import update_rows
 from fupin.lib.deletion import delete_or_explain
+from fupin.lib.fields import cents
 from fupin.lib.ids import mask_account, mask_id, mask_phone
 from fupin.regions.choices import Level
 from fupin.regions.models import Region
@@ -435,9 +437,14 @@ def add_property_income(
             income.property_income = (income.property_income or Decimal(0)) + amounts[pk]
             income.per_capita = per_capita(income.net, income.members)
         IncomeRecord.objects.bulk_create(fresh)
-        IncomeRecord.objects.bulk_update(
-            [existing[pk] for pk in chunk if pk in existing],
+        update_rows(
+            IncomeRecord,
             ["property_income", "per_capita"],
+            (
+                (cents(r.property_income), cents(r.per_capita), r.pk)
+                for pk in chunk
+                if (r := existing.get(pk)) is not None
+            ),
         )
     record(
         actor=actor,

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fupin.audit.log import record, snapshot
+from fupin.lib.bulk import update_rows, write_rows
+from fupin.lib.fields import cents
 from fupin.projects import dividends
 from fupin.projects.actions.common import RUN_FIELDS, acting_user, may_change
 from fupin.projects.choices import RunStatus
@@ -31,8 +33,6 @@ from fupin.projects.models import (
 from fupin.projects.register import register
 from fupin.projects.rules import can_approve_runs, money
 from fupin.registry.actions import add_property_income
-
-BATCH = 5000
 
 
 def charter_of(project: Project) -> dividends.Charter:
@@ -119,20 +119,22 @@ def preview_dividends(
 def _save(project: Project, run: dividends.Run, row: DividendRun) -> DividendRun:
     counties = dict(Participant.objects.filter(project=project).values_list("pk", "county_code"))
     row.save()
-    DividendPayout.objects.bulk_create(
+    # A run pays up to a hundred thousand shareholders: the bulk path, not bulk_create.
+    write_rows(
+        DividendPayout,
+        ["run", "participant", "county_code", "shares", "preferred", "ordinary", "total"],
         (
-            DividendPayout(
-                run=row,
-                participant_id=p.shareholder,
-                county_code=counties[p.shareholder],
-                shares=p.shares,
-                preferred=p.preferred,
-                ordinary=p.ordinary,
-                total=p.total,
+            (
+                row.pk,
+                p.shareholder,
+                counties[p.shareholder],
+                cents(p.shares),
+                cents(p.preferred),
+                cents(p.ordinary),
+                cents(p.total),
             )
             for p in run.payouts
         ),
-        batch_size=BATCH,
     )
     return row
 
@@ -231,23 +233,26 @@ def _flow(actor: Any, row: DividendRun) -> None:
     paid = dict(row.payouts.exclude(total=0).values_list("participant_id", "total"))
     if not paid:
         return
-    ids = list(paid)
+    # participant id -> (income row id, dividends so far) of the year's existing rows.
     existing = {
-        i.participant_id: i
-        for i in ParticipantIncome.objects.filter(participant__project=row.project, year=year)
+        participant: (pk, so_far)
+        for participant, pk, so_far in ParticipantIncome.objects.filter(
+            participant__project=row.project, year=year
+        ).values_list("participant_id", "pk", "dividends")
     }
-    fresh = [ParticipantIncome(participant_id=pk, year=year) for pk in ids if pk not in existing]
-    updated = [existing[pk] for pk in ids if pk in existing]
-    for income in fresh:
-        existing[income.participant_id] = income
-    for pk in ids:
-        income = existing[pk]
-        income.dividends = (income.dividends or Decimal(0)) + paid[pk]
-    ParticipantIncome.objects.bulk_create(fresh, batch_size=BATCH)
-    ParticipantIncome.objects.bulk_update(
-        updated,
+    write_rows(
+        ParticipantIncome,
+        ["participant", "year", "wages", "dividends", "other"],
+        ((pk, year, 0, cents(total), 0) for pk, total in paid.items() if pk not in existing),
+    )
+    update_rows(
+        ParticipantIncome,
         ["dividends"],
-        batch_size=BATCH,
+        (
+            (cents(existing[pk][1] + total), existing[pk][0])
+            for pk, total in paid.items()
+            if pk in existing
+        ),
     )
     by_household: dict[int, Decimal] = defaultdict(Decimal)
     households = Participant.objects.filter(
