@@ -184,6 +184,7 @@ SPECTACULAR_SETTINGS = {
         "OrganisationKindEnum": "fupin.party.choices.OrgKind",
         "MembershipStatusEnum": "fupin.party.choices.MembershipStatus",
         "TagKindEnum": "fupin.party.choices.TagKind",
+        "MemberStageEnum": "fupin.party.choices.Stage",
         "ServiceKindEnum": "fupin.party.choices.ServiceKind",
         "ImportJobStatusEnum": "fupin.imports.models.JobStatus",
         "SkillEnum": "fupin.pairing.choices.Skill",
@@ -192,6 +193,11 @@ SPECTACULAR_SETTINGS = {
         "MeasureCategoryEnum": "fupin.pairing.choices.MeasureCategory",
         "MeasureStatusEnum": "fupin.pairing.choices.MeasureStatus",
         "ProposalStatusEnum": "fupin.pairing.choices.ProposalStatus",
+        "ProjectTypeEnum": "fupin.projects.choices.ProjectType",
+        "ProjectStageEnum": "fupin.projects.choices.Stage",
+        "PartnerKindEnum": "fupin.projects.choices.PartnerKind",
+        "DividendRunStatusEnum": "fupin.projects.choices.RunStatus",
+        "ContractStatusEnum": "fupin.projects.choices.ContractStatus",
     },
 }
 

@@ -380,15 +380,16 @@ class ProjectsSample:
     run_2018: Any  # recorded
 
 
-def build_projects_sample() -> ProjectsSample:
-    """The sample through the projects' own actions (and the party's and registry's)."""
+def build_projects_sample(party: PartySample | None = None) -> ProjectsSample:
+    """The sample through the projects' own actions (and the party's and registry's), on the
+    given party sample or a new one."""
     import datetime
 
     from fupin.lib.ids import make_resident_id
     from fupin.projects import actions as projects
     from fupin.registry import actions as registry
 
-    party = build_party_sample()
+    party = party or build_party_sample()
 
     def household(village: str, number: str, head: str, sequence: int) -> Any:
         created = registry.create_household(

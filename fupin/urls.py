@@ -9,6 +9,7 @@ api_patterns = [
     path("", include("fupin.registry.api.urls")),
     path("", include("fupin.party.api.urls")),
     path("", include("fupin.pairing.api.urls")),
+    path("", include("fupin.projects.api.urls")),
 ]
 
 urlpatterns = [
@@ -20,6 +21,7 @@ urlpatterns = [
     path("registry/", include("fupin.registry.urls")),
     path("party/", include("fupin.party.urls")),
     path("pairing/", include("fupin.pairing.urls")),
+    path("projects/", include("fupin.projects.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_patterns, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

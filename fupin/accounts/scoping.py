@@ -179,8 +179,12 @@ class ThroughQuerySet(ScopedQuerySet[M]):
     (`Model.scope_through`), whose own manager decides."""
 
     def for_user(self, user: Any, action: Action = Action.VIEW) -> "ScopedQuerySet[M]":
-        if prefixes(user, action) is None:
+        scope = prefixes(user, action)
+        if scope is None:
             return self
+        if not scope and not owner_prefixes(user, action):
+            # Visibly empty, so that pages answer a role without this action with a 403.
+            return self.none()
         path: str = self.model.scope_through  # type: ignore[attr-defined]
         owner: Any = _model_at(self.model, path)._default_manager
         return self.filter(**{f"{path}__in": owner.for_user(user, action).values("pk")})

@@ -5,7 +5,7 @@ users, registered households and party organisations and members. Everything is 
 the product's actions, like any other client, except the millions of household, person and
 party member rows, which go through the bulk paths of `fupin.demo.households` and
 `fupin.demo.party` (with one summary audit event per village or county), and the pairing
-rows through `fupin.demo.pairing`. Later issues add projects here.
+rows through `fupin.demo.pairing`, and the projects' through `fupin.demo.projects`.
 """
 
 import random
@@ -21,6 +21,7 @@ from fupin.accounts.models import User
 from fupin.demo.households import build_households
 from fupin.demo.pairing import build_pairing, clear_pairing
 from fupin.demo.party import build_party, clear_party, party_counties
+from fupin.demo.projects import ProjectsResult, build_projects, clear_projects
 from fupin.regions import actions as region_actions
 from fupin.regions.choices import Level
 from fupin.regions.loader import BUNDLED, PoorRow, parse_regions
@@ -53,6 +54,7 @@ class DemoResult:
     unpaired: int = 0
     plans: int = 0
     visits: int = 0
+    projects: ProjectsResult = field(default_factory=ProjectsResult)
 
 
 def ensure_regions() -> None:
@@ -129,8 +131,10 @@ def build(*, scale: float, seed: int) -> DemoResult:
             actor=None, username=username, password=DEMO_PASSWORD, region_code=code, role=role
         )
         result.users[username] = (role.value, code)
-    # Pairings point at members and households, members at registry people: the previous
-    # pairing rows go first, then the party's, before the households are replaced.
+    # Projects and pairings point at members and households, members at registry people: the
+    # previous projects and pairing rows go first, then the party's, before the households are
+    # replaced.
+    clear_projects()
     clear_pairing()
     clear_party()
     registry = build_households(village_codes=villages, seed=seed, clear=previous)
@@ -152,4 +156,5 @@ def build(*, scale: float, seed: int) -> DemoResult:
         pairing.unpaired,
     )
     result.plans, result.visits = pairing.plans, pairing.visits
+    result.projects = build_projects(villages=villages, seed=seed)
     return result

@@ -70,6 +70,7 @@ from fupin.party.models import (
     ServiceLog,
 )
 from fupin.party.rules import years_after
+from fupin.projects import models as projects
 from fupin.regions.choices import Level
 from fupin.regions.codes import subtree_bounds
 from fupin.regions.models import Region
@@ -110,8 +111,23 @@ POST_HOLDER_CHANCE = 0.12
 # Rows per write: members and their tags, steps and services of a few counties at most.
 BATCH = 20_000
 DELETE_ORDER: list[type[models.Model]] = [
-    # The pairing's rows point at members (fupin.demo.pairing.clear_pairing clears them first
+    # The projects' and the pairing's rows point at members and organisations
+    # (fupin.demo.projects.clear_projects and fupin.demo.pairing.clear_pairing clear them first
     # when the whole demo is rebuilt; clearing the party alone must not leave them dangling).
+    projects.DividendPayout,
+    projects.DividendRun,
+    projects.ParticipantIncome,
+    projects.ShareEntry,
+    projects.Participant,
+    projects.Delivery,
+    projects.PurchaseContract,
+    projects.Approval,
+    projects.ProjectYear,
+    projects.Investment,
+    projects.ProjectVillage,
+    projects.Project.leaders.through,
+    projects.Project.partners.through,
+    projects.Project,
     Visit,
     Pairing,
     Helper,

@@ -31,7 +31,7 @@ class SetupModel(models.TextChoices):
 class Stage(models.TextChoices):
     """The approval steps, in order. A project is at the last step it has passed."""
 
-    PROPOSED = "proposed", _("Proposed")
+    PROPOSED = "proposed", _("Project proposed")
     COMMITTEES = "committees", _("Agreed by the village committees")
     MEMBERS_MEETING = "members_meeting", _("Passed by the members' meeting")
     PUBLIC_NOTICE = "public_notice", _("Publicly noticed")

@@ -369,6 +369,9 @@ class Participant(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("projects:participant-detail", args=[self.pk])
+
 
 class ParticipantIncome(models.Model):
     """What a participant gained from the project in one year: wages, dividends, other."""
@@ -626,6 +629,9 @@ class PurchaseContract(models.Model):
 
     def __str__(self) -> str:
         return f"{self.buyer} {self.product}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:contract-detail", args=[self.pk])
 
     @property
     def value(self) -> Decimal:

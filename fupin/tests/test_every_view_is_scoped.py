@@ -20,6 +20,7 @@ from fupin.testing import (
     VILLAGE_A,
     api_for,
     build_pairing_sample,
+    build_projects_sample,
     build_registry_sample,
     client_for,
 )
@@ -37,18 +38,22 @@ PUBLIC_DATA_URLS = (
 )
 
 
+def _walk(patterns, prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from _walk(p.url_patterns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            cls = getattr(p.callback, "view_class", None) or getattr(p.callback, "cls", None)
+            yield prefix + str(p.pattern), p.callback, cls
+
+
+def product_callbacks():
+    return [(route, callback) for route, callback, _cls in _walk(get_resolver().url_patterns)]
+
+
 def product_views():
     """(route, view class) for every URL whose view lives in the fupin package."""
-
-    def walk(patterns, prefix=""):
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                yield from walk(p.url_patterns, prefix + str(p.pattern))
-            elif isinstance(p, URLPattern):
-                cls = getattr(p.callback, "view_class", None) or getattr(p.callback, "cls", None)
-                yield prefix + str(p.pattern), p.callback, cls
-
-    for route, callback, cls in walk(get_resolver().url_patterns):
+    for route, callback, cls in _walk(get_resolver().url_patterns):
         module = (cls or callback).__module__
         if module.startswith("fupin.") or (cls and cls.__name__ in PUBLIC_VIEWS):
             yield route, cls
@@ -80,10 +85,16 @@ def test_it_gives_every_scoped_model_a_for_user_queryset():
 
 
 def list_routes():
-
+    """The API routes that list records: a viewset's GET without an id (not a POST-only
+    action such as a dividend run's preview)."""
+    readable = {
+        route
+        for route, callback in product_callbacks()
+        if "get" in getattr(callback, "actions", {"get": None})
+    }
     api = []
     for route, cls in product_views():
-        if cls is None or "<" in route or "(?P<" in route:
+        if cls is None or "<" in route or "(?P<" in route or route not in readable:
             continue
         if route.startswith("api/v1/") and issubclass(cls, ViewSetMixin):
             path = "/" + route.replace("^", "").replace("$", "")
@@ -133,6 +144,8 @@ def build_samples() -> None:
             actor=None, region_code=county, primary_cap=5, leader_cap=7, secondary_cap=5
         )
         pairing.save_proposal(actor=None, region_code=county, result=optimise.propose(county))
+    # Projects, partners, participants, a recorded dividend run and a contract on both sides.
+    build_projects_sample(sample)
     party.reorganise(
         actor=None,
         sources=[sample.org_a],

@@ -294,8 +294,9 @@ def test_it_writes_in_bulk_not_row_by_row():
     with CaptureQueriesContext(connection) as queries:
         data = demo("--scale", "0.01", "--seed", "3")
     # ~1,300 households, ~4,300 people and ~9,000 income rows: a save per row would be ~15,000.
+    # The programme's five example projects go through the actions (audited), a few hundred.
     assert data["households"] > 1000
-    assert len(queries) < 400, len(queries)
+    assert len(queries) < 700, len(queries)
 
 
 def test_it_gives_identical_rows_for_the_same_seed_and_replaces_the_previous_build():

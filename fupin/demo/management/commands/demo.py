@@ -4,7 +4,28 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from fupin.demo.builder import DEMO_PASSWORD, build
+from fupin.demo.projects import ProjectsResult
 from fupin.lib.cli import FupinCommand, working
+
+
+def projects_block(p: ProjectsResult) -> dict[str, Any]:
+    return {
+        "projects": p.projects,
+        "covered_villages": p.covered_villages,
+        "participants": p.participants,
+        "poor_participants": p.poor_participants,
+        "shareholders": p.shareholders,
+        "enterprises": p.enterprises,
+        "industry_households": p.industry_households,
+        "share_entries": p.share_entries,
+        "runs": p.runs,
+        "payouts": p.payouts,
+        "distributed": str(p.distributed),
+        "households_paid": p.households_paid,
+        "income_records": p.income_records,
+        "fixtures": p.fixtures,
+        "users": {u: {"role": r, "region": c} for u, (r, c) in p.users.items()},
+    }
 
 
 class Command(FupinCommand):
@@ -53,6 +74,17 @@ class Command(FupinCommand):
                 "plans": f"{result.plans:,}",
                 "visits": f"{result.visits:,}",
             },
+            _(
+                "Projects: %(projects)s with %(poor)s poor participants, %(enterprises)s leading "
+                "enterprises, %(industry)s industry households, %(runs)s recorded dividend runs."
+            )
+            % {
+                "projects": f"{result.projects.projects:,}",
+                "poor": f"{result.projects.poor_participants:,}",
+                "enterprises": f"{result.projects.enterprises:,}",
+                "industry": f"{result.projects.industry_households:,}",
+                "runs": f"{result.projects.runs:,}",
+            },
             _("County A is %(a)s, its sibling county B is %(b)s.")
             % {"a": result.county_a, "b": result.county_b},
             _("Users (password %(password)s):") % {"password": DEMO_PASSWORD},
@@ -85,6 +117,7 @@ class Command(FupinCommand):
                     "plans": result.plans,
                     "visits": result.visits,
                 },
+                "projects": projects_block(result.projects),
                 "users": {u: {"role": r, "region": c} for u, (r, c) in result.users.items()},
                 "password": DEMO_PASSWORD,
             },
