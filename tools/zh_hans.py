@@ -1628,6 +1628,7 @@ ZH = {
     "Projects: %(projects)s with %(poor)s poor participants, %(enterprises)s leading enterprises, %(industry)s industry households, %(runs)s recorded dividend runs.": "示范项目：%(projects)s个，带动贫困群众%(poor)s人，龙头企业%(enterprises)s家，产业大户%(industry)s户，已记账分红%(runs)s次。",
     "%(n)s demo projects": "演示项目%(n)s个",
     "Project proposed": "项目提议",
+    "Run proposed by": "提出人",
 }
 
 
