@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "fupin.party",
     "fupin.pairing",
     "fupin.projects",
+    "fupin.analytics",
     "fupin.imports",
     "fupin.demo",
 ]

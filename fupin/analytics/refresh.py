@@ -1,0 +1,148 @@
+"""Writing the summary rows: a rebuild from the records, a refresh of the subtrees an action
+touched, and the check that recounts and compares (`fupin analytics rebuild|check`)."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from fupin.analytics.counting import Own, count, year_range
+from fupin.analytics.models import RegionFigures
+from fupin.regions.choices import LEVEL_OF_LENGTH
+from fupin.regions.codes import subtree_q
+
+LENGTHS = (2, 4, 6, 9, 12)
+
+
+def ancestors(code: str) -> list[str]:
+    """`code` and every region above it, by the code's levels (51, 5108, 510821, …)."""
+    return [code[:n] for n in LENGTHS if n <= len(code)]
+
+
+def _totals(own: Own, prefix: str) -> dict[tuple[str, int], Counter[str]]:
+    """Subtree totals of `prefix` and of every code under it."""
+    totals: dict[tuple[str, int], Counter[str]] = defaultdict(Counter)
+    for (code, year), figures in own.items():
+        for above in ancestors(code):
+            if len(above) >= len(prefix):
+                totals[above, year].update(figures)
+    return totals
+
+
+def _clean(figures: Counter[str]) -> dict[str, int]:
+    return {k: v for k, v in sorted(figures.items()) if v}
+
+
+def _stored_years() -> tuple[int, int] | None:
+    years = list(RegionFigures.objects.values_list("year", flat=True).distinct())
+    return (min(years), max(years)) if years else None
+
+
+@transaction.atomic
+def rebuild(prefix: str = "") -> int:
+    """Recount every figure of `prefix`'s subtree (everything when empty) and write the rows;
+    the regions above it take the difference. Returns the number of rows written."""
+    years = year_range()
+    stored = _stored_years()
+    if prefix and stored is not None and stored != (years[0], years[-1]):
+        # A year appeared (or went): every region needs its rows for it.
+        prefix = ""
+    own = count(prefix, years)
+    totals = _totals(own, prefix)
+    if prefix:
+        RegionFigures.objects.filter(subtree_q("code", prefix)).delete()
+    else:
+        RegionFigures.objects.all().delete()
+    rows = [
+        RegionFigures(
+            code=code,
+            level=LEVEL_OF_LENGTH[len(code)],
+            year=year,
+            own=_clean(own.get((code, year), Counter())),
+            total=_clean(total),
+        )
+        for (code, year), total in totals.items()
+    ]
+    RegionFigures.objects.bulk_create(rows, batch_size=2000)
+    for above in reversed(ancestors(prefix)[:-1] if prefix else []):
+        _sum_children(above)
+    return len(rows)
+
+
+def _sum_children(code: str) -> None:
+    """Set the totals of `code` to its own figures plus its children's totals, every year."""
+    level = LEVEL_OF_LENGTH[len(code)]
+    children = RegionFigures.objects.filter(subtree_q("code", code), level__gt=level)
+    children = children.filter(level=min(children.values_list("level", flat=True), default=0))
+    sums: dict[int, Counter[str]] = defaultdict(Counter)
+    for year, total in children.values_list("year", "total"):
+        sums[year].update(total)
+    rows = {r.year: r for r in RegionFigures.objects.select_for_update().filter(code=code)}
+    for year in set(sums) | set(rows):
+        row = rows.get(year) or RegionFigures(code=code, level=level, year=year, own={})
+        total = Counter(row.own)
+        total.update(sums.get(year, Counter()))
+        row.total = _clean(total)
+        row.save()
+
+
+@dataclass(frozen=True)
+class Difference:
+    code: str
+    year: int
+    key: str
+    stored: int
+    counted: int
+
+
+def check(prefix: str = "") -> list[Difference]:
+    """Recount `prefix`'s subtree from the records and list every figure that differs from
+    the stored rows (own and subtree totals). There must be none."""
+    years = year_range()
+    own = count(prefix, years)
+    totals = _totals(own, prefix)
+    rows = RegionFigures.objects.all()
+    if prefix:
+        rows = rows.filter(subtree_q("code", prefix))
+    stored = {(c, y): (o, t) for c, y, o, t in rows.values_list("code", "year", "own", "total")}
+    differences = []
+    for key in sorted(set(stored) | set(totals)):
+        code, year = key
+        if year not in years:
+            counted_own: dict[str, int] = {}
+            counted_total: dict[str, int] = {}
+        else:
+            counted_own = _clean(own.get(key, Counter()))
+            counted_total = _clean(totals.get(key, Counter()))
+        stored_own, stored_total = stored.get(key, ({}, {}))
+        for name in sorted(set(counted_total) | set(stored_total)):
+            if counted_total.get(name, 0) != stored_total.get(name, 0):
+                differences.append(
+                    Difference(
+                        code,
+                        year,
+                        f"total:{name}",
+                        stored_total.get(name, 0),
+                        counted_total.get(name, 0),
+                    )
+                )
+        for name in sorted(set(counted_own) | set(stored_own)):
+            if counted_own.get(name, 0) != stored_own.get(name, 0):
+                differences.append(
+                    Difference(
+                        code,
+                        year,
+                        f"own:{name}",
+                        stored_own.get(name, 0),
+                        counted_own.get(name, 0),
+                    )
+                )
+    return differences
+
+
+def refresh_codes(codes: set[str]) -> None:
+    """Recount the subtrees of the regions an action touched (the outermost of them)."""
+    chosen = sorted(c for c in codes if c and c.isdigit() and len(c) in LEVEL_OF_LENGTH)
+    outermost = [c for c in chosen if not any(c != o and c.startswith(o) for o in chosen)]
+    for code in outermost:
+        rebuild(code)
