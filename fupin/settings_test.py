@@ -10,5 +10,7 @@ from fupin.settings import *  # noqa: F403
 
 # Uploads of the test suite go to a throw-away folder, never into the working tree.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="fupin-test-media-"))
+# The dashboards' map boundaries that a demo build loads.
+BOUNDARIES_DIR = Path(tempfile.mkdtemp(prefix="fupin-test-boundaries-"))
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

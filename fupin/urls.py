@@ -10,6 +10,7 @@ api_patterns = [
     path("", include("fupin.party.api.urls")),
     path("", include("fupin.pairing.api.urls")),
     path("", include("fupin.projects.api.urls")),
+    path("", include("fupin.analytics.api.urls")),
 ]
 
 urlpatterns = [
@@ -22,6 +23,7 @@ urlpatterns = [
     path("party/", include("fupin.party.urls")),
     path("pairing/", include("fupin.pairing.urls")),
     path("projects/", include("fupin.projects.urls")),
+    path("stats/", include("fupin.analytics.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_patterns, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

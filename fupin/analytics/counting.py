@@ -39,18 +39,27 @@ Under = Callable[[str], Q]
 NOT_EXITED = (Status.POOR, Status.RELAPSED)
 
 
-def year_range() -> range:
-    """The years the figures cover: from the first registration to the last year any record
-    is dated in (never after this year)."""
+def year_range(prefix: str = "") -> range:
+    """The years the records under `prefix` (all when empty) cover: from the first registration
+    to the last year any record is dated in (never after this year)."""
     today = datetime.date.today().year
-    first = Household.objects.aggregate(y=Min("registered_in"))["y"]
+
+    def under(field: str) -> Q:
+        return subtree_q(field, prefix) if prefix else Q()
+
+    households = Household.objects.filter(under("village__code"))
+    first = households.aggregate(y=Min("registered_in"))["y"]
     lasts = [
-        Household.objects.aggregate(y=Max("registered_in"))["y"],
-        StatusChange.objects.aggregate(y=Max("year"))["y"],
-        ProjectYear.objects.aggregate(y=Max("year"))["y"],
-        DividendRun.objects.aggregate(d=Max("period_end"))["d"],
-        Pairing.objects.aggregate(d=Max("started_on"))["d"],
-        Project.objects.aggregate(d=Max("started_on"))["d"],
+        households.aggregate(y=Max("registered_in"))["y"],
+        StatusChange.objects.filter(under("household__village__code")).aggregate(y=Max("year"))[
+            "y"
+        ],
+        ProjectYear.objects.filter(under("project__region__code")).aggregate(y=Max("year"))["y"],
+        DividendRun.objects.filter(under("project__region__code")).aggregate(d=Max("period_end"))[
+            "d"
+        ],
+        Pairing.objects.filter(under("region__code")).aggregate(d=Max("started_on"))["d"],
+        Project.objects.filter(under("region__code")).aggregate(d=Max("started_on"))["d"],
     ]
     years = [v if isinstance(v, int) else v.year for v in lasts if v is not None]
     if first is None:
@@ -86,12 +95,14 @@ def count(prefix: str, years: Iterable[int] | None = None) -> Own:
 
 
 def _regions(own: Own, within: Q, years: list[int]) -> None:
+    # Counted on the township (a village row exists only where there are records; 34,000 rows
+    # a year holding "1 village" would be most of the table).
     villages = Region.objects.filter(within, level=Level.VILLAGE).values_list(
-        "code", "is_poor", "poor_since", "exited_in"
+        "code", "parent_id", "is_poor", "poor_since", "exited_in"
     )
-    for code, is_poor, since, exited in villages:
+    for _code, township, is_poor, since, exited in villages:
         for year in years:
-            row = own[code, year]
+            row = own[township, year]
             row["villages"] += 1
             if is_poor and (since is None or since <= year) and (exited is None or exited > year):
                 row["poor_villages"] += 1

@@ -5,6 +5,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Max, Min
 
 from fupin.analytics.counting import Own, count, year_range
 from fupin.analytics.models import RegionFigures
@@ -33,20 +34,24 @@ def _clean(figures: Counter[str]) -> dict[str, int]:
     return {k: v for k, v in sorted(figures.items()) if v}
 
 
-def _stored_years() -> tuple[int, int] | None:
-    years = list(RegionFigures.objects.values_list("year", flat=True).distinct())
-    return (min(years), max(years)) if years else None
+def _stored_years() -> range | None:
+    span = RegionFigures.objects.aggregate(first=Min("year"), last=Max("year"))
+    if span["first"] is None:
+        return None
+    return range(span["first"], span["last"] + 1)
 
 
 @transaction.atomic
 def rebuild(prefix: str = "") -> int:
     """Recount every figure of `prefix`'s subtree (everything when empty) and write the rows;
     the regions above it take the difference. Returns the number of rows written."""
-    years = year_range()
     stored = _stored_years()
-    if prefix and stored is not None and stored != (years[0], years[-1]):
-        # A year appeared (or went): every region needs its rows for it.
-        prefix = ""
+    years = year_range(prefix) if prefix and stored is not None else year_range()
+    if prefix and stored is not None:
+        if years.start < stored.start or years.stop > stored.stop:
+            # A year appeared: every region needs its rows for it.
+            return rebuild("")
+        years = stored
     own = count(prefix, years)
     totals = _totals(own, prefix)
     if prefix:
@@ -99,6 +104,9 @@ def check(prefix: str = "") -> list[Difference]:
     """Recount `prefix`'s subtree from the records and list every figure that differs from
     the stored rows (own and subtree totals). There must be none."""
     years = year_range()
+    stored_years = _stored_years()
+    if stored_years is not None:
+        years = range(min(years.start, stored_years.start), max(years.stop, stored_years.stop))
     own = count(prefix, years)
     totals = _totals(own, prefix)
     rows = RegionFigures.objects.all()

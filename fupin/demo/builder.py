@@ -18,6 +18,9 @@ from django.db.models.functions import Substr
 from fupin.accounts import actions as account_actions
 from fupin.accounts.choices import Role
 from fupin.accounts.models import User
+from fupin.analytics import follow
+from fupin.analytics.boundaries import load_bundled
+from fupin.analytics.refresh import rebuild
 from fupin.demo.households import build_households
 from fupin.demo.pairing import build_pairing, clear_pairing
 from fupin.demo.party import build_party, clear_party, party_counties
@@ -89,6 +92,15 @@ def _first_village(county: str) -> str:
 
 @transaction.atomic
 def build(*, scale: float, seed: int) -> DemoResult:
+    # The statistics follow each action's audit event; the demo writes in bulk, so it counts
+    # the summary figures once, from everything it wrote.
+    with follow.paused():
+        result = _build(scale=scale, seed=seed)
+    rebuild()
+    return result
+
+
+def _build(*, scale: float, seed: int) -> DemoResult:
     rng = random.Random(seed)
     ensure_regions()
     counties, villages = pick_poor(scale, rng)
@@ -157,4 +169,6 @@ def build(*, scale: float, seed: int) -> DemoResult:
     )
     result.plans, result.visits = pairing.plans, pairing.visits
     result.projects = build_projects(villages=villages, seed=seed)
+    # The dashboards' maps: Sichuan's city and county boundaries shipped with fupin.
+    load_bundled()
     return result
