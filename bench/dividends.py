@@ -1,6 +1,7 @@
 """Benchmark of a dividend run (issue 6): `python bench/dividends.py [--shareholders N]`.
 
-Prints one JSON line. On a fresh SQLite file in a temporary folder (or on DATABASE_URL): one
+Prints one JSON line, with the figures of SQLite and of PostgreSQL (when it answers on
+127.0.0.1:5432), each measured in its own process on a fresh database: one
 project in one village with N shareholders (default 100,000), each a registered household with
 a 2019 income record, contributions of land and preferred assistance funds written in bulk. Then
 through `fupin.projects.actions`, as a user would: preview the 2019 run, propose it, approve it,
@@ -18,6 +19,52 @@ import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
+
+PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+CHILD = "FUPIN_BENCH_DIVIDENDS_CHILD"
+
+
+def both_databases() -> None:
+    """Run this benchmark on a fresh SQLite file and, when PostgreSQL answers, on a fresh
+    PostgreSQL database, each in its own process; print one JSON line with both."""
+    import subprocess
+
+    figures: dict[str, object] = {"bench": "dividends"}
+    runs = [("sqlite", None)]
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3) as conn:
+            conn.execute("DROP DATABASE IF EXISTS fupin_bench_dividends")
+            conn.execute("CREATE DATABASE fupin_bench_dividends")
+        runs.append(("postgresql", PG_ADMIN.rsplit("/", 1)[0] + "/fupin_bench_dividends"))
+    except Exception as error:  # no PostgreSQL here: SQLite only, and say so
+        figures["postgresql"] = f"not reachable: {error}"
+    ok = True
+    for kind, url in runs:
+        env = {**os.environ, CHILD: "1"}
+        env.pop("DATABASE_URL", None)
+        if url:
+            env["DATABASE_URL"] = url
+        done = subprocess.run(
+            [sys.executable, __file__, *sys.argv[1:]], env=env, capture_output=True, text=True
+        )
+        if done.returncode != 0:
+            sys.stderr.write(done.stderr)
+            ok = False
+            continue
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        result.pop("bench", None)
+        figures["shareholders"] = result.pop("shareholders")
+        figures[kind] = result
+        ok = ok and bool(result.get("exact"))
+    figures["ok"] = ok
+    print(json.dumps(figures, ensure_ascii=False))
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__" and CHILD not in os.environ:
+    both_databases()
 
 tmp = Path(tempfile.mkdtemp(prefix="fupin-bench-"))
 os.environ.setdefault("FUPIN_DATA_DIR", str(tmp))

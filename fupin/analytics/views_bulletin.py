@@ -95,7 +95,10 @@ class BulletinView(RegionPageMixin, TemplateView):
     template_name = "analytics/bulletin.html"
 
     def respond(self, request: HttpRequest) -> HttpResponse:
-        form = BulletinForm(request.GET)
+        data = request.GET.copy()
+        # Show the precision the bulletin is written in when none was asked for.
+        data.setdefault("precision", str(PRECISION))
+        form = BulletinForm(data)
         # A date or precision the form refuses is shown with its error, over the default bulletin.
         asked = form.cleaned_data if form.is_valid() else {}
         as_of: datetime.date | None = asked.get("as_of")
