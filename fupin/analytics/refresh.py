@@ -77,8 +77,9 @@ def rebuild(prefix: str = "") -> int:
 def _sum_children(code: str) -> None:
     """Set the totals of `code` to its own figures plus its children's totals, every year."""
     level = LEVEL_OF_LENGTH[len(code)]
-    children = RegionFigures.objects.filter(subtree_q("code", code), level__gt=level)
-    children = children.filter(level=min(children.values_list("level", flat=True), default=0))
+    # Every record below `code` gave a row to each level between (see _totals), so the
+    # children's rows are one level down: no scan of the subtree.
+    children = RegionFigures.objects.filter(subtree_q("code", code), level=level + 1)
     sums: dict[int, Counter[str]] = defaultdict(Counter)
     for year, total in children.values_list("year", "total"):
         sums[year].update(total)
