@@ -208,6 +208,25 @@ def build_party_sample() -> PartySample:
     )
 
 
+def household_with_head(village: str, number: str, head: str, sequence: int, born: Any) -> Any:
+    """A poor household (main cause illness, registered 2014) with its head, through the
+    registry's actions; `sequence` makes the head's ID number unique."""
+    from fupin.lib.ids import make_resident_id
+    from fupin.registry import actions as registry
+
+    created = registry.create_household(
+        actor=None, village_code=village, number=number, main_cause="illness", registered_in=2014
+    )
+    registry.add_person(
+        actor=None,
+        household=created,
+        name=head,
+        id_number=make_resident_id(village[:6], born, sequence),
+        relation="head",
+    )
+    return created
+
+
 # Pairing: the cast's helper is party member A's helper record, paired with household A;
 # household A2 (county A) waits for a helper; member B helps household B across the line.
 @dataclass
@@ -231,28 +250,12 @@ def build_pairing_sample() -> PairingSample:
     """The sample through the pairing's own actions (and the party's and registry's)."""
     import datetime
 
-    from fupin.lib.ids import make_resident_id
     from fupin.pairing import actions as pairing
-    from fupin.registry import actions as registry
 
     party = build_party_sample()
 
     def household(village: str, number: str, head: str, sequence: int) -> Any:
-        created = registry.create_household(
-            actor=None,
-            village_code=village,
-            number=number,
-            main_cause="illness",
-            registered_in=2014,
-        )
-        registry.add_person(
-            actor=None,
-            household=created,
-            name=head,
-            id_number=make_resident_id(village[:6], datetime.date(1968, 2, 2), sequence),
-            relation="head",
-        )
-        return created
+        return household_with_head(village, number, head, sequence, datetime.date(1968, 2, 2))
 
     household_a = household(VILLAGE_A, "P001", "帮扶户甲", 601)
     household_a2 = household(VILLAGE_A2, "P002", "帮扶户甲二", 602)
@@ -390,28 +393,12 @@ def build_projects_sample(party: PartySample | None = None) -> ProjectsSample:
     given party sample or a new one."""
     import datetime
 
-    from fupin.lib.ids import make_resident_id
     from fupin.projects import actions as projects
-    from fupin.registry import actions as registry
 
     party = party or build_party_sample()
 
     def household(village: str, number: str, head: str, sequence: int) -> Any:
-        created = registry.create_household(
-            actor=None,
-            village_code=village,
-            number=number,
-            main_cause="illness",
-            registered_in=2014,
-        )
-        registry.add_person(
-            actor=None,
-            household=created,
-            name=head,
-            id_number=make_resident_id(village[:6], datetime.date(1966, 3, 3), sequence),
-            relation="head",
-        )
-        return created
+        return household_with_head(village, number, head, sequence, datetime.date(1966, 3, 3))
 
     household_a1 = household(VILLAGE_A, "J001", "入股户甲一", 701)
     household_a2 = household(VILLAGE_A, "J002", "入股户甲二", 702)
