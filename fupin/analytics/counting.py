@@ -12,6 +12,7 @@ range, so a village recounts in milliseconds and the province in one sweep.
 import datetime
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.db.models import Max, Min, Q
 
@@ -87,8 +88,8 @@ def count(prefix: str, years: Iterable[int] | None = None) -> Own:
         return subtree_q(field, prefix) if prefix else Q()
 
     _regions(own, under("code"), years)
-    sizes = _registry(own, under, years)
-    _pairing(own, under, years, sizes)
+    households = _registry(own, under, years)
+    _pairing(own, under, years, households)
     _projects(own, under, years)
     _party(own, under, years)
     return own
@@ -108,9 +109,24 @@ def _regions(own: Own, within: Q, years: list[int]) -> None:
                 row["poor_villages"] += 1
 
 
-def _registry(own: Own, under: Under, years: list[int]) -> dict[int, int]:
-    """Households and people by status at each year's end, exits and relapses in each year.
-    Returns household id -> people (the pairing's figures count people of paired households)."""
+@dataclass
+class Households:
+    """What the pairing's figures need of the households counted: their people, and whether
+    each was a beneficiary (registered and not exited) at the end of a year."""
+
+    sizes: dict[int, int]
+    registered: dict[int, int]
+    history: dict[int, list[tuple[int, str]]]
+
+    def needs_helper(self, household: int, year: int) -> bool:
+        registered = self.registered.get(household)
+        if registered is None or registered > year:
+            return False
+        return _status_at(self.history.get(household, []), year) in NOT_EXITED
+
+
+def _registry(own: Own, under: Under, years: list[int]) -> Households:
+    """Households and people by status at each year's end, exits and relapses in each year."""
     households = list(
         Household.objects.filter(under("village__code")).values_list(
             "pk", "village_id", "registered_in", "main_cause", "attribute"
@@ -151,7 +167,8 @@ def _registry(own: Own, under: Under, years: list[int]) -> dict[int, int]:
                 row[f"cause.{cause}"] += 1
                 row[f"attribute.{attribute}"] += 1
                 row["beneficiaries"] += 1
-    return sizes
+    registered_in = {pk: registered for pk, _v, registered, _c, _a in households}
+    return Households(sizes, registered_in, history)
 
 
 def _status_at(steps: list[tuple[int, str]], year: int) -> str:
@@ -163,7 +180,11 @@ def _status_at(steps: list[tuple[int, str]], year: int) -> str:
     return status
 
 
-def _pairing(own: Own, under: Under, years: list[int], sizes: dict[int, int]) -> None:
+def _pairing(own: Own, under: Under, years: list[int], households: Households) -> None:
+    """Helpers; current primary pairings and the people they reach (`paired_people`: a
+    household that has exited keeps its helper, 脱贫不脱帮扶, and still counts); beneficiaries
+    with a primary helper (`paired`: households not exited and members tagged poor at the
+    year's end, the numerator of the coverage); each helper's load."""
     helpers = Helper.objects.filter(under("region__code"), active=True).values_list(
         "pk", "region_id"
     )
@@ -174,15 +195,24 @@ def _pairing(own: Own, under: Under, years: list[int], sizes: dict[int, int]) ->
     primary = Pairing.objects.filter(kind="primary").values_list(
         "helper_id", "household_id", "member_id", "region_id", "started_on", "ended_on"
     )
+    poor_tags: dict[int, list[tuple[datetime.date, datetime.date | None]]] = defaultdict(list)
+    for member, since, until in MemberTag.objects.filter(
+        under("region_code"), kind=TagKind.POOR
+    ).values_list("member_id", "since", "until"):
+        poor_tags[member].append((since, until))
     # The beneficiary's side: pairings of beneficiaries under the prefix.
-    for _helper, household, _member, region, started, ended in primary.filter(
-        under("region__code")
-    ):
+    for _helper, household, member, region, started, ended in primary.filter(under("region__code")):
         for year in years:
             if _current(started, ended, year):
                 row = own[region, year]
-                row["paired"] += 1
-                row["paired_people"] += sizes.get(household, 0) if household else 1
+                if household:
+                    row["paired_people"] += households.sizes.get(household, 0)
+                    row["paired"] += households.needs_helper(household, year)
+                else:
+                    row["paired_people"] += 1
+                    row["paired"] += any(
+                        _current(since, until, year) for since, until in poor_tags[member]
+                    )
     # The helper's side: current primary pairings of helpers under the prefix.
     helper_ids = list(helper_region)
     for start in range(0, len(helper_ids), 5000):

@@ -1,17 +1,21 @@
 """The demo's pairing (结对帮扶): helpers, current pairings, household plans and visits.
 
 Built on the demo's party members and registered households, so that the optimiser has real
-work at every scale:
+work at every scale and the statistics have the programme's proportions (at scale 1 about
+468,000 helpers, 50,000 poor members and 870,000 poor people paired, DESIGN §4):
 
-- helpers: half of the county organs' cadres (one in ten of them working for the city's organs,
-  with the city as their region), one in ten village members and every wealth leader (a
-  leader, with a cap of 7); never a registered poor person (a member linked to a registry
+- helpers: nine in ten of the county organs' cadres (one in ten of them working for the city's
+  organs, with the city as their region), one in fifty village members and every wealth leader
+  (a leader, with a cap of 7); never a registered poor person (a member linked to a registry
   record, or with a current poor tag). Each knows one or two skills;
 - household plans (一户一策) for half of the households not exited: some name the main need,
   others have measures of the national categories, the first marked main;
 - current primary pairings for about 40 % of the beneficiaries (households not exited and poor
   members), with a helper of their village where there is one with room, else a county cadre;
   one helper per county over their cap; the rest unpaired;
+- an eighth of the households that exited from 2016 on keep the helper they had while poor (脱贫不
+  脱帮扶): current pairings that started before the exit, counted among the poor people paired
+  but not in the coverage of those who still need a helper;
 - visits for half of the pairings.
 
 Rows are tuples written with `write_rows` like the rest of the demo, with one summary audit
@@ -28,7 +32,7 @@ from typing import Any
 
 from django.core.management.color import no_style
 from django.db import connection, models
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,10 +54,12 @@ from fupin.party.choices import MembershipStatus, Stage, TagKind
 from fupin.party.models import Member, MemberTag
 from fupin.regions.models import Region
 from fupin.registry.choices import Status
-from fupin.registry.models import Household
+from fupin.registry.models import Household, StatusChange
 
-CADRE_SHARE, CITY_CADRE_SHARE, VILLAGER_SHARE = 0.5, 0.1, 0.1
+CADRE_SHARE, CITY_CADRE_SHARE, VILLAGER_SHARE = 0.9, 0.1, 0.02
 PLAN_SHARE, NAMED_NEED_SHARE, PAIRED_SHARE, VISITED_SHARE = 0.5, 0.5, 0.4, 0.5
+# Households exited from the programme's first pairings (2016) on that keep their helper.
+KEPT_SHARE = 0.125
 PLAN_YEAR = 2020
 START = dt.date(2016, 3, 1)
 END = dt.date(2020, 12, 31)
@@ -103,6 +109,7 @@ class PairingResult:
     helpers: int = 0
     leaders: int = 0
     pairings: int = 0
+    kept: int = 0
     over_cap: int = 0
     beneficiaries: int = 0
     unpaired: int = 0
@@ -141,6 +148,31 @@ def clear_pairing() -> int:
             before={"helpers": helpers.get(county, 0), "pairings": pairings.get(county, 0)},
         )
     return sum(helpers.values())
+
+
+class Pool:
+    """Helpers of one village or county, drawn at random among those with room in constant
+    time (a county has thousands of cadres and a province's demo pairs a million)."""
+
+    def __init__(self) -> None:
+        self.entries: list[list[int]] = []  # [helper id, load, cap], every helper
+        self.open: list[list[int]] = []  # those with room
+
+    def add(self, entry: list[int]) -> None:
+        self.entries.append(entry)
+        self.open.append(entry)
+
+    def draw(self, rng: random.Random) -> list[int] | None:
+        """A helper with room, their load counted up; None when all are full."""
+        if not self.open:
+            return None
+        i = rng.randrange(len(self.open))
+        entry = self.open[i]
+        entry[1] += 1
+        if entry[1] >= entry[2]:
+            self.open[i] = self.open[-1]
+            self.open.pop()
+        return entry
 
 
 def _day(rng: random.Random, first: dt.date, last: dt.date) -> str:
@@ -184,8 +216,8 @@ def build_pairing(*, counties: Sequence[str], seed: int, user: Any = None) -> Pa
     helper_id = _first_id(Helper)
     helper_rows: list[tuple[Any, ...]] = []
     # Helpers by village and by county (cadres): [helper id, load, cap]
-    by_village: dict[str, list[list[int]]] = defaultdict(list)
-    by_county: dict[str, list[list[int]]] = defaultdict(list)
+    by_village: dict[str, Pool] = defaultdict(Pool)
+    by_county: dict[str, Pool] = defaultdict(Pool)
     regions: dict[int, str] = {}
     per_county: dict[str, Counter[str]] = defaultdict(Counter)
     for pk, region, county in members:
@@ -215,9 +247,9 @@ def build_pairing(*, counties: Sequence[str], seed: int, user: Any = None) -> Pa
         entry = [helper_id, 0, cap]
         if cadre:
             if len(where) >= 6:
-                by_county[county].append(entry)
+                by_county[county].add(entry)
         else:
-            by_village[region].append(entry)
+            by_village[region].add(entry)
         per_county[county]["helpers"] += 1
         result.helpers += 1
         result.leaders += is_leader
@@ -295,10 +327,9 @@ def build_pairing(*, counties: Sequence[str], seed: int, user: Any = None) -> Pa
     visit_rows: list[tuple[Any, ...]] = []
     waiting: dict[str, list[tuple[str, int, str]]] = defaultdict(list)
 
-    def pair(entry: list[int], kind: str, pk: int, village: str) -> None:
-        entry[1] += 1
+    def pair(entry: list[int], kind: str, pk: int, village: str, last: dt.date = END) -> None:
         household, member = (pk, None) if kind == "household" else (None, pk)
-        started = _day(rng, START, END)
+        started = _day(rng, START, last)
         county = village[:6]
         pairing_rows.append(
             (
@@ -331,16 +362,37 @@ def build_pairing(*, counties: Sequence[str], seed: int, user: Any = None) -> Pa
                 )
 
     for kind, pk, village in beneficiaries:
-        pool = by_village.get(village) or by_county.get(village[:6]) or []
-        room = [e for e in pool if e[1] < e[2]]
-        if rng.random() >= PAIRED_SHARE or not room:
+        pool = by_village.get(village) or by_county.get(village[:6])
+        drawn = pool.draw(rng) if rng.random() < PAIRED_SHARE and pool is not None else None
+        if drawn is None:
             waiting[village].append((kind, pk, village))
             continue
-        pair(room[rng.randrange(len(room))], kind, pk, village)
+        pair(drawn, kind, pk, village)
+    # Households exited from 2016 on that kept their helper: a village helper with room, else
+    # a county cadre; the pairing started before the exit (approved by October).
+    exits = dict(
+        StatusChange.objects.filter(
+            county_code__in=counties, status=Status.EXITED, year__gte=START.year
+        )
+        .values("household_id")
+        .annotate(last=Max("year"))
+        .values_list("household_id", "last")
+    )
+    exited = Household.objects.filter(county_code__in=counties, status=Status.EXITED)
+    for pk, village in exited.order_by("id").values_list("id", "village_id"):
+        year = exits.get(pk)
+        if year is None or rng.random() >= KEPT_SHARE:
+            continue
+        for pool in (by_village.get(village), by_county.get(village[:6])):
+            drawn = pool.draw(rng) if pool is not None else None
+            if drawn is not None:
+                pair(drawn, "household", pk, village, last=min(dt.date(year, 10, 31), END))
+                result.kept += 1
+                break
     # In each county, the busiest village helper takes households beyond the cap.
     for county in counties:
         busiest = sorted(
-            (e for v, pool in by_village.items() if v.startswith(county) for e in pool),
+            (e for v, pool in by_village.items() if v.startswith(county) for e in pool.entries),
             key=lambda e: (-e[1], e[0]),
         )
         for entry in busiest:
@@ -348,6 +400,7 @@ def build_pairing(*, counties: Sequence[str], seed: int, user: Any = None) -> Pa
             extra = entry[2] + 1 - entry[1]
             if len(waiting[village]) >= extra:
                 for _i in range(extra):
+                    entry[1] += 1
                     pair(entry, *waiting[village].pop())
                 result.over_cap += 1
                 break

@@ -101,6 +101,37 @@ def test_it_follows_the_actions_through_the_audit_log(
     assert figures(PROVINCE, latest)["participants"] == 6
 
 
+def test_it_counts_a_household_that_exits_with_its_helper_among_the_paired_people(
+    sample: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    pairing_sample, _projects = sample
+    refresh.rebuild()
+    latest = max(y for y, _ in trend(PROVINCE))
+    before = figures(COUNTY_A, latest)
+    assert before["paired"] == 1 and before["paired_people"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        registry.record_status(
+            actor=None,
+            household=pairing_sample.pairing_a.household,
+            year=latest,
+            status="exited",
+            reason="收入达标",
+        )
+    # 脱贫不脱帮扶: the helper stays, so the person is still paired, but the household no
+    # longer needs a helper and leaves the coverage's numerator with its denominator.
+    after = figures(COUNTY_A, latest)
+    assert after["paired_people"] == 1
+    assert after["paired"] == 0
+    assert after["beneficiaries"] == before["beneficiaries"] - 1
+    assert refresh.check() == []
+    with django_capture_on_commit_callbacks(execute=True):
+        pairing.end_pairing(
+            actor=None, pairing=pairing_sample.pairing_a, ended_on=datetime.date(latest, 12, 1)
+        )
+    assert figures(COUNTY_A, latest)["paired_people"] == 0
+    assert refresh.check() == []
+
+
 def test_it_lists_every_child_region_with_its_figures(sample: Any) -> None:
     refresh.rebuild()
     children = child_figures("5108")
