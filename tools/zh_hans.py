@@ -1707,6 +1707,17 @@ ZH = {
     "Rebuilt %(rows)s rows of figures in %(seconds)s s.": "已重建%(rows)s行统计数据，用时%(seconds)s秒。",
     "Recounting the figures from the records": "正在根据记录重新核对",
     "%(n)s differences between the figures and the records.": "统计数据与记录之间有%(n)s处差异。",
+    # Regions: populations and the poverty incidence (issue 7).
+    "registered rural population": "农村户籍人口",
+    "%(code)s is not a village; populations are given per village": "%(code)s 不是村，人口按村填报",
+    "population “%(value)s” is not a whole number of people": "人口“%(value)s”不是整数人数",
+    "Setting %(rows)s populations…": "正在设置 %(rows)s 个村的人口……",
+    "%(rows)s villages listed, %(changed)s changed": "列出村 %(rows)s 个，变更 %(changed)s 个",
+    "Registered rural population": "农村户籍人口",
+    "Villages with a population": "已填报人口的村",
+    "Poverty incidence (%)": "贫困发生率（%）",
+    "Poverty incidence": "贫困发生率",
+    "population known for %(known)s of %(villages)s villages": "%(villages)s 个村中 %(known)s 个已填报人口",
 }
 
 

@@ -99,14 +99,19 @@ def _regions(own: Own, within: Q, years: list[int]) -> None:
     # Counted on the township (a village row exists only where there are records; 34,000 rows
     # a year holding "1 village" would be most of the table).
     villages = Region.objects.filter(within, level=Level.VILLAGE).values_list(
-        "code", "parent_id", "is_poor", "poor_since", "exited_in"
+        "code", "parent_id", "is_poor", "poor_since", "exited_in", "population"
     )
-    for _code, township, is_poor, since, exited in villages:
+    # The population is the latest known, in every year, on the village's own row.
+    for code, township, is_poor, since, exited, population in villages:
         for year in years:
             row = own[township, year]
             row["villages"] += 1
             if is_poor and (since is None or since <= year) and (exited is None or exited > year):
                 row["poor_villages"] += 1
+            if population is not None:
+                row["villages_with_population"] += 1
+                if population:
+                    own[code, year]["population"] += population
 
 
 @dataclass

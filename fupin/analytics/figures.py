@@ -1,6 +1,9 @@
 """Reading the summary rows: what the dashboards, the statistics API and CLI and the bulletin
 call. Each is one or two indexed queries on RegionFigures, never a scan of the records."""
 
+from collections.abc import Mapping
+from decimal import ROUND_DOWN, Decimal
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -51,6 +54,8 @@ LABELS = {
     "organisations": gettext_lazy("Party organisations"),
     "poor_villages": gettext_lazy("Poor villages"),
     "villages": gettext_lazy("Villages"),
+    "population": gettext_lazy("Registered rural population"),
+    "villages_with_population": gettext_lazy("Villages with a population"),
 }
 KEYS = list(LABELS)
 BREAKDOWNS = {
@@ -81,6 +86,20 @@ def breakdown(figures: Figures, group: str) -> dict[str, int]:
     """The breakdown `group` ("cause", …) of `figures`, by code, every code listed."""
     choices = BREAKDOWNS[group]
     return {code: figures.get(f"{group}.{code}", 0) for code in choices.values}
+
+
+def incidence(values: Mapping[str, int | None]) -> Decimal | None:
+    """Poverty incidence (贫困发生率) in percent: people not yet exited (poor or relapsed) over
+    the registered rural population, cut to two decimals like the programme's shares. None
+    unless every village of the region has its population: a partial denominator would
+    overstate it."""
+    population = values.get("population") or 0
+    if not population or (values.get("villages_with_population") or 0) != (
+        values.get("villages") or 0
+    ):
+        return None
+    poor = (values.get("people_poor") or 0) + (values.get("people_relapsed") or 0)
+    return (Decimal(100 * poor) / population).quantize(Decimal("0.01"), ROUND_DOWN)
 
 
 def latest_year(code: str) -> int | None:

@@ -27,6 +27,8 @@ Value = int | Decimal | None
 # Kinds of column: a count, a percentage of two figures, an average of two figures, money in
 # 万元 (from fen). Shares and money are cut, never rounded up, as the bulletin's numbers are.
 COUNT, RATE, RATIO, MONEY = "count", "rate", "ratio", "money"
+# The poverty incidence (fupin.analytics.figures.incidence), in percent with two decimals.
+INCIDENCE = "incidence"
 FEN_PER_WAN = 1_000_000
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
@@ -46,6 +48,8 @@ class Column:
             return int(fig.get(self.key, 0))
         if self.kind == MONEY:
             return (Decimal(int(fig.get(self.key, 0))) / FEN_PER_WAN).quantize(CENT, ROUND_DOWN)
+        if self.kind == INCIDENCE:
+            return analytics.incidence(fig)
         whole = int(fig.get(self.over, 0))
         if not whole:
             return None
@@ -133,6 +137,7 @@ def _status_columns() -> list[Column]:
         Column("未脱贫", "people_poor", group=people),
         Column("已脱贫", "people_exited", group=people),
         Column("返贫", "people_relapsed", group=people),
+        Column("贫困发生率（%）", kind=INCIDENCE),
     ]
 
 
@@ -295,10 +300,17 @@ def report_xlsx(report: Report) -> bytes:
         RATE: book.add_format({**font, "num_format": "0.0"}),
         RATIO: book.add_format({**font, "num_format": "0.0"}),
         MONEY: book.add_format({**font, "num_format": "0.00"}),
+        INCIDENCE: book.add_format({**font, "num_format": "0.00"}),
     }
     totals = {
         kind: book.add_format({**font, "bold": True, "num_format": number})
-        for kind, number in ((COUNT, "0"), (RATE, "0.0"), (RATIO, "0.0"), (MONEY, "0.00"))
+        for kind, number in (
+            (COUNT, "0"),
+            (RATE, "0.0"),
+            (RATIO, "0.0"),
+            (MONEY, "0.00"),
+            (INCIDENCE, "0.00"),
+        )
     }
     for table in report.tables:
         _sheet(book, report, table, formats, totals)

@@ -8,6 +8,7 @@ chart, in the table and in the spreadsheet are the same cells.
 """
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -30,6 +31,7 @@ from fupin.analytics.figures import (
     Figures,
     child_figures,
     figures,
+    incidence,
     label,
     level_name,
     trend,
@@ -47,6 +49,7 @@ CHARTED = (("cause", "bar"), ("attribute", "bar"), ("project_type", "pie"))
 CHILD_COLUMNS = (
     ("households_poor", "number"),
     ("people_poor", "number"),
+    ("incidence", "percent"),
     ("exits", "number"),
     ("exits_people", "number"),
     ("beneficiaries", "number"),
@@ -60,7 +63,14 @@ CHILD_COLUMNS = (
     ("poor_members", "number"),
 )
 # What the map can colour the child regions by.
-MAP_KEYS = ("people_poor", "exits_people", "coverage", "poor_participants", "poor_members")
+MAP_KEYS = (
+    "people_poor",
+    "incidence",
+    "exits_people",
+    "coverage",
+    "poor_participants",
+    "poor_members",
+)
 
 Cell = int | str | Decimal | None
 
@@ -74,6 +84,10 @@ def coverage(values: Figures) -> Decimal | None:
     return share.quantize(Decimal("0.1"))
 
 
+# The computed shares, by column key.
+RATES: dict[str, Callable[[Any], Decimal | None]] = {"coverage": coverage, "incidence": incidence}
+
+
 def yuan(fen: int) -> Decimal:
     return (Decimal(fen) / 100).quantize(Decimal("0.01"))
 
@@ -81,6 +95,8 @@ def yuan(fen: int) -> Decimal:
 def column_label(key: str) -> str:
     if key == "coverage":
         return _("Pairing coverage (%)")
+    if key == "incidence":
+        return _("Poverty incidence (%)")
     if key == "dividends_fen":
         return _("Dividends paid (yuan)")
     return label(key)
@@ -88,7 +104,7 @@ def column_label(key: str) -> str:
 
 def cell(values: dict[str, Any], key: str, kind: str) -> Cell:
     if kind == "percent":
-        return coverage(values)
+        return RATES[key](values)
     if kind == "yuan":
         return yuan(values.get(key) or 0)
     value = values.get(key)
@@ -162,6 +178,19 @@ class Dashboard:
                 "key": "poor",
                 "label": _("Poor households / people not yet exited"),
                 "value": f"{f.get('households_poor', 0):,} / {f.get('people_poor', 0):,}",
+            },
+            {
+                "key": "incidence",
+                "label": _("Poverty incidence"),
+                "value": "—" if incidence(f) is None else f"{incidence(f)}%",
+                # Without every village's population there is no incidence: say how far off.
+                "note": ""
+                if incidence(f) is not None or not f.get("villages")
+                else _("population known for %(known)s of %(villages)s villages")
+                % {
+                    "known": f"{f.get('villages_with_population') or 0:,}",
+                    "villages": f"{f.get('villages') or 0:,}",
+                },
             },
             {
                 "key": "exits",

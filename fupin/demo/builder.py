@@ -21,7 +21,7 @@ from fupin.accounts.models import User
 from fupin.analytics import follow
 from fupin.analytics.boundaries import load_bundled
 from fupin.analytics.refresh import rebuild
-from fupin.demo.households import build_households
+from fupin.demo.households import build_households, village_populations
 from fupin.demo.pairing import build_pairing, clear_pairing
 from fupin.demo.party import build_party, clear_party, party_counties
 from fupin.demo.projects import ProjectsResult, build_projects, clear_projects
@@ -156,6 +156,12 @@ def _build(*, scale: float, seed: int) -> DemoResult:
     result.party_counties, result.party_villages = party.counties, party.villages
     result.party_organisations, result.party_members = party.organisations, party.members
     result.poor_members, result.cadres = party.poor_members, party.cadres
+    # The poverty incidence's denominator, for every village of those counties.
+    region_actions.set_population(
+        actor=None,
+        rows=village_populations(with_party, seed),
+        source=f"demo seed {seed}",
+    )
     # County A first: the demo's helper login becomes one of its paired helpers.
     pairing = build_pairing(
         counties=[county_a, *(c for c in with_party if c != county_a)],

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from fupin.audit.log import record
 from fupin.regions.choices import Level
-from fupin.regions.loader import PoorRow, RegionRow
+from fupin.regions.loader import PoorRow, PopulationRow, RegionRow
 from fupin.regions.models import Region
 
 BATCH = 2000
@@ -101,6 +101,39 @@ def mark_poor(*, actor: Any, rows: list[PoorRow], replace: bool = False, source:
         record(
             actor=actor,
             action="regions.mark_poor",
+            object_type="regions.region",
+            object_repr=source[:200],
+            region_code=_common_prefix([r.code for r in touched]),
+            before=before,
+            after=after,
+        )
+    return len(touched)
+
+
+@transaction.atomic
+def set_population(*, actor: Any, rows: list[PopulationRow], source: str = "") -> int:
+    """Set villages' registered rural populations (the poverty incidence's denominator).
+
+    One audit event with every change (old and new figure by code). Returns how many villages
+    changed.
+    """
+    wanted = {r.code: r.population for r in rows}
+    touched: list[Region] = []
+    before: dict[str, int | None] = {}
+    after: dict[str, int] = {}
+    for region in Region.objects.filter(code__in=list(wanted), level=Level.VILLAGE).only(
+        "code", "population"
+    ):
+        new = wanted[region.code]
+        if region.population != new:
+            before[region.code], after[region.code] = region.population, new
+            region.population = new
+            touched.append(region)
+    Region.objects.bulk_update(touched, ["population"], batch_size=BATCH)
+    if touched:
+        record(
+            actor=actor,
+            action="regions.set_population",
             object_type="regions.region",
             object_repr=source[:200],
             region_code=_common_prefix([r.code for r in touched]),

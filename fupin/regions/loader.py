@@ -18,6 +18,9 @@ from fupin.regions.codes import is_digits
 BUNDLED = Path(__file__).parent / "data" / "sichuan-regions-2023.csv.gz"
 REGION_COLUMNS = ["code", "name", "parent_code"]
 POOR_COLUMNS = ["code", "poor_since", "exited_in"]
+POPULATION_COLUMNS = ["code", "population"]
+# No village has ten million people: a larger figure is a typing error.
+MAX_POPULATION = 9_999_999
 FIRST_YEAR, LAST_YEAR = 1978, 2100
 
 
@@ -34,6 +37,12 @@ class PoorRow:
     code: str
     poor_since: int | None
     exited_in: int | None
+
+
+@dataclass(frozen=True)
+class PopulationRow:
+    code: str
+    population: int
 
 
 @dataclass(frozen=True)
@@ -226,6 +235,49 @@ def parse_poor(path: Path, levels: dict[str, int]) -> list[PoorRow]:
                 )
             )
         out.append(PoorRow(code, since, exited))
+    if not rows:
+        problems.append(Problem(1, _("the file has no rows")))
+    if problems:
+        raise BadFile(problems)
+    return out
+
+
+def parse_population(path: Path, levels: dict[str, int]) -> list[PopulationRow]:
+    """Check a list of villages' registered rural populations (code,population)."""
+    rows = read_rows(path, POPULATION_COLUMNS)
+    problems: list[Problem] = []
+    out: list[PopulationRow] = []
+    seen: set[str] = set()
+    for line, row in rows:
+        code, value = row["code"], row["population"].replace(",", "")
+        if code in seen:
+            problems.append(Problem(line, _("duplicate code %(code)s") % {"code": code}))
+            continue
+        seen.add(code)
+        if code not in levels:
+            problems.append(
+                Problem(line, _("there is no region with code “%(code)s”") % {"code": code})
+            )
+            continue
+        if levels[code] != Level.VILLAGE:
+            problems.append(
+                Problem(
+                    line,
+                    _("%(code)s is not a village; populations are given per village")
+                    % {"code": code},
+                )
+            )
+            continue
+        if not is_digits(value) or int(value) > MAX_POPULATION:
+            problems.append(
+                Problem(
+                    line,
+                    _("population “%(value)s” is not a whole number of people")
+                    % {"value": row["population"]},
+                )
+            )
+            continue
+        out.append(PopulationRow(code, int(value)))
     if not rows:
         problems.append(Problem(1, _("the file has no rows")))
     if problems:

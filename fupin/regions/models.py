@@ -50,6 +50,8 @@ class Region(models.Model):
     The primary key is the national statistical division code, so a subtree is a code prefix
     (DESIGN §3 rule 1) and every record elsewhere can carry a plain code. Counties and villages
     carry the programme's designation: poor since a year, and the year they were delisted.
+    A village may carry its registered rural population (农村户籍人口), the denominator of the
+    poverty incidence (贫困发生率) the statistics compute for every region above it.
     """
 
     code = models.CharField(_("code"), max_length=12, primary_key=True)
@@ -66,6 +68,9 @@ class Region(models.Model):
     is_poor = models.BooleanField(_("poor"), default=False)
     poor_since = models.PositiveSmallIntegerField(_("poor since"), null=True, blank=True)
     exited_in = models.PositiveSmallIntegerField(_("delisted in"), null=True, blank=True)
+    population = models.PositiveIntegerField(
+        _("registered rural population"), null=True, blank=True
+    )
 
     objects = RegionQuerySet.as_manager()
 

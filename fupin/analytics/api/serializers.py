@@ -103,7 +103,8 @@ class ChildStatsSerializer(serializers.Serializer[Any]):
 class StatsSerializer(serializers.Serializer[Any]):
     """The figures of a region for a year and those of each child region (for drilling
     down). Keys: fupin.analytics.figures.KEYS; rates are the reader's to compute (pairing
-    coverage = paired / beneficiaries)."""
+    coverage = paired / beneficiaries; poverty incidence = (people_poor + people_relapsed) /
+    population, only when villages_with_population = villages)."""
 
     region = RegionRefSerializer()
     year = serializers.IntegerField(allow_null=True)

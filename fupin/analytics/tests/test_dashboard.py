@@ -8,6 +8,7 @@ tree only."""
 
 import io
 import re
+from decimal import ROUND_DOWN, Decimal
 
 import pytest
 from django.db import connection
@@ -19,6 +20,9 @@ from fupin.analytics.figures import child_figures, figures, latest_year, trend
 from fupin.analytics.models import RegionFigures
 from fupin.analytics.refresh import rebuild
 from fupin.analytics.views import CHILD_COLUMNS, column_label
+from fupin.regions.actions import set_population
+from fupin.regions.loader import PopulationRow
+from fupin.regions.models import Region
 from fupin.registry import actions as registry
 from fupin.testing import (
     CITY,
@@ -162,6 +166,24 @@ def test_it_shows_the_headline_figures_of_the_region(cast, world):
     share = 100 * f["paired"] / f["beneficiaries"]
     assert card(page, "coverage") == f"{share:.1f}%"
     assert f["households_poor"] > MANY and f["projects"] == 2 and f["helpers"] >= 1
+
+
+def test_it_shows_the_poverty_incidence_where_every_village_has_its_population(cast, world):
+    villages = list(
+        Region.objects.filter(code__startswith=COUNTY_A, level=5).values_list("code", flat=True)
+    )
+    set_population(actor=None, rows=[PopulationRow(v, 2000) for v in villages])
+    rebuild()
+    f = figures(COUNTY_A, latest_year(COUNTY_A))
+    share = Decimal(100 * (f["people_poor"] + f["people_relapsed"])) / (2000 * len(villages))
+    client = client_for(cast.county_a_admin)
+    page = main(client.get(url(COUNTY_A)))
+    assert card(page, "incidence") == f"{share.quantize(Decimal('0.01'), ROUND_DOWN)}%"
+    # The city has villages without a population: no figure, and how far off it is.
+    page = main(client_for(cast.province_admin).get(url(CITY)))
+    assert card(page, "incidence") == "—"
+    known = figures(CITY, latest_year(CITY))
+    assert f"{known['villages']:,} 个村中 {len(villages):,} 个已填报人口" in page
 
 
 def test_it_shows_the_trend_by_year(cast, world):

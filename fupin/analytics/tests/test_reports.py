@@ -3,14 +3,18 @@
 rows and Chinese headers, the PDF, and the page for every member of the cast."""
 
 import io
+from decimal import ROUND_DOWN, Decimal
 
 import pytest
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
-from fupin.analytics.figures import child_figures, figures
+from fupin.analytics.figures import child_figures, figures, incidence
 from fupin.analytics.refresh import rebuild
-from fupin.analytics.reports import report_pdf, report_xlsx, standard_report
+from fupin.analytics.reports import COUNT, report_pdf, report_xlsx, standard_report
+from fupin.regions.actions import set_population
+from fupin.regions.loader import PopulationRow
+from fupin.regions.models import Region
 from fupin.testing import (
     CITY,
     COUNTY_A,
@@ -50,10 +54,35 @@ def test_it_has_a_row_per_child_region_and_a_total(world):
     total = status.rows[-1]
     assert total.kind == "total" and total.name == "合计"
     fig = figures(CITY)
-    assert total.values == [fig[c.key] for c in status.columns]
-    # Each column adds up to the total (with the 本级 row where records sit at the region).
-    for k in range(len(status.columns)):
+    counts = [k for k, c in enumerate(status.columns) if c.kind == COUNT]
+    assert [total.values[k] for k in counts] == [fig[status.columns[k].key] for k in counts]
+    # Each count adds up to the total (with the 本级 row where records sit at the region).
+    for k in counts:
         assert sum(r.values[k] for r in status.rows[:-1]) == total.values[k]
+    # No village of the city has its population: no incidence anywhere.
+    assert status.columns[-1].title == "贫困发生率（%）"
+    assert all(r.values[-1] is None for r in status.rows)
+
+
+def test_it_computes_the_poverty_incidence_once_every_village_has_its_population(world):
+    villages = list(
+        Region.objects.filter(code__startswith=COUNTY_A, level=5).values_list("code", flat=True)
+    )
+    set_population(actor=None, rows=[PopulationRow(v, 1000) for v in villages[:-1]])
+    rebuild()
+    status = standard_report(COUNTY_A).tables[0]
+    # One village short: the county's denominator is incomplete.
+    assert status.rows[-1].values[-1] is None
+    set_population(actor=None, rows=[PopulationRow(villages[-1], 1000)])
+    rebuild()
+    fig = figures(COUNTY_A)
+    poor = fig["people_poor"] + fig["people_relapsed"]
+    assert poor > 0
+    expected = Decimal(poor * 100) / (1000 * len(villages))
+    status = standard_report(COUNTY_A).tables[0]
+    assert status.rows[-1].values[-1] == expected.quantize(Decimal("0.01"), ROUND_DOWN)
+    assert incidence(fig) == status.rows[-1].values[-1]
+    assert incidence({**fig, "population": 0}) is None
 
 
 def test_it_computes_coverage_and_money_without_rounding_up(world):
@@ -85,7 +114,10 @@ def test_it_writes_the_tables_as_xlsx_with_merged_titles(world):
     assert rows[3][2:6] == ["合计", "未脱贫", "已脱贫", "返贫"]
     assert rows[4][1] == CITY  # codes are text
     assert rows[-1][0] == "合计"
-    assert [int(v) for v in rows[-1][2:]] == report.tables[0].rows[-1].values
+    # An incidence without every village's population is a dash, not a zero.
+    assert [v if v == "—" else int(v) for v in rows[-1][2:]] == [
+        "—" if v is None else v for v in report.tables[0].rows[-1].values
+    ]
 
 
 def test_it_writes_the_tables_as_pdf(world):
