@@ -16,6 +16,9 @@ class RegionTable(tables.Table):
     is_poor = YesNoColumn(verbose_name=_("Poor"), order_by=("is_poor", "code"))
     poor_since = tables.Column(verbose_name=_("Poor since"), order_by=("poor_since", "code"))
     exited_in = tables.Column(verbose_name=_("Delisted in"), order_by=("exited_in", "code"))
+    population = tables.Column(
+        verbose_name=_("Registered rural population"), order_by=("population", "code")
+    )
 
     class Meta:
         model = Region
@@ -28,5 +31,6 @@ class RegionTable(tables.Table):
             "is_poor",
             "poor_since",
             "exited_in",
+            "population",
         )
         attrs = {"class": "table"}

@@ -19,4 +19,5 @@ class RegionSerializer(serializers.ModelSerializer[Region]):
             "is_poor",
             "poor_since",
             "exited_in",
+            "population",
         ]

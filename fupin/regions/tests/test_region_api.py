@@ -3,8 +3,8 @@
 import pytest
 from rest_framework.test import APIClient
 
-from fupin.regions.actions import mark_poor
-from fupin.regions.loader import PoorRow
+from fupin.regions.actions import mark_poor, set_population
+from fupin.regions.loader import PoorRow, PopulationRow
 from fupin.regions.models import Region
 from fupin.testing import COUNTY_A, COUNTY_B, TOWNSHIP_A, VILLAGE_A, VILLAGE_B, api_for
 
@@ -50,6 +50,7 @@ def test_it_lets_every_signed_in_cast_member_read_the_whole_tree(cast):
 
 def test_it_shows_a_regions_detail(cast):
     mark_poor(actor=None, rows=[PoorRow(VILLAGE_A, 2014, 2019)])
+    set_population(actor=None, rows=[PopulationRow(VILLAGE_A, 1830)])
     response = api_for(cast.county_b_admin).get(f"/api/v1/regions/{VILLAGE_A}/")
     assert response.status_code == 200
     assert response.json() == {
@@ -62,6 +63,7 @@ def test_it_shows_a_regions_detail(cast):
         "is_poor": True,
         "poor_since": 2014,
         "exited_in": 2019,
+        "population": 1830,
     }
     province = api_for(cast.county_b_admin).get("/api/v1/regions/51/").json()
     assert province["parent"] is None

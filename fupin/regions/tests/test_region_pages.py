@@ -163,7 +163,7 @@ def test_it_shows_poor_flags_and_poor_village_counts(cast):
     city = rows_by_code(client.get("/regions/5108/"))
     assert city[COUNTY_A][3] == "2", "two poor villages in county A"
     assert city[COUNTY_B][3] == "0"
-    assert city[COUNTY_A][4:] == ["✔", "2014", "2018"]
+    assert city[COUNTY_A][4:] == ["✔", "2014", "2018", "—"]  # a county has no population
     assert city[COUNTY_B][4:] == ["✘", "—", "—"]
 
     county = client.get(f"/regions/{COUNTY_A}/")
@@ -233,7 +233,16 @@ def test_it_exports_the_filtered_rows_as_xlsx(cast):
     # does), so the export must not carry a column of made-up zeros either.
     page = client.get("/regions/?level=3")
     assert rows[0] == [str(c.header) for c in page.context["table"].columns]
-    assert rows[0] == ["代码", "名称", "级别", "下级区划", "贫困", "认定贫困年份", "退出年份"]
+    assert rows[0] == [
+        "代码",
+        "名称",
+        "级别",
+        "下级区划",
+        "贫困",
+        "认定贫困年份",
+        "退出年份",
+        "农村户籍人口",
+    ]
     a, b = rows[1:]
     assert a[:4] == [COUNTY_A, "旺苍县", "县", "2"]
     assert b[:4] == [COUNTY_B, "苍溪县", "县", "2"]
