@@ -10,9 +10,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from fupin.regions.actions import load_regions, mark_poor
+from fupin.regions.actions import load_regions, mark_poor, set_population
 from fupin.regions.choices import Level
-from fupin.regions.loader import PoorRow, RegionRow
+from fupin.regions.loader import PoorRow, PopulationRow, RegionRow
 from fupin.regions.models import Region
 from fupin.testing import COUNTY_A, COUNTY_B, TOWNSHIP_A, VILLAGE_A, VILLAGE_A2, client_for
 
@@ -164,7 +164,7 @@ def test_it_shows_poor_flags_and_poor_village_counts(cast):
     assert city[COUNTY_A][3] == "2", "two poor villages in county A"
     assert city[COUNTY_B][3] == "0"
     assert city[COUNTY_A][4:] == ["✔", "2014", "2018", "—"]  # a county has no population
-    assert city[COUNTY_B][4:] == ["✘", "—", "—"]
+    assert city[COUNTY_B][4:] == ["✘", "—", "—", "—"]
 
     county = client.get(f"/regions/{COUNTY_A}/")
     html = county.content.decode()
@@ -179,6 +179,10 @@ def test_it_shows_poor_flags_and_poor_village_counts(cast):
     village = client.get(f"/regions/{VILLAGE_A2}/").content.decode()
     assert "<dt>贫困</dt><dd>是</dd>" in village
     assert "<dt>退出年份</dt>" not in village, "not delisted yet"
+    assert "<dt>农村户籍人口</dt>" not in village, "no population yet"
+    set_population(actor=None, rows=[PopulationRow(VILLAGE_A2, 1460)])
+    village = client.get(f"/regions/{VILLAGE_A2}/").content.decode()
+    assert "<dt>农村户籍人口</dt><dd>1460</dd>" in village
     assert "<dt>贫困</dt><dd>否</dd>" in client.get(f"/regions/{COUNTY_B}/").content.decode()
 
 
