@@ -111,7 +111,7 @@ ZH = {
     "Demo built: %(counties)s poor counties, %(villages)s poor villages.": "演示数据已生成：贫困县 %(counties)s 个，贫困村 %(villages)s 个。",
     "County A is %(a)s, its sibling county B is %(b)s.": "县 A 为 %(a)s，相邻的县 B 为 %(b)s。",
     "Users (password %(password)s):": "用户（密码 %(password)s）：",
-    "Log in as admin / %(password)s at http://127.0.0.1:8000": "请在 http://127.0.0.1:8000 以 admin / %(password)s 登录",
+    "Log in as admin / %(password)s": "请以 admin / %(password)s 登录",
     "Your role does not allow this page.": "您的角色无权访问此页面。",
     "Saved.": "已保存。",
     "You may not do this.": "您无权进行此操作。",

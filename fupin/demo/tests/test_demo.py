@@ -225,7 +225,7 @@ def test_it_prints_the_users_and_how_to_log_in():
     assert f"县 A 为 {COUNTY_A}，相邻的县 B 为 {COUNTY_B}。" in text
     assert f"用户（密码 {DEMO_PASSWORD}）：" in text
     assert "secretary_a" in text
-    assert f"请在 http://127.0.0.1:8000 以 admin / {DEMO_PASSWORD} 登录" in text
+    assert f"请以 admin / {DEMO_PASSWORD} 登录" in text
 
 
 @pytest.mark.django_db

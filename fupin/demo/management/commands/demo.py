@@ -89,8 +89,8 @@ class Command(FupinCommand):
             % {"a": result.county_a, "b": result.county_b},
             _("Users (password %(password)s):") % {"password": DEMO_PASSWORD},
             *(f"  {u:<18} {role:<18} {code}" for u, (role, code) in result.users.items()),
-            _("Log in as admin / %(password)s at http://127.0.0.1:8000")
-            % {"password": DEMO_PASSWORD},
+            # The address is the server's to print (`make demo` serves on HOST).
+            _("Log in as admin / %(password)s") % {"password": DEMO_PASSWORD},
         ]
         self.emit(
             options,
