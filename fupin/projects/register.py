@@ -28,11 +28,14 @@ class RegisterLine:
 
 
 def holdings(
-    project: Project, on: datetime.date | None = None
+    project: Project, on: datetime.date | None = None, participant: Participant | None = None
 ) -> dict[tuple[int, bool], tuple[Decimal, Decimal]]:
-    """(participant id, preferred) -> (shares, value) held on `on` (all entries when None).
+    """(participant id, preferred) -> (shares, value) held on `on` (all entries when None),
+    of every participant or of one (a contribution checks one holder, not the whole register).
     The sums run over integer columns, so they are exact on SQLite too."""
     entries = ShareEntry.objects.filter(project=project)
+    if participant is not None:
+        entries = entries.filter(participant=participant)
     if on is not None:
         entries = entries.filter(dated_on__lte=on)
     rows = (

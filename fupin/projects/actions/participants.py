@@ -135,10 +135,8 @@ def update_participant(*, actor: Any, participant: Participant, **fields: Any) -
         )
     if participant.left_on and participant.left_on < participant.joined_on:
         raise ValidationError({"left_on": _("The participant left before joining.")})
-    held = holdings(participant.project)
-    if not participant.is_shareholder and any(
-        shares for (pk, _p), (shares, _v) in held.items() if pk == participant.pk
-    ):
+    held = holdings(participant.project, participant=participant)
+    if not participant.is_shareholder and any(shares for shares, _v in held.values()):
         raise ValidationError(
             {"is_shareholder": _("This participant holds shares; transfer or withdraw them first.")}
         )
@@ -242,13 +240,13 @@ def _check_preferred(participant: Participant, preferred: bool) -> None:
 
 
 def _held(participant: Participant, preferred: bool, on: datetime.date | None) -> Decimal:
-    held = holdings(participant.project, on)
+    held = holdings(participant.project, on, participant)
     return held.get((participant.pk, preferred), (Decimal(0), Decimal(0)))[0] or Decimal(0)
 
 
 def _value_of(participant: Participant, preferred: bool, shares: Decimal) -> Decimal:
     """The paid-in value that leaves with `shares` (its proportion of what was paid in)."""
-    held = holdings(participant.project).get((participant.pk, preferred))
+    held = holdings(participant.project, participant=participant).get((participant.pk, preferred))
     if not held or not held[0]:
         return Decimal(0)
     return (held[1] * shares / held[0]).quantize(CENT)
