@@ -82,6 +82,11 @@ def text(value: str | None = None, *, max_length: int | None = None) -> Any:
     return value
 
 
+def fits(model: Any, name: str) -> Parser:
+    """Text no longer than the model's column (PostgreSQL would refuse it mid-save)."""
+    return text(max_length=model._meta.get_field(name).max_length)
+
+
 def _bounds(number: Any, min_value: Any, max_value: Any) -> None:
     if min_value is not None and number < min_value:
         if min_value == 0:

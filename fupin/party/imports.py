@@ -45,11 +45,6 @@ REGION_CODE_LENGTHS = (2, 4, 6, 9, 12)
 # --- cells ---------------------------------------------------------------------------------
 
 
-def _fits(model: Any, name: str) -> parsers.Parser:
-    """Text no longer than the model's column (PostgreSQL would refuse it mid-save)."""
-    return parsers.text(max_length=model._meta.get_field(name).max_length)
-
-
 def region_code(value: str) -> str:
     """One statistical region code (2, 4, 6, 9 or 12 digits)."""
     if not is_digits(value) or len(value) not in REGION_CODE_LENGTHS:
@@ -144,7 +139,7 @@ ORGANISATION_COLUMNS = [
         "组织名称",
         ("党组织名称", "党组织", "名称"),
         required=True,
-        parse=_fits(Organisation, "name"),
+        parse=parsers.fits(Organisation, "name"),
     ),
     Column(
         "level",
@@ -164,7 +159,7 @@ ORGANISATION_COLUMNS = [
         "parent",
         "上级组织",
         ("上级党组织", "上级组织名称"),
-        parse=_fits(Organisation, "name"),
+        parse=parsers.fits(Organisation, "name"),
         help="上级组织须在本表上方或已在系统中",
     ),
     Column(
@@ -187,7 +182,7 @@ ORGANISATION_COLUMNS = [
         "committee_members",
         "委员",
         ("委员会成员", "支委成员", "班子成员"),
-        parse=_fits(Organisation, "committee_members"),
+        parse=parsers.fits(Organisation, "committee_members"),
     ),
     Column("note", "备注", (), parse=parsers.text),
 ]
@@ -388,7 +383,7 @@ class OrganisationSchema(ThroughActions):
 TAGS = {"poor": TagKind.POOR, "wealth_leader": TagKind.WEALTH_LEADER}
 
 MEMBER_COLUMNS = [
-    Column("name", "姓名", ("党员姓名",), required=True, parse=_fits(Member, "name")),
+    Column("name", "姓名", ("党员姓名",), required=True, parse=parsers.fits(Member, "name")),
     Column("sex", "性别", parse=parsers.choice(Sex)),
     Column("ethnicity", "民族", parse=parsers.choice(Ethnicity)),
     Column(
@@ -411,7 +406,7 @@ MEMBER_COLUMNS = [
         "organisation",
         "所在党组织",
         ("所在党支部", "党组织名称", "党组织"),
-        parse=_fits(Organisation, "name"),
+        parse=parsers.fits(Organisation, "name"),
         help="党组织名称，或在下一列填写编号",
     ),
     Column(
@@ -430,12 +425,14 @@ MEMBER_COLUMNS = [
     ),
     Column("joined_on", "入党时间", ("入党日期",), parse=parsers.date),
     Column("full_on", "转正时间", ("转正日期",), parse=parsers.date),
-    Column("post", "工作岗位", ("岗位", "现工作岗位"), parse=_fits(Member, "post")),
+    Column("post", "工作岗位", ("岗位", "现工作岗位"), parse=parsers.fits(Member, "post")),
     Column("phone", "联系电话", ("电话", "手机号码"), parse=parsers.phone),
-    Column("address", "家庭住址", ("住址", "现居住地"), parse=_fits(Member, "address")),
+    Column("address", "家庭住址", ("住址", "现居住地"), parse=parsers.fits(Member, "address")),
     Column("status", "党籍状态", (), parse=choice(MembershipStatus, STATUS_NAMES)),
     Column("lost_contact_on", "失联时间", ("失去联系时间", "失联日期"), parse=parsers.date),
-    Column("migrant_to", "外出流向", ("流动去向", "外出去向"), parse=_fits(Member, "migrant_to")),
+    Column(
+        "migrant_to", "外出流向", ("流动去向", "外出去向"), parse=parsers.fits(Member, "migrant_to")
+    ),
     Column("poor", "是否贫困党员", ("贫困党员",), parse=parsers.boolean),
     Column("wealth_leader", "是否致富带头人", ("致富带头人",), parse=parsers.boolean),
 ]

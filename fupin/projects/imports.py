@@ -61,11 +61,6 @@ SEPARATORS = ("、", "，", ",", "；", ";", "/", "\n")
 # --- cells ---------------------------------------------------------------------------------
 
 
-def _fits(model: Any, name: str) -> parsers.Parser:
-    """Text no longer than the model's column (PostgreSQL would refuse it mid-save)."""
-    return parsers.text(max_length=model._meta.get_field(name).max_length)
-
-
 def _split(value: str) -> list[str]:
     """Several values in one cell, separated as people do: 、 , ， ; ； / or spaces."""
     for separator in SEPARATORS:
@@ -209,7 +204,7 @@ PROJECT_COLUMNS = [
         "project",
         "项目名称",
         ("项目", "示范项目", "示范项目名称"),
-        parse=_fits(Project, "name"),
+        parse=parsers.fits(Project, "name"),
         help="项目名称，或在下一列填写编号",
     ),
     Column(
@@ -303,7 +298,7 @@ COLUMNS = [
         "项目名称",
         ("项目", "示范项目名称", "名称"),
         required=True,
-        parse=_fits(Project, "name"),
+        parse=parsers.fits(Project, "name"),
     ),
     Column(
         "type",
@@ -338,7 +333,7 @@ COLUMNS = [
         "organisation",
         "党组织",
         ("领办党组织", "所在党组织", "党组织名称"),
-        parse=_fits(Organisation, "name"),
+        parse=parsers.fits(Organisation, "name"),
     ),
     Column(
         "partners",
@@ -347,7 +342,7 @@ COLUMNS = [
         parse=credit_codes,
         help="企业须已登记；多家用顿号分隔",
     ),
-    Column("product", "主导产品", ("产品", "主要产品"), parse=_fits(Project, "product")),
+    Column("product", "主导产品", ("产品", "主要产品"), parse=parsers.fits(Project, "product")),
     Column("land_mu", "土地面积（亩）", ("土地面积", "面积（亩）", "亩数"), parse=money),
     Column("started_on", "开始日期", ("成立日期", "开始时间", "成立时间"), parse=parsers.date),
     Column("share_price", "每股金额（元）", ("每股金额", "股价"), parse=money),
@@ -558,7 +553,10 @@ class ProjectSchema(ThroughActions):
 
 WHO_COLUMNS = [
     Column(
-        "name", "姓名", ("户主姓名", "参与人姓名", "股东姓名"), parse=_fits(Participant, "name")
+        "name",
+        "姓名",
+        ("户主姓名", "参与人姓名", "股东姓名"),
+        parse=parsers.fits(Participant, "name"),
     ),
     Column(
         "id_number",
@@ -815,7 +813,7 @@ CONTRIBUTION_COLUMNS = [
         required=True,
         parse=parsers.date,
     ),
-    Column("note", "备注", (), parse=_fits(ShareEntry, "note")),
+    Column("note", "备注", (), parse=parsers.fits(ShareEntry, "note")),
 ]
 CONTRIBUTION_FIELD_COLUMNS = {
     "land_mu": "land_mu",

@@ -69,17 +69,16 @@ def months(value: str) -> int:
     return int(n)
 
 
-def _fits(model: Any, name: str) -> parsers.Parser:
-    """Text no longer than the model's column (PostgreSQL would refuse it mid-save)."""
-    return parsers.text(max_length=model._meta.get_field(name).max_length)
-
-
 # Land and money: what the hundredths fields hold, as the forms accept it.
 amount = parsers.decimal(min_value=0, max_value=Decimal(10) ** (MAX_DIGITS - 2) - CENT, places=2)
 
 PERSON_COLUMNS = [
     Column(
-        "name", "姓名", ("成员姓名", "家庭成员姓名"), required=True, parse=_fits(Person, "name")
+        "name",
+        "姓名",
+        ("成员姓名", "家庭成员姓名"),
+        required=True,
+        parse=parsers.fits(Person, "name"),
     ),
     Column(
         "id_number",
@@ -132,7 +131,7 @@ HOUSEHOLD_COLUMNS = [
         "bank_account",
         "银行账号",
         ("银行卡号", "开户账号"),
-        parse=_fits(Household, "bank_account"),
+        parse=parsers.fits(Household, "bank_account"),
     ),
     Column("arable_land", "耕地面积（亩）", ("耕地面积", "耕地（亩）"), parse=amount),
     Column("housing", "住房安全", ("住房情况",), parse=parsers.choice(Housing)),
@@ -161,7 +160,13 @@ PERSON_INSERT = [f.name for f in Person._meta.concrete_fields if f.name != "id"]
 STATUS_INSERT = [f.name for f in StatusChange._meta.concrete_fields if f.name != "id"]
 KEY_COLUMNS = [
     Column("village_code", "村代码", ("行政村代码", "村级代码", "区划代码"), required=True),
-    Column("number", "户编号", ("户号", "户编码"), required=True, parse=_fits(Household, "number")),
+    Column(
+        "number",
+        "户编号",
+        ("户号", "户编码"),
+        required=True,
+        parse=parsers.fits(Household, "number"),
+    ),
 ]
 HOUSEHOLD_KEYS = [c.key for c in HOUSEHOLD_COLUMNS if c.key != "other_causes"]
 PERSON_KEYS = [c.key for c in PERSON_COLUMNS]
