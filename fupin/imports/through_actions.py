@@ -91,6 +91,13 @@ def chunks(items: list[Any], size: int = 500) -> Iterable[list[Any]]:
         yield items[i : i + size]
 
 
+def by_pk(qs: Any, pks: Iterable[Any]) -> dict[Any, Any]:
+    """The objects of `qs` with these primary keys (None left out), by key: one query per
+    chunk, so a file of 10,000 rows does not make 10,000 queries nor one too large for SQLite."""
+    wanted = sorted({pk for pk in pks if pk is not None})
+    return {obj.pk: obj for chunk in chunks(wanted) for obj in qs.filter(pk__in=chunk)}
+
+
 class ThroughActions:
     """What both schemas share: `save` runs the rows through the actions (`_apply`), the same
     way `check` tried them, and refuses the file whole on the first error it meets."""

@@ -27,6 +27,7 @@ from fupin.imports.through_actions import (
     PROGRESS_EVERY,
     ActionErrors,
     ThroughActions,
+    by_pk,
     choice,
     chunks,
     trial,
@@ -278,9 +279,12 @@ class PairingSchema(ThroughActions):
         """Pair each row's helper and beneficiary (and end the pairing when the row has an end
         date) through the actions, earliest start first; the errors they raise."""
         errors = ActionErrors(self.columns)
-        helpers = _by_pk(Helper.objects.select_related("member", "region"), rows, "helper_pk")
-        households = _by_pk(Household.objects.all(), rows, "household_pk")
-        members = _by_pk(Member.objects.all(), rows, "member_pk")
+        helpers = by_pk(
+            Helper.objects.select_related("member", "region"),
+            (r.values.get("helper_pk") for r in rows),
+        )
+        households = by_pk(Household.objects.all(), (r.values.get("household_pk") for r in rows))
+        members = by_pk(Member.objects.all(), (r.values.get("member_pk") for r in rows))
         ordered = sorted(rows, key=lambda r: (r.values["started_on"], r.row))
         for n, row in enumerate(ordered, start=1):
             if progress is not None and n % PROGRESS_EVERY == 0:
@@ -338,11 +342,6 @@ class PairingSchema(ThroughActions):
                 _("Only an administrator of this village's region may pair here.")
             )
         return existing
-
-
-def _by_pk(qs: Any, rows: list[ParsedRow], key: str) -> dict[int, Any]:
-    pks = sorted({r.values[key] for r in rows if r.values.get(key) is not None})
-    return {obj.pk: obj for chunk in chunks(pks) for obj in qs.filter(pk__in=chunk)}
 
 
 PAIRINGS = PairingSchema()

@@ -36,6 +36,7 @@ from fupin.imports.through_actions import (
     PROGRESS_EVERY,
     ActionErrors,
     ThroughActions,
+    by_pk,
     choice,
     chunks,
     trial,
@@ -186,10 +187,6 @@ ASSET_NAMES = {
 def _visible(model: Any, actor: Any) -> Any:
     """The records the actor sees (the CLI's operator, None, sees every one)."""
     return model.objects.all() if actor is None else model.objects.for_user(actor, Action.VIEW)
-
-
-def _by_pk(qs: Any, pks: set[Any]) -> dict[int, Any]:
-    return {obj.pk: obj for chunk in chunks(sorted(pks)) for obj in qs.filter(pk__in=chunk)}
 
 
 def _progress(progress: Callable[[int], None] | None, n: int) -> None:
@@ -502,12 +499,12 @@ class ProjectSchema(ThroughActions):
         """Create each row's project, or update the one of the same name over the same
         villages, through the actions; the errors they raise."""
         errors = ActionErrors(self.columns)
-        members = _by_pk(Member.objects.all(), {p for r in rows for p in r.values["leader_pks"]})
-        organisations = _by_pk(
+        members = by_pk(Member.objects.all(), {p for r in rows for p in r.values["leader_pks"]})
+        organisations = by_pk(
             Organisation.objects.all(),
             {r.values["organisation_pk"] for r in rows if r.values["organisation_pk"]},
         )
-        partners = _by_pk(Partner.objects.all(), {p for r in rows for p in r.values["partner_pks"]})
+        partners = by_pk(Partner.objects.all(), {p for r in rows for p in r.values["partner_pks"]})
         existing = self._existing(rows)
         for n, row in enumerate(rows, start=1):
             _progress(progress, n)
@@ -710,11 +707,11 @@ class ParticipantSchema(ThroughActions):
         """Add each row's participant to its project, or update the one already there, through
         the actions; the errors they raise."""
         errors = ActionErrors(self.columns)
-        projects = _by_pk(Project.objects.all(), {r.values["project_pk"] for r in rows})
-        people = _by_pk(
+        projects = by_pk(Project.objects.all(), {r.values["project_pk"] for r in rows})
+        people = by_pk(
             Person.objects.all(), {r.values["person_pk"] for r in rows if r.values["person_pk"]}
         )
-        households = _by_pk(
+        households = by_pk(
             Household.objects.all(),
             {r.values["household_pk"] for r in rows if r.values["household_pk"]},
         )
@@ -896,7 +893,7 @@ class ContributionSchema(ThroughActions):
         """Make each row's contribution through the action, unless the register holds it
         already (an earlier import of the same file); the errors the action raises."""
         errors = ActionErrors(self.columns)
-        participants = _by_pk(
+        participants = by_pk(
             Participant.objects.select_related("project"),
             {r.values["participant_pk"] for r in rows},
         )
