@@ -13,6 +13,8 @@ from fupin.analytics.figures import child_figures, figures, label, trend
 from fupin.analytics.models import RegionFigures
 from fupin.pairing import actions as pairing
 from fupin.projects import actions as projects
+from fupin.regions.actions import set_population
+from fupin.regions.loader import PopulationRow
 from fupin.registry import actions as registry
 from fupin.testing import (
     COUNTY_A,
@@ -129,6 +131,18 @@ def test_it_counts_a_household_that_exits_with_its_helper_among_the_paired_peopl
             actor=None, pairing=pairing_sample.pairing_a, ended_on=datetime.date(latest, 12, 1)
         )
     assert figures(COUNTY_A, latest)["paired_people"] == 0
+    assert refresh.check() == []
+
+
+def test_it_follows_a_population_load(sample: Any, django_capture_on_commit_callbacks: Any) -> None:
+    refresh.rebuild()
+    with django_capture_on_commit_callbacks(execute=True):
+        set_population(
+            actor=None, rows=[PopulationRow(VILLAGE_A, 1500), PopulationRow(VILLAGE_B, 700)]
+        )
+    assert figures(COUNTY_A)["population"] == 1500
+    assert figures(PROVINCE)["population"] == 2200
+    assert figures(VILLAGE_A[:9])["villages_with_population"] == 1
     assert refresh.check() == []
 
 
