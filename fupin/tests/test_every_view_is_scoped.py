@@ -1,8 +1,9 @@
 """A view that forgets scoping must fail here, whichever app adds it later.
 
-Two nets: every URL of the product resolves to one of the scoped base classes (or to a short,
-named list of public views), and for every scoped list page and API list, county B's
-administrator gets nothing that belongs to county A.
+Three nets: every URL of the product resolves to one of the scoped base classes (or to a short,
+named list of public views); for every scoped list page and API list, county B's
+administrator gets nothing that belongs to county A; and below the views, every scoped model's
+`for_user` gives county B's administrator no row of county A to see or change.
 """
 
 import json
@@ -217,3 +218,78 @@ def test_it_shows_county_b_nothing_of_county_a_on_any_list_page(cast):
         assert COUNTY_A not in shown, page
         p = client_for(cast.province_admin).get(page)
         assert COUNTY_A in p.content.decode(), page
+
+
+# --- the third net: every scoped model, below the views ------------------------------------
+
+
+def scoped_models() -> list[type]:
+    """Every fupin model whose default manager scopes (a `for_user` queryset)."""
+    from django.apps import apps
+
+    from fupin.accounts.scoping import ScopedQuerySet
+
+    return [
+        m
+        for m in apps.get_models()
+        if m.__module__.startswith("fupin.")
+        and isinstance(m._default_manager.all(), ScopedQuerySet)
+    ]
+
+
+def rows_touching(model: type, county: str):
+    """The rows of `model` that belong to `county`, whatever way the model is scoped: its own
+    region field, a region it covers (a park committee, a project's villages), or the record
+    it belongs to (a project's participants)."""
+    from django.db.models import Q
+
+    from fupin.accounts.scoping import SpanningQuerySet, ThroughQuerySet, _model_at
+    from fupin.regions.codes import subtree_q
+
+    manager = model._default_manager
+    if isinstance(manager.all(), ThroughQuerySet):
+        owner = _model_at(model, model.scope_through)
+        return manager.filter(**{f"{model.scope_through}__in": rows_touching(owner, county)})
+    if isinstance(manager.all(), SpanningQuerySet):
+        relation = model._meta.get_field(model.scope_relation)
+        covered = relation.related_model._default_manager.filter(
+            subtree_q(relation.related_model.scope_field, county)
+        )
+        return manager.filter(pk__in=covered.values(relation.field.name))
+    return manager.filter(Q(subtree_q(model.scope_field, county))).distinct()
+
+
+def test_it_lets_county_b_see_and_change_no_row_of_county_a_in_any_model(cast):
+    from fupin.accounts.roles import Action
+    from fupin.accounts.scoping import ReferenceQuerySet
+    from fupin.pairing.models import Pairing
+    from fupin.party.models import Member, Organisation
+    from fupin.projects.models import DividendPayout, Participant, Project
+    from fupin.registry.models import Household
+
+    build_samples()
+    models = scoped_models()
+    assert {Household, Member, Organisation, Pairing, Project, Participant, DividendPayout} <= set(
+        models
+    )
+    checked = 0
+    for model in models:
+        manager = model._default_manager
+        only_a = set(rows_touching(model, COUNTY_A).values_list("pk", flat=True)) - set(
+            rows_touching(model, COUNTY_B).values_list("pk", flat=True)
+        )
+        touching_a = set(rows_touching(model, COUNTY_A).values_list("pk", flat=True))
+        seen = set(manager.for_user(cast.county_b_admin, Action.VIEW).values_list("pk", flat=True))
+        changed = set(
+            manager.for_user(cast.county_b_admin, Action.CHANGE).values_list("pk", flat=True)
+        )
+        if not isinstance(manager.all(), ReferenceQuerySet):
+            assert not seen & only_a, model.__name__
+        # A record spanning both counties is seen from both, changed only from above both.
+        assert not changed & touching_a, model.__name__
+        # Not vacuous: the province sees county A's rows of every model the samples fill.
+        if only_a:
+            province = manager.for_user(cast.province_admin, Action.VIEW)
+            assert only_a <= set(province.values_list("pk", flat=True)), model.__name__
+            checked += 1
+    assert checked >= 20
