@@ -17,6 +17,9 @@ import xlsxwriter
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -133,6 +136,24 @@ class Table:
 
     def zipped(self) -> list[tuple[str, list[Cell]]]:
         return list(zip(self.links or [""] * len(self.rows), self.rows, strict=True))
+
+    def html_rows(self) -> list[SafeString]:
+        """The body's rows as HTML, built here rather than by a template loop: the loop's
+        conditions on some 400 cells were most of a dashboard's time at province scale."""
+        rows = []
+        for link, row in self.zipped():
+            cells = []
+            for i, c in enumerate(row):
+                text = "—" if c is None else escape(localize(c))
+                if i == 1 and link:
+                    cells.append(f'<td><a href="{escape(link)}">{text}</a></td>')
+                elif i == 0:
+                    cells.append(f"<td>{text}</td>")
+                else:
+                    cells.append(f'<td class="number">{text}</td>')
+            # Every value and link is escaped above.
+            rows.append(mark_safe("<tr>" + "".join(cells) + "</tr>"))
+        return rows
 
 
 def region_for(user: Any, code: str) -> Region:
