@@ -5,8 +5,8 @@ folder (or on DATABASE_URL): `fupin demo --scale S` (the issue asks for scale 1 
 and 0.1 on SQLite; the default is 0.1, which builds in minutes; with --existing, the demo
 already in DATABASE_URL: scale 1 takes half an hour to build on PostgreSQL), then `fupin
 analytics rebuild`. Then, against gunicorn (DEBUG off, 2 sync workers) on the same database,
-with a real HTTP client (http.client, a logged-in session for the pages, a token for the API), sequential
-requests as the demo's province administrator, after a few to warm up:
+with a real HTTP client (http.client, a logged-in session for the pages, a token for the
+API), sequential requests as the demo's province administrator, after a few to warm up:
 
 - the province, a city and a county dashboard (`/stats/51/`, `/stats/<city>/`,
   `/stats/<county>/`, when the dashboard pages exist) and `GET /api/v1/stats/` for the same

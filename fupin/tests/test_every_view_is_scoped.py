@@ -7,6 +7,7 @@ administrator gets nothing that belongs to county A; and below the views, every 
 """
 
 import json
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -223,7 +224,7 @@ def test_it_shows_county_b_nothing_of_county_a_on_any_list_page(cast):
 # --- the third net: every scoped model, below the views ------------------------------------
 
 
-def scoped_models() -> list[type]:
+def scoped_models() -> list[Any]:
     """Every fupin model whose default manager scopes (a `for_user` queryset)."""
     from django.apps import apps
 
@@ -237,7 +238,7 @@ def scoped_models() -> list[type]:
     ]
 
 
-def rows_touching(model: type, county: str):
+def rows_touching(model: Any, county: str) -> Any:
     """The rows of `model` that belong to `county`, whatever way the model is scoped: its own
     region field, a region it covers (a park committee, a project's villages), or the record
     it belongs to (a project's participants)."""
