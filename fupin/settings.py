@@ -83,7 +83,12 @@ TEMPLATES = [
 def _database() -> dict[str, Any]:
     url = env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'fupin.sqlite3'}"
     try:
-        config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+        # A web worker keeps its connection for a minute: opening one to PostgreSQL for every
+        # request (TCP, authentication, session settings) costs more than a dashboard's
+        # queries. The health check replaces a connection the server has dropped.
+        config = dj_database_url.parse(
+            url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+        )
     except ValueError as e:
         raise ImproperlyConfigured(
             f"DATABASE_URL={url!r} is not a database address we can use ({e}). "

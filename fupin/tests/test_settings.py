@@ -93,3 +93,14 @@ def test_it_keeps_debug_off_unless_set(tmp_path):
     debug, name = result.stdout.split()
     assert debug == "False"
     assert name == str(tmp_path / "fupin.sqlite3")
+
+
+def test_it_keeps_database_connections_for_a_minute_unless_told(tmp_path):
+    show = "from django.conf import settings as s; d = s.DATABASES['default']; "
+    show += "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    env = {"DEBUG": "1", "FUPIN_DATA_DIR": str(tmp_path)}
+    kept = run_fupin(env, "shell", "--no-imports", "-c", show)
+    assert kept.returncode == 0, kept.stderr
+    assert kept.stdout.split() == ["60", "True"]
+    each = run_fupin({**env, "DB_CONN_MAX_AGE": "0"}, "shell", "--no-imports", "-c", show)
+    assert each.stdout.split() == ["0", "True"]
