@@ -1718,6 +1718,7 @@ ZH = {
     "Poverty incidence (%)": "贫困发生率（%）",
     "Poverty incidence": "贫困发生率",
     "population known for %(known)s of %(villages)s villages": "%(villages)s 个村中 %(known)s 个已填报人口",
+    "%(total)s yuan in all since %(first)s": "自 %(first)s 年以来累计 %(total)s 元",
 }
 
 

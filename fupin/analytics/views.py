@@ -234,6 +234,12 @@ class Dashboard:
                 "key": "dividends",
                 "label": _("Dividends paid (yuan)"),
                 "value": f"{yuan(f.get('dividends_fen', 0)):,}",
+                # A year's profit is paid out the year after: the year's own figure is often
+                # nothing, so the card says what has been paid in all.
+                "note": _("%(total)s yuan in all since %(first)s")
+                % {"total": f"{yuan(self.dividends_so_far()):,}", "first": self.years[0]}
+                if self.years
+                else "",
             },
             {
                 "key": "members",
@@ -241,6 +247,10 @@ class Dashboard:
                 "value": f"{f.get('members', 0):,} / {f.get('poor_members', 0):,}",
             },
         ]
+
+    def dividends_so_far(self) -> int:
+        """Dividends paid in the region from the first year to the year shown, in fen."""
+        return sum(v.get("dividends_fen", 0) for y, v in self.series if y <= (self.year or 0))
 
     def children_table(self) -> Table:
         header = [_("Code"), _("Name")] + [column_label(k) for k, _kind in CHILD_COLUMNS]

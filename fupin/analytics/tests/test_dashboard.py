@@ -163,6 +163,10 @@ def test_it_shows_the_headline_figures_of_the_region(cast, world):
     assert card(page, "participants") == f"{f['participants']:,} / {f['poor_participants']:,}"
     assert card(page, "members") == f"{f['members']:,} / {f['poor_members']:,}"
     assert card(page, "dividends") == f"{f['dividends_fen'] / 100:,.2f}"
+    series = trend(PROVINCE)
+    paid = sum(v["dividends_fen"] for y, v in series if y <= year)
+    assert paid > 0
+    assert f"自 {series[0][0]} 年以来累计 {paid / 100:,.2f} 元" in page
     share = 100 * f["paired"] / f["beneficiaries"]
     assert card(page, "coverage") == f"{share:.1f}%"
     assert f["households_poor"] > MANY and f["projects"] == 2 and f["helpers"] >= 1
