@@ -36,6 +36,8 @@ def main() -> None:
                 pages[user] = page
             page = pages[user]
             page.goto(f"{args.base}{path}")
+            # ECharts grows its bars and lines for about a second after the page loads.
+            page.wait_for_timeout(1500)
             page.screenshot(path=str(OUT / f"{name}.png"), full_page=False)
             print(OUT / f"{name}.png")
         browser.close()
