@@ -6,6 +6,8 @@ HOST ?= 127.0.0.1:8000
 SCALE ?= 0.1
 SEED ?= 1
 CHROMIUM ?= /usr/bin/chromium
+# Test processes: one per core (pytest-xdist); WORKERS=0 runs the suite in one process.
+WORKERS ?= auto
 
 .PHONY: demo serve test lint bench messages clean
 
@@ -45,12 +47,13 @@ test: $(VENV)/.installed-test
 		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
 		echo ""; \
 	fi
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy fupin
+	$(BIN)/lint-imports
 	SECRET_KEY=lint-only-secret-key-long-enough-for-the-check $(BIN)/fupin makemigrations --check --dry-run
 
 # Every benchmark runs; the target fails if any missed its limit.
