@@ -1,9 +1,25 @@
-"""Columns shared by every app's tables.py."""
+"""What every app's tables.py builds its tables from: the table that knows who is looking, the
+sort that pages without repeating rows, and columns shared by every app."""
 
 from typing import Any
 
 import django_tables2 as tables
 from django.utils.translation import gettext as _
+
+
+def ordered(*fields: str, unique: tuple[str, ...] = ("pk",)) -> tuple[str, ...]:
+    """A column's sort: `fields`, then `unique` (fields unique together, the primary key unless
+    said otherwise). Each sort ends with them, so paging never repeats or drops a row."""
+    return (*fields, *unique)
+
+
+class UserTable(tables.Table):
+    """A table that knows who is looking (`user=` from the view): its masked columns and the
+    links it offers depend on the user."""
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
 
 
 class YesNoColumn(tables.BooleanColumn):

@@ -198,3 +198,14 @@ class ActionFormView(ScopedMixin, FormView):
         context["title"] = self.title
         context["object"] = self.object
         return context
+
+
+def changes_somewhere(user: Any, records: Any) -> bool:
+    """Whether `user` may change `records` (a scoped model's manager or queryset) in some
+    region: whether a list offers "Add …" (the action still checks where).
+
+    Asked of the scope itself, with no query: a role without the change action anywhere gets
+    a visibly empty queryset. A helper changes the rows they own (their visits, their plans),
+    so for "is this an administrator" pass records a helper owns none of.
+    """
+    return not records.for_user(user, "change").query.is_empty()

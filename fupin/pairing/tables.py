@@ -14,18 +14,13 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import covers
-from fupin.lib.tables import YesNoColumn
+from fupin.lib.tables import UserTable, YesNoColumn, ordered
 from fupin.pairing.choices import PairingKind
 from fupin.pairing.models import CapRule, Helper, HouseholdPlan, Pairing, Proposal, Visit
 from fupin.pairing.rules import cap_of, cap_rules
 from fupin.registry.choices import Relation
 from fupin.registry.models import Person
-from fupin.registry.tables import PersonalColumn, UserTable
-
-
-def ordered(*fields: str) -> tuple[str, ...]:
-    # Each sort ends with the primary key, so paging never repeats a row.
-    return (*fields, "pk")
+from fupin.registry.tables import PersonalColumn
 
 
 def head_name(household: str = "household") -> Subquery:

@@ -11,20 +11,16 @@ import django_tables2 as tables
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from fupin.lib.tables import UserTable, ordered
 from fupin.party.actions import common_region
 from fupin.party.models import Member, Organisation, Reorganisation, ServiceLog, with_member_count
-from fupin.registry.tables import PersonalColumn, UserTable
+from fupin.registry.tables import PersonalColumn
 
 
 def organisation_rows(organisations: QuerySet[Organisation]) -> QuerySet[Organisation]:
     """What the organisation list shows beside the row: its region's name, parent and
     secretary by join, its member count by a subquery run for the rows of one page only."""
     return with_member_count(organisations.select_related("region", "parent", "secretary"))
-
-
-def ordered(*fields: str) -> tuple[str, ...]:
-    # Each sort ends with the primary key, so paging never repeats a row.
-    return (*fields, "pk")
 
 
 class OrganisationTable(tables.Table):

@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from fupin.lib.tables import YesNoColumn
+from fupin.lib.tables import UserTable, YesNoColumn, ordered
 from fupin.projects.models import (
     Delivery,
     Investment,
@@ -26,12 +26,7 @@ from fupin.projects.models import (
 )
 from fupin.registry.choices import Relation
 from fupin.registry.models import Person
-from fupin.registry.tables import PersonalColumn, UserTable
-
-
-def ordered(*fields: str) -> tuple[str, ...]:
-    # Each sort ends with the primary key, so paging never repeats a row.
-    return (*fields, "pk")
+from fupin.registry.tables import PersonalColumn
 
 
 def _sum(model: Any, link: str, field: str, **filters: Any) -> Coalesce:

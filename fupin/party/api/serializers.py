@@ -3,12 +3,12 @@
 
 from typing import Any, ClassVar
 
-from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from fupin.accounts.roles import Action
+from fupin.lib.serializers import ScopedRelatedField
 from fupin.party.actions import MEMBER_FIELDS, TAG_FIELDS
 from fupin.party.checks import warnings_for
 from fupin.party.models import (
@@ -22,24 +22,6 @@ from fupin.party.models import (
 from fupin.registry.api.serializers import PersonalDataMixin
 from fupin.registry.choices import Sex
 from fupin.registry.tables import sees_personal_data
-
-
-class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
-    """A record chosen by id among those the caller may `scope_action` (view or change): any
-    other answers as if it did not exist, so its existence does not leak."""
-
-    def __init__(self, *, model: type[Model], scope_action: Action, **kwargs: Any) -> None:
-        kwargs.setdefault("queryset", model._default_manager.none())
-        super().__init__(**kwargs)
-        self.model = model
-        self.scope_action = scope_action
-
-    def get_queryset(self) -> QuerySet[Any]:
-        request = self.context.get("request")
-        manager: Any = self.model._default_manager
-        if request is None:
-            return manager.none()
-        return manager.for_user(request.user, self.scope_action)
 
 
 class CoverageField(serializers.ListField):
