@@ -20,6 +20,20 @@ def year(**kwargs: Any) -> serializers.IntegerField:
     return serializers.IntegerField(min_value=MIN_YEAR, max_value=MAX_YEAR, **kwargs)
 
 
+class CodesField(serializers.ListField):
+    """Region codes, written as a list; read from prefetched rows (one query for a page):
+    rows naming their region (`region_id`), or the regions themselves."""
+
+    child = serializers.CharField(max_length=12)
+
+    def __init__(self, *, rows: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.rows = rows
+
+    def get_attribute(self, instance: Any) -> list[str]:
+        return sorted(getattr(r, "region_id", r.pk) for r in getattr(instance, self.rows).all())
+
+
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
     """A record chosen by id among those the caller may `scope_action` (view or change): any
     other answers as if it did not exist, so its existence does not leak.

@@ -205,7 +205,7 @@ def changes_somewhere(user: Any, records: Any) -> bool:
     region: whether a list offers "Add …" (the action still checks where).
 
     Asked of the scope itself, with no query: a role without the change action anywhere gets
-    a visibly empty queryset. A helper changes the rows they own (their visits, their plans),
-    so for "is this an administrator" pass records a helper owns none of.
+    a visibly empty queryset. Rows a user changes as their owner count too, so to ask whether
+    a user administers some region, pass records that nobody changes as their owner.
     """
     return not records.for_user(user, "change").query.is_empty()

@@ -58,8 +58,8 @@ def page_of(request: HttpRequest, rows: Any, name: str) -> Page:
 
 class AdministratorsOnly:
     """Pages only an administrator (someone who changes records of some region) may open: a
-    helper, a reader or an auditor gets a 403 before the form. (Asked of the helpers, whom a
-    helper changes none of: a helper changes their own pairings, plans and visits.)"""
+    helper, a reader or an auditor gets a 403 before the form. (Asked of the helper records:
+    a helper changes their own pairings, plans and visits, but no helper record.)"""
 
     request: HttpRequest
 

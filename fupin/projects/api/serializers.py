@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from fupin.accounts.roles import Action
-from fupin.lib.serializers import ImmutableOnUpdate, ScopedRelatedField
+from fupin.lib.serializers import CodesField, ImmutableOnUpdate, ScopedRelatedField
 from fupin.lib.serializers import amount as money
 from fupin.party.models import Member, Organisation
 from fupin.projects.models import (
@@ -37,20 +37,6 @@ def _caller(serializer: serializers.BaseSerializer[Any]) -> Any:
 def percent(**kwargs: Any) -> serializers.DecimalField:
     # The upper bound (100, and the reserve and collective together) is the action's to check.
     return serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, **kwargs)
-
-
-class CodesField(serializers.ListField):
-    """Region codes, written as a list; read from prefetched rows (one query for a page)."""
-
-    child = serializers.CharField(max_length=12)
-
-    def __init__(self, *, rows: str, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.rows = rows
-
-    def get_attribute(self, instance: Any) -> list[str]:
-        # Coverage rows name their village (`region_id`); a many-to-many gives the regions.
-        return sorted(getattr(r, "region_id", r.pk) for r in getattr(instance, self.rows).all())
 
 
 # --- partners -----------------------------------------------------------------------------
