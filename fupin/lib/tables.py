@@ -13,6 +13,24 @@ def ordered(*fields: str, unique: tuple[str, ...] = ("pk",)) -> tuple[str, ...]:
     return (*fields, *unique)
 
 
+def region_code_column(
+    verbose_name: Any, field: str = "region", order_by: tuple[str, ...] | None = None
+) -> tables.Column:
+    """The code of the row's region (`field`, a foreign key to a region), sorted by region."""
+    return tables.Column(
+        accessor=f"{field}_id", verbose_name=verbose_name, order_by=order_by or ordered(field)
+    )
+
+
+def region_name_column(
+    verbose_name: Any, field: str = "region", order_by: tuple[str, ...] | None = None
+) -> tables.Column:
+    """The name of the row's region, beside its code and sorted the same way."""
+    return tables.Column(
+        accessor=f"{field}__name", verbose_name=verbose_name, order_by=order_by or ordered(field)
+    )
+
+
 class UserTable(tables.Table):
     """A table that knows who is looking (`user=` from the view): its masked columns and the
     links it offers depend on the user."""

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import covers
 from fupin.lib.ids import mask_account, mask_id, mask_phone
-from fupin.lib.tables import UserTable, ordered
+from fupin.lib.tables import UserTable, ordered, region_code_column, region_name_column
 from fupin.registry.choices import Relation
 from fupin.registry.models import Household, Person
 
@@ -88,15 +88,11 @@ BY_NUMBER = ("village", "number")
 
 
 class HouseholdTable(UserTable):
-    village_code = tables.Column(
-        accessor="village_id",
-        verbose_name=_("Village code"),
-        order_by=ordered("village", unique=BY_NUMBER),
+    village_code = region_code_column(
+        _("Village code"), "village", order_by=ordered("village", unique=BY_NUMBER)
     )
-    village_name = tables.Column(
-        accessor="village__name",
-        verbose_name=_("Village"),
-        order_by=ordered("village", unique=BY_NUMBER),
+    village_name = region_name_column(
+        _("Village"), "village", order_by=ordered("village", unique=BY_NUMBER)
     )
     number = tables.Column(linkify=True, verbose_name=_("Household number"))
     head_name = tables.Column(
