@@ -43,7 +43,3 @@ class ChangeOwnPasswordForm(SetPasswordForm):
     old_password = forms.CharField(label=_("Current password"), widget=forms.PasswordInput)
 
     field_order = ["old_password", "password", "password2"]
-
-
-class ConfirmForm(forms.Form):
-    """The delete buttons: nothing to fill in, the POST itself is the confirmation."""

@@ -5,7 +5,9 @@ from fupin.accounts.models import Grant, User
 from fupin.lib.tables import YesNoColumn
 
 
-class UserTable(tables.Table):
+class UserListTable(tables.Table):
+    """The list of users (accounts), with their roles."""
+
     username = tables.Column(linkify=True, verbose_name=_("User name"))
     first_name = tables.Column(verbose_name=_("Full name"))
     grant_list = tables.TemplateColumn(

@@ -11,7 +11,6 @@ from fupin.accounts import actions
 from fupin.accounts.filtersets import UserFilterSet
 from fupin.accounts.forms import (
     ChangeOwnPasswordForm,
-    ConfirmForm,
     GrantForm,
     SetPasswordForm,
     UserCreateForm,
@@ -19,7 +18,8 @@ from fupin.accounts.forms import (
 )
 from fupin.accounts.models import Grant, User
 from fupin.accounts.roles import Action
-from fupin.accounts.tables import GrantTable, UserTable
+from fupin.accounts.tables import GrantTable, UserListTable
+from fupin.lib.forms import ConfirmForm
 from fupin.lib.views import ActionFormView, ObjectDetailView, ObjectListView
 
 
@@ -36,7 +36,7 @@ class UserListView(ObjectListView):
     queryset = User.objects.prefetch_related("grants")
     scope_action = Action.MANAGE_USERS
     filterset_class = UserFilterSet
-    table_class = UserTable
+    table_class = UserListTable
     title = gettext_lazy("Users")
     export_name = "users"
     template_name = "accounts/user_list.html"

@@ -15,6 +15,7 @@ from fupin.imports.forms import UploadForm
 from fupin.imports.models import ImportJob
 from fupin.imports.pipeline import write_template
 from fupin.imports.tables import ImportJobTable
+from fupin.lib.forms import ConfirmForm
 from fupin.lib.views import ActionFormView, ObjectDetailView, ObjectListView, ScopedMixin
 from fupin.regions.models import Region
 
@@ -97,10 +98,7 @@ class ImportCommitView(ActionFormView):
     template_name = "generic/confirm_delete.html"
     title = _("Save the rows")
 
-    def get_form_class(self) -> Any:
-        from fupin.accounts.forms import ConfirmForm
-
-        return ConfirmForm
+    form_class = ConfirmForm
 
     def perform(self, form: Any) -> ImportJob:
         return actions.repeat_as_commit(actor=self.request.user, job=self.object)

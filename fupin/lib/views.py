@@ -198,3 +198,14 @@ class ActionFormView(ScopedMixin, FormView):
         context["title"] = self.title
         context["object"] = self.object
         return context
+
+
+def changes_somewhere(user: Any, records: Any) -> bool:
+    """Whether `user` may change `records` (a scoped model's manager or queryset) in some
+    region: whether a list offers "Add …" (the action still checks where).
+
+    Asked of the scope itself, with no query: a role without the change action anywhere gets
+    a visibly empty queryset. Rows a user changes as their owner count too, so to ask whether
+    a user administers some region, pass records that nobody changes as their owner.
+    """
+    return not records.for_user(user, "change").query.is_empty()

@@ -10,10 +10,17 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from fupin.lib.filters import (
+    DateRangeForm,
+    IdFilter,
+    YesNoFilter,
+    since_filter,
+    until_filter,
+    year_filter,
+)
 from fupin.pairing.choices import PairingKind, ProposalStatus, Skill, Source
 from fupin.pairing.models import CapRule, Helper, HouseholdPlan, Pairing, Proposal, Visit
-from fupin.party.filtersets import DateRangeForm, IdFilter, RegionFilter, YesNoFilter
-from fupin.registry.filtersets import year_filter
+from fupin.regions.filters import RegionFilter
 from fupin.registry.models import Person
 
 
@@ -96,8 +103,8 @@ class VisitFilterSet(django_filters.FilterSet):
     )
     region = RegionFilter(field_name="region__code")
     helper = IdFilter(field_name="helper_id", label=_("Helper"))
-    since = django_filters.DateFilter(field_name="visited_on", lookup_expr="gte", label=_("From"))
-    until = django_filters.DateFilter(field_name="visited_on", lookup_expr="lte", label=_("To"))
+    since = since_filter("visited_on")
+    until = until_filter("visited_on")
 
     class Meta:
         model = Visit

@@ -13,11 +13,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.models import User
+from fupin.lib.forms import ActionModelForm, amount_field, label
 from fupin.pairing.actions import MEASURE_FIELDS, PLAN_FIELDS
 from fupin.pairing.choices import PairingKind, Skill
 from fupin.pairing.models import Helper, HouseholdPlan, Measure, Visit
 from fupin.party.models import Member
-from fupin.registry.forms import ActionModelForm, amount_field, label
 from fupin.registry.models import Household
 
 

@@ -14,18 +14,19 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import covers
-from fupin.lib.tables import YesNoColumn
+from fupin.lib.tables import (
+    UserTable,
+    YesNoColumn,
+    ordered,
+    region_code_column,
+    region_name_column,
+)
 from fupin.pairing.choices import PairingKind
 from fupin.pairing.models import CapRule, Helper, HouseholdPlan, Pairing, Proposal, Visit
 from fupin.pairing.rules import cap_of, cap_rules
 from fupin.registry.choices import Relation
 from fupin.registry.models import Person
-from fupin.registry.tables import PersonalColumn, UserTable
-
-
-def ordered(*fields: str) -> tuple[str, ...]:
-    # Each sort ends with the primary key, so paging never repeats a row.
-    return (*fields, "pk")
+from fupin.registry.tables import PersonalColumn
 
 
 def head_name(household: str = "household") -> Subquery:
@@ -105,12 +106,8 @@ class HelperTable(UserTable):
         verbose_name=_("Full name"),
         order_by=ordered("member__name"),
     )
-    region_code = tables.Column(
-        accessor="region_id", verbose_name=_("Region code"), order_by=ordered("region")
-    )
-    region_name = tables.Column(
-        accessor="region__name", verbose_name=_("Region of work"), order_by=ordered("region")
-    )
+    region_code = region_code_column(_("Region code"))
+    region_name = region_name_column(_("Region of work"))
     expertise = tables.Column(
         accessor="pk", verbose_name=_("Expertise"), orderable=False, empty_values=()
     )
@@ -159,12 +156,8 @@ class PairingTable(UserTable):
         linkify=lambda record: record.helper.get_absolute_url(),
         order_by=ordered("helper__member__name"),
     )
-    region_code = tables.Column(
-        accessor="region_id", verbose_name=_("Village code"), order_by=ordered("region")
-    )
-    region_name = tables.Column(
-        accessor="region__name", verbose_name=_("Village"), order_by=ordered("region")
-    )
+    region_code = region_code_column(_("Village code"))
+    region_name = region_name_column(_("Village"))
     kind = tables.Column(verbose_name=_("Kind"), order_by=ordered("kind"))
     started_on = tables.DateColumn(
         verbose_name=_("Start date"), format="Y-m-d", order_by=ordered("started_on")
@@ -202,12 +195,8 @@ class HouseholdPlanTable(UserTable):
         order_by=ordered("household__number"),
     )
     head_name = tables.Column(verbose_name=_("Head of household"), orderable=False, default="")
-    region_code = tables.Column(
-        accessor="region_id", verbose_name=_("Village code"), order_by=ordered("region")
-    )
-    region_name = tables.Column(
-        accessor="region__name", verbose_name=_("Village"), order_by=ordered("region")
-    )
+    region_code = region_code_column(_("Village code"))
+    region_name = region_name_column(_("Village"))
     year = tables.Column(verbose_name=_("Year"), order_by=ordered("year"))
     main_need = tables.Column(verbose_name=_("Main need"), order_by=ordered("main_need"))
     measure_count = tables.Column(verbose_name=_("Measures"), order_by=ordered("measure_count"))
@@ -246,12 +235,8 @@ class VisitTable(UserTable):
         order_by=ordered("helper__member__name"),
     )
     beneficiary = BeneficiaryColumn(verbose_name=_("Beneficiary"))
-    region_code = tables.Column(
-        accessor="region_id", verbose_name=_("Village code"), order_by=ordered("region")
-    )
-    region_name = tables.Column(
-        accessor="region__name", verbose_name=_("Village"), order_by=ordered("region")
-    )
+    region_code = region_code_column(_("Village code"))
+    region_name = region_name_column(_("Village"))
     done = tables.Column(verbose_name=_("What was done"), orderable=False)
     follow_ups = tables.Column(verbose_name=_("Follow-ups"), orderable=False)
 
@@ -271,12 +256,8 @@ class VisitTable(UserTable):
 
 
 class CapRuleTable(UserTable):
-    region_code = tables.Column(
-        accessor="region_id", verbose_name=_("Region code"), order_by=ordered("region")
-    )
-    region_name = tables.Column(
-        accessor="region__name", verbose_name=_("Region"), order_by=ordered("region")
-    )
+    region_code = region_code_column(_("Region code"))
+    region_name = region_name_column(_("Region"))
     primary_cap = tables.Column(verbose_name=_("Primary cap"), order_by=ordered("primary_cap"))
     leader_cap = tables.Column(
         verbose_name=_("Primary cap of a leader"), order_by=ordered("leader_cap")
@@ -324,12 +305,8 @@ class ProposalTable(UserTable):
         linkify=lambda record: record.get_absolute_url(),
         order_by=ordered("created_at"),
     )
-    region_code = tables.Column(
-        accessor="region_id", verbose_name=_("Region code"), order_by=ordered("region")
-    )
-    region_name = tables.Column(
-        accessor="region__name", verbose_name=_("Region"), order_by=ordered("region")
-    )
+    region_code = region_code_column(_("Region code"))
+    region_name = region_name_column(_("Region"))
     rebalance = YesNoColumn(verbose_name=_("Rebalance"), orderable=False)
     status = tables.Column(verbose_name=_("Status"), order_by=ordered("status"))
     beneficiaries = SummaryColumn("beneficiaries", verbose_name=_("Beneficiaries"))

@@ -1,20 +1,18 @@
 """Filters of the party organisations and members, shared by the list pages and the API.
 
-Every filter checks what it is given: a region code that is not one, a value outside its list,
-a date that is no date or an end before the start makes the filter form invalid, which the API
-answers with a 400 naming the field (and the page shows on the form).
+Every filter checks what it is given (fupin/lib/filters.py, fupin/regions/filters.py): a region
+code that is not one, a value outside its list, a date that is no date or an end before the
+start makes the filter form invalid, which the API answers with a 400 naming the field (and
+the page shows on the form).
 """
 
 import datetime
-from collections.abc import Callable
-from typing import Any
 
 import django_filters
-from django import forms
-from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from fupin.lib.filters import DateRangeForm, IdFilter, YesNoFilter, since_filter, until_filter
 from fupin.party.choices import (
     Channel,
     MembershipStatus,
@@ -35,102 +33,14 @@ from fupin.party.models import (
     ReorganisationRegion,
     ServiceLog,
 )
-from fupin.regions.choices import LEVEL_OF_LENGTH
-from fupin.regions.codes import is_digits, subtree_q
+from fupin.regions.filters import CoveredRegionFilter, RegionFilter
 
-YES, NO = "true", "false"
-YES_NO = [(YES, _("Yes")), (NO, _("No"))]
 # Members proper (probationary and full) or people in the development pipeline before them.
 MEMBERS, PIPELINE = "members", "pipeline"
 CATEGORIES = [
     (MEMBERS, _("Party members (probationary and full)")),
     (PIPELINE, _("In development (applicants, activists, targets)")),
 ]
-
-
-class RegionCodeField(forms.CharField):
-    """A statistical division code: 2, 4, 6, 9 or 12 ASCII digits."""
-
-    default_error_messages = {"invalid": _("A region code has 2, 4, 6, 9 or 12 digits.")}
-
-    def clean(self, value: Any) -> str:
-        code: str = super().clean(value)
-        if code and not (is_digits(code) and len(code) in LEVEL_OF_LENGTH):
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return code
-
-
-class RegionFilter(django_filters.CharFilter):
-    """Rows whose region `field_name` lies in the subtree of the code given."""
-
-    field_class = RegionCodeField
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label", _("Within region (code)"))
-        super().__init__(*args, **kwargs)
-
-    def filter(self, qs: QuerySet[Any], value: str) -> QuerySet[Any]:
-        if not value:
-            return qs
-        return qs.filter(subtree_q(self.field_name, value))
-
-
-class CoveredRegionFilter(RegionFilter):
-    """Records that cover (through rows of `model`, linked by `link`) a region in the subtree:
-    a park committee over villages of two counties is found under either county."""
-
-    def __init__(self, *args: Any, model: Any, link: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.rows_model = model
-        self.link = link
-
-    def filter(self, qs: QuerySet[Any], value: str) -> QuerySet[Any]:
-        if not value:
-            return qs
-        rows = self.rows_model.objects.filter(**{self.link: OuterRef("pk")})
-        return qs.filter(Exists(rows.filter(subtree_q("region__code", value))))
-
-
-class IdFilter(django_filters.NumberFilter):
-    """A record's id: a whole number (a NumberFilter would take 1.5)."""
-
-    field_class = forms.IntegerField
-
-
-class YesNoFilter(django_filters.ChoiceFilter):
-    """A yes/no question about each row (`q` says yes, or a function that builds it at query
-    time); any answer but true or false is refused."""
-
-    def __init__(self, *args: Any, q: Q | Callable[[], Q], **kwargs: Any) -> None:
-        super().__init__(*args, choices=YES_NO, **kwargs)
-        self.q = q
-
-    def filter(self, qs: QuerySet[Any], value: str) -> QuerySet[Any]:
-        q = self.q() if callable(self.q) else self.q
-        if value == YES:
-            return qs.filter(q)
-        if value == NO:
-            return qs.filter(~q)
-        return qs
-
-
-class DateRangeForm(forms.Form):
-    """`since` and `until` bound a date; the end may not come before the start."""
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        since, until = data.get("since"), data.get("until")
-        if since and until and until < since:
-            self.add_error("until", _("The end date is before the start date."))
-        return data
-
-
-def since_filter(field: str = "on") -> django_filters.DateFilter:
-    return django_filters.DateFilter(field_name=field, lookup_expr="gte", label=_("From"))
-
-
-def until_filter(field: str = "on") -> django_filters.DateFilter:
-    return django_filters.DateFilter(field_name=field, lookup_expr="lte", label=_("To"))
 
 
 def holds_today() -> Q:

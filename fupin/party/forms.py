@@ -5,7 +5,6 @@ Covered regions are typed as codes (one a line, or separated by spaces or commas
 than a picker over tens of thousands of villages, and the action names any code it refuses.
 """
 
-import re
 from typing import Any
 
 from django import forms
@@ -13,6 +12,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.roles import Action
+from fupin.lib.forms import ActionModelForm, RegionCodesField, label
 from fupin.party.actions import MEMBER_FIELDS, TAG_FIELDS
 from fupin.party.choices import OrgKind, OrgLevel, Stage
 from fupin.party.models import (
@@ -26,10 +26,7 @@ from fupin.party.models import (
 )
 from fupin.regions.codes import subtree_q
 from fupin.registry.choices import Sex
-from fupin.registry.forms import ActionModelForm, label
 
-# Separators people type between codes: spaces, newlines, commas (half and full width), 、 and ;.
-CODE_SEPARATORS = re.compile(r"[\s,，、;；]+")
 # The form's fields of a member: the action's fields less where the member sits (the page).
 MEMBER_FORM_FIELDS = [f for f in MEMBER_FIELDS if f not in ("organisation", "region")]
 
@@ -71,25 +68,6 @@ class OrganisationsField(forms.ModelMultipleChoiceField):
             _("%(name)s (%(region)s, %(n)d members)")
             % {"name": obj.name, "region": obj.region_id, "n": getattr(obj, "member_count", 0)}
         )
-
-
-class RegionCodesField(forms.CharField):
-    """Region codes, one a line (or separated by spaces or commas), as a list."""
-
-    widget = forms.Textarea(attrs={"rows": 3})
-
-    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
-        text = super().to_python(value) or ""
-        return [code for code in CODE_SEPARATORS.split(text) if code]
-
-    def has_changed(self, initial: Any, data: Any) -> bool:
-        # An empty box is no change: a successor row left blank is ignored.
-        return self.to_python(self.prepare_value(initial)) != self.to_python(data)
-
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, list | tuple):
-            return "\n".join(value)
-        return value
 
 
 def region_codes_field(**kwargs: Any) -> RegionCodesField:

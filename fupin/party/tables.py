@@ -11,9 +11,10 @@ import django_tables2 as tables
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from fupin.lib.tables import UserTable, ordered, region_code_column, region_name_column
 from fupin.party.actions import common_region
 from fupin.party.models import Member, Organisation, Reorganisation, ServiceLog, with_member_count
-from fupin.registry.tables import PersonalColumn, UserTable
+from fupin.registry.tables import PersonalColumn
 
 
 def organisation_rows(organisations: QuerySet[Organisation]) -> QuerySet[Organisation]:
@@ -22,21 +23,12 @@ def organisation_rows(organisations: QuerySet[Organisation]) -> QuerySet[Organis
     return with_member_count(organisations.select_related("region", "parent", "secretary"))
 
 
-def ordered(*fields: str) -> tuple[str, ...]:
-    # Each sort ends with the primary key, so paging never repeats a row.
-    return (*fields, "pk")
-
-
 class OrganisationTable(tables.Table):
     name = tables.Column(linkify=True, verbose_name=_("Name"), order_by=ordered("name"))
     level = tables.Column(verbose_name=_("Level"), order_by=ordered("level"))
     kind = tables.Column(verbose_name=_("Kind"), order_by=ordered("kind"))
-    region_code = tables.Column(
-        accessor="region_id", verbose_name=_("Region code"), order_by=ordered("region", "name")
-    )
-    region_name = tables.Column(
-        accessor="region__name", verbose_name=_("Region"), order_by=ordered("region", "name")
-    )
+    region_code = region_code_column(_("Region code"), order_by=ordered("region", "name"))
+    region_name = region_name_column(_("Region"), order_by=ordered("region", "name"))
     parent = tables.Column(
         accessor="parent__name", verbose_name=_("Parent organisation"), orderable=False
     )
@@ -100,12 +92,8 @@ class MemberTable(UserTable):
         verbose_name=_("Organisation"),
         order_by=ordered("organisation__name"),
     )
-    region_code = tables.Column(
-        accessor="region_id", verbose_name=_("Region code"), order_by=ordered("region")
-    )
-    region_name = tables.Column(
-        accessor="region__name", verbose_name=_("Village"), order_by=ordered("region")
-    )
+    region_code = region_code_column(_("Region code"))
+    region_name = region_name_column(_("Village"))
     stage = tables.Column(verbose_name=_("Stage"), order_by=ordered("stage"))
     joined_on = tables.DateColumn(
         verbose_name=_("Joining date"), format="Y-m-d", order_by=ordered("joined_on")
@@ -141,12 +129,8 @@ class ServiceLogTable(tables.Table):
     member = tables.Column(
         linkify=True, verbose_name=_("Party member"), order_by=ordered("member__name")
     )
-    village_code = tables.Column(
-        accessor="village_id", verbose_name=_("Village code"), order_by=ordered("village")
-    )
-    village_name = tables.Column(
-        accessor="village__name", verbose_name=_("Village"), order_by=ordered("village")
-    )
+    village_code = region_code_column(_("Village code"), "village")
+    village_name = region_name_column(_("Village"), "village")
     kind = tables.Column(verbose_name=_("Kind"), order_by=ordered("kind"))
     channel = tables.Column(verbose_name=_("Channel"), order_by=ordered("channel"))
     note = tables.Column(verbose_name=_("Note"), orderable=False)

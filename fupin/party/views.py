@@ -16,11 +16,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from fupin.accounts.forms import ConfirmForm
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import covers, region_in_scope
+from fupin.audit.links import audit_url
 from fupin.audit.models import AuditEvent
-from fupin.lib.views import ActionFormView, ObjectDetailView, ObjectListView, ScopedMixin
+from fupin.lib.forms import ConfirmForm
+from fupin.lib.views import (
+    ActionFormView,
+    ObjectDetailView,
+    ObjectListView,
+    ScopedMixin,
+    changes_somewhere,
+)
 from fupin.party import actions, checks
 from fupin.party.choices import OrgLevel, Stage
 from fupin.party.filtersets import (
@@ -64,14 +71,6 @@ from fupin.party.tables import (
 )
 from fupin.regions.models import Region
 from fupin.registry.tables import personal
-from fupin.registry.views import changes_somewhere
-
-
-def audit_url(obj: Model) -> str:
-    """The audit log filtered to one object's events."""
-    return (
-        f"{reverse('audit:auditevent-list')}?object_type={obj._meta.label_lower}&object_id={obj.pk}"
-    )
 
 
 def changeable(user: Any, organisation: Organisation) -> bool:
@@ -101,7 +100,7 @@ class OrganisationListView(ObjectListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["can_add"] = changes_somewhere(self.request.user)
+        context["can_add"] = changes_somewhere(self.request.user, Organisation.objects)
         return context
 
 
@@ -379,7 +378,7 @@ class ReorganisationListView(ObjectListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["can_add"] = changes_somewhere(self.request.user)
+        context["can_add"] = changes_somewhere(self.request.user, Organisation.objects)
         return context
 
 

@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from fupin.party.filtersets import CoveredRegionFilter, IdFilter, RegionFilter, YesNoFilter
+from fupin.lib.filters import IdFilter, YesNoFilter, year_filter
 from fupin.projects.choices import (
     ContractStatus,
     PartnerKind,
@@ -23,7 +23,7 @@ from fupin.projects.models import (
     ProjectVillage,
     PurchaseContract,
 )
-from fupin.registry.filtersets import year_filter
+from fupin.regions.filters import CoveredRegionFilter, RegionFilter
 
 
 class ProjectFilterSet(django_filters.FilterSet):

@@ -12,7 +12,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from fupin.party.forms import RegionCodesField
+from fupin.lib.forms import (
+    MAX_DIGITS,
+    ActionModelForm,
+    RegionCodesField,
+    amount_field,
+    label,
+    year_field,
+)
 from fupin.party.models import Member, Organisation
 from fupin.projects.choices import Asset
 from fupin.projects.models import (
@@ -25,7 +32,6 @@ from fupin.projects.models import (
     PurchaseContract,
     ShareEntry,
 )
-from fupin.registry.forms import MAX_DIGITS, ActionModelForm, amount_field, label, year_field
 from fupin.registry.models import Household, Person
 
 # The fields of a project the form passes to create_project/update_project as they are.

@@ -14,7 +14,13 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from fupin.lib.tables import YesNoColumn
+from fupin.lib.tables import (
+    UserTable,
+    YesNoColumn,
+    ordered,
+    region_code_column,
+    region_name_column,
+)
 from fupin.projects.models import (
     Delivery,
     Investment,
@@ -26,12 +32,7 @@ from fupin.projects.models import (
 )
 from fupin.registry.choices import Relation
 from fupin.registry.models import Person
-from fupin.registry.tables import PersonalColumn, UserTable
-
-
-def ordered(*fields: str) -> tuple[str, ...]:
-    # Each sort ends with the primary key, so paging never repeats a row.
-    return (*fields, "pk")
+from fupin.registry.tables import PersonalColumn
 
 
 def _sum(model: Any, link: str, field: str, **filters: Any) -> Coalesce:
@@ -109,12 +110,8 @@ class ProjectTable(UserTable):
     )
     type = tables.Column(verbose_name=_("Type"), order_by=ordered("type"))
     setup = tables.Column(verbose_name=_("Set up as"), order_by=ordered("setup"))
-    region_code = tables.Column(
-        accessor="region_id", verbose_name=_("Region code"), order_by=ordered("region")
-    )
-    region_name = tables.Column(
-        accessor="region__name", verbose_name=_("Region"), order_by=ordered("region")
-    )
+    region_code = region_code_column(_("Region code"))
+    region_name = region_name_column(_("Region"))
     product = tables.Column(verbose_name=_("Product"), order_by=ordered("product"))
     land_mu = tables.Column(verbose_name=_("Land (mu)"), order_by=ordered("land_mu"))
     started_on = tables.DateColumn(
@@ -157,12 +154,8 @@ class PartnerTable(UserTable):
     credit_code = tables.Column(
         verbose_name=_("Unified social credit code"), order_by=ordered("credit_code")
     )
-    region_code = tables.Column(
-        accessor="region_id", verbose_name=_("Region code"), order_by=ordered("region")
-    )
-    region_name = tables.Column(
-        accessor="region__name", verbose_name=_("Region"), order_by=ordered("region")
-    )
+    region_code = region_code_column(_("Region code"))
+    region_name = region_name_column(_("Region"))
     industry = tables.Column(verbose_name=_("Industry"), order_by=ordered("industry"))
     contact = tables.Column(verbose_name=_("Contact person"), orderable=False)
     phone = PersonalColumn(kind="phone", village="region_id", verbose_name=_("Phone"))
@@ -197,12 +190,8 @@ class ParticipantTable(UserTable):
         linkify=lambda record: record.project.get_absolute_url(),
         order_by=ordered("project__name"),
     )
-    region_code = tables.Column(
-        accessor="region_id", verbose_name=_("Village code"), order_by=ordered("region")
-    )
-    region_name = tables.Column(
-        accessor="region__name", verbose_name=_("Village"), order_by=ordered("region")
-    )
+    region_code = region_code_column(_("Village code"))
+    region_name = region_name_column(_("Village"))
     household = tables.Column(
         accessor="household__number", verbose_name=_("Household number"), orderable=False
     )

@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import prefix_q, prefixes
+from fupin.lib.filters import IntegerFilter, year_filter
+from fupin.lib.forms import MAX_YEAR, MIN_YEAR
 from fupin.regions.codes import is_digits, subtree_q
 from fupin.registry.choices import Attribute, Cause, Relation, Status
-from fupin.registry.forms import MAX_YEAR, MIN_YEAR
 from fupin.registry.models import Household, IncomeRecord, Person
 
 
@@ -28,14 +29,6 @@ def id_search(user: Any, value: str) -> Q:
         return Q(pk__in=[])
     q = Q(id_number=number)
     return q if scope is None else q & prefix_q("village_code", scope)
-
-
-class YearFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
-
-
-def year_filter(label: Any, field: str | None = None) -> YearFilter:
-    return YearFilter(field_name=field, min_value=MIN_YEAR, max_value=MAX_YEAR, label=label)
 
 
 def user_of(filterset: django_filters.FilterSet) -> Any:
@@ -65,7 +58,7 @@ class HouseholdFilterSet(django_filters.FilterSet):
     registered_in = year_filter(_("Year of registration"))
     # The three income filters act together (see `filter_queryset`): the per-capita net income
     # of one year between two bounds.
-    income_year = YearFilter(
+    income_year = IntegerFilter(
         method="skip", min_value=MIN_YEAR, max_value=MAX_YEAR, label=_("Income year")
     )
     income_min = django_filters.NumberFilter(

@@ -2,44 +2,14 @@
 saved (their ValidationError comes back onto the form, field by field)."""
 
 from decimal import Decimal
-from typing import Any
 
 from django import forms
-from django.db.models import Model
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from fupin.lib.forms import ActionModelForm, amount_field, label, year_field
 from fupin.registry.actions import EDITABLE_HOUSEHOLD_FIELDS, PERSON_FIELDS
 from fupin.registry.choices import Sex, Status
 from fupin.registry.models import Household, IncomeRecord, Person
-
-# Sanity bounds for every year typed in (registration, status, income, filters): a mistyped
-# 20116 is refused on the form instead of overflowing a small integer column.
-MIN_YEAR, MAX_YEAR = 1978, 2100
-# Amounts and areas: up to 999,999,999,999.99 (hundredths fit a 64-bit integer with room).
-MAX_DIGITS = 14
-
-
-def label(model: type[Model], name: str) -> Any:
-    return capfirst(model._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
-
-
-def year_field(**kwargs: Any) -> forms.IntegerField:
-    return forms.IntegerField(min_value=MIN_YEAR, max_value=MAX_YEAR, **kwargs)
-
-
-def amount_field(model: type[Model], name: str, **kwargs: Any) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label(model, name), max_digits=MAX_DIGITS, decimal_places=2, **kwargs
-    )
-
-
-class ActionModelForm(forms.ModelForm):
-    """Fields, labels and choices come from the model; the record itself is validated by the
-    action the view calls with `cleaned_data`, so the form skips the model's own checks."""
-
-    def _post_clean(self) -> None:
-        pass
 
 
 class HouseholdEditForm(ActionModelForm):

@@ -25,6 +25,7 @@ from fupin.audit.log import record
 from fupin.imports import parsers
 from fupin.imports.schema import CellError, Column, ParsedRow, RowError
 from fupin.lib.bulk import analyze, preparer, write_rows
+from fupin.lib.forms import MAX_DIGITS
 from fupin.regions.choices import Level
 from fupin.regions.models import Region
 from fupin.registry.choices import (
@@ -43,7 +44,6 @@ from fupin.registry.choices import (
     Status,
     WorkPlace,
 )
-from fupin.registry.forms import MAX_DIGITS
 from fupin.registry.models import Household, IncomeRecord, Person, StatusChange
 from fupin.registry.rules import CENT, check_causes, check_person_id, per_capita
 

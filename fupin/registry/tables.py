@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import covers
 from fupin.lib.ids import mask_account, mask_id, mask_phone
+from fupin.lib.tables import UserTable, ordered, region_code_column, region_name_column
 from fupin.registry.choices import Relation
 from fupin.registry.models import Household, Person
 
@@ -68,14 +69,6 @@ class PersonalColumn(tables.Column):
         return self.render(kwargs["value"], kwargs["record"], kwargs["table"])
 
 
-class UserTable(tables.Table):
-    """A table that knows who is looking (`user=` from the view), for its personal columns."""
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-
 def with_list_columns(households: QuerySet[Household]) -> QuerySet[Household]:
     """Households with what the list shows of their members, as correlated subqueries: they run
     for the rows of one page only, and counting the rows for the pager skips them."""
@@ -90,29 +83,36 @@ def with_list_columns(households: QuerySet[Household]) -> QuerySet[Household]:
     )
 
 
-def ordered(*fields: str) -> tuple[str, ...]:
-    # Each sort ends with village and number (unique together), so paging never repeats rows.
-    return (*fields, "village", "number")
+# Households are unique by village and number: each sort ends with them.
+BY_NUMBER = ("village", "number")
 
 
 class HouseholdTable(UserTable):
-    village_code = tables.Column(
-        accessor="village_id", verbose_name=_("Village code"), order_by=ordered("village")
+    village_code = region_code_column(
+        _("Village code"), "village", order_by=ordered("village", unique=BY_NUMBER)
     )
-    village_name = tables.Column(
-        accessor="village__name", verbose_name=_("Village"), order_by=ordered("village")
+    village_name = region_name_column(
+        _("Village"), "village", order_by=ordered("village", unique=BY_NUMBER)
     )
     number = tables.Column(linkify=True, verbose_name=_("Household number"))
     head_name = tables.Column(
-        verbose_name=_("Head of household"), order_by=ordered("head_name"), default=""
+        verbose_name=_("Head of household"),
+        order_by=ordered("head_name", unique=BY_NUMBER),
+        default="",
     )
     head_id_number = PersonalColumn(kind="id_number", verbose_name=_("ID number of the head"))
-    member_count = tables.Column(verbose_name=_("Household size"), order_by=ordered("member_count"))
-    attribute = tables.Column(verbose_name=_("Attribute"), order_by=ordered("attribute"))
-    main_cause = tables.Column(verbose_name=_("Main cause"), order_by=ordered("main_cause"))
-    status = tables.Column(verbose_name=_("Status"), order_by=ordered("status"))
+    member_count = tables.Column(
+        verbose_name=_("Household size"), order_by=ordered("member_count", unique=BY_NUMBER)
+    )
+    attribute = tables.Column(
+        verbose_name=_("Attribute"), order_by=ordered("attribute", unique=BY_NUMBER)
+    )
+    main_cause = tables.Column(
+        verbose_name=_("Main cause"), order_by=ordered("main_cause", unique=BY_NUMBER)
+    )
+    status = tables.Column(verbose_name=_("Status"), order_by=ordered("status", unique=BY_NUMBER))
     registered_in = tables.Column(
-        verbose_name=_("Registered in"), order_by=ordered("registered_in")
+        verbose_name=_("Registered in"), order_by=ordered("registered_in", unique=BY_NUMBER)
     )
     phone = PersonalColumn(kind="phone", verbose_name=_("Contact phone"))
 

@@ -9,11 +9,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from fupin.accounts.forms import ConfirmForm
 from fupin.accounts.roles import Action
-from fupin.accounts.scoping import covers, prefixes, region_in_scope
+from fupin.accounts.scoping import covers, region_in_scope
 from fupin.lib.fields import CENT
-from fupin.lib.views import ActionFormView, ObjectDetailView, ObjectListView, ScopedMixin
+from fupin.lib.forms import ConfirmForm
+from fupin.lib.views import (
+    ActionFormView,
+    ObjectDetailView,
+    ObjectListView,
+    ScopedMixin,
+    changes_somewhere,
+)
 from fupin.regions.models import Region
 from fupin.registry import actions, quality
 from fupin.registry.choices import Relation
@@ -29,12 +35,6 @@ from fupin.registry.models import Household, Person, PovertyLine
 from fupin.registry.tables import HouseholdTable, PersonTable, personal, with_list_columns
 
 
-def changes_somewhere(user: Any) -> bool:
-    """Whether to offer "Register a household" (the action still checks the village)."""
-    scope = prefixes(user, Action.CHANGE)
-    return scope is None or bool(scope)
-
-
 class HouseholdListView(ObjectListView):
     queryset = with_list_columns(Household.objects.all())
     filterset_class = HouseholdFilterSet
@@ -48,7 +48,7 @@ class HouseholdListView(ObjectListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["can_add"] = changes_somewhere(self.request.user)
+        context["can_add"] = changes_somewhere(self.request.user, Household.objects)
         return context
 
 

@@ -7,18 +7,16 @@ personal data where the person lives (fupin/registry/tables.py holds the rule)."
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from fupin.accounts.models import User
 from fupin.accounts.roles import Action
+from fupin.lib.serializers import ImmutableOnUpdate, ScopedRelatedField, amount
 from fupin.pairing.actions import MEASURE_FIELDS, PLAN_FIELDS
 from fupin.pairing.choices import Skill
 from fupin.pairing.models import CapRule, Helper, HouseholdPlan, Measure, Pairing, Proposal, Visit
-from fupin.party.api.serializers import ScopedRelatedField
 from fupin.party.models import Member
-from fupin.registry.api.serializers import amount
 from fupin.registry.models import Household
 from fupin.registry.tables import personal
 
@@ -36,28 +34,6 @@ class LoginField(ScopedRelatedField):
     def get_queryset(self) -> QuerySet[Any]:
         # A user holding two grants in the caller's subtree is one user, not two rows.
         return super().get_queryset().distinct()
-
-
-class ImmutableOnUpdate:
-    """Fields that name what a record is about (its household, its helper…): set when it is
-    created, refused when a change names another one."""
-
-    immutable: tuple[str, ...] = ()
-    instance: Any
-    fields: Any
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        attrs = super().validate(attrs)  # type: ignore[misc]
-        if self.instance is not None:
-            sources = {name: self.fields[name].source for name in self.immutable}
-            errors = {
-                name: [_("This cannot be changed: make a new record instead.")]
-                for name, source in sources.items()
-                if source in attrs and attrs[source] != getattr(self.instance, source)
-            }
-            if errors:
-                raise serializers.ValidationError(errors)
-        return attrs
 
 
 # --- helpers ------------------------------------------------------------------------------

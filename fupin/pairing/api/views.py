@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from fupin.lib.api import ScopedModelViewSet, ScopedReadOnlyViewSet
+from fupin.lib.filters import IdFilter
 from fupin.pairing import actions
 from fupin.pairing.api.serializers import (
     AppliedProposalSerializer,
@@ -38,7 +39,7 @@ from fupin.pairing.filtersets import (
     VisitFilterSet,
 )
 from fupin.pairing.models import CapRule, Helper, HouseholdPlan, Measure, Pairing, Proposal, Visit
-from fupin.party.filtersets import IdFilter, RegionFilter
+from fupin.regions.filters import RegionFilter
 
 READ_WRITE = ["get", "post", "patch", "delete", "head", "options"]
 CURRENT = Q(pairings__ended_on__isnull=True)

@@ -12,10 +12,9 @@ from django.utils.translation import gettext_lazy
 
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import covers
-from fupin.lib.views import ActionFormView
+from fupin.lib.views import ActionFormView, changes_somewhere
 from fupin.pairing import checks
 from fupin.pairing.models import Helper, HouseholdPlan, Pairing, Visit
-from fupin.registry.views import changes_somewhere
 
 # Reasons the optimiser gives for a beneficiary it could not pair (optimise.propose items).
 
@@ -59,13 +58,16 @@ def page_of(request: HttpRequest, rows: Any, name: str) -> Page:
 
 class AdministratorsOnly:
     """Pages only an administrator (someone who changes records of some region) may open: a
-    helper, a reader or an auditor gets a 403 before the form."""
+    helper, a reader or an auditor gets a 403 before the form. (Asked of the helper records:
+    a helper changes their own pairings, plans and visits, but no helper record.)"""
 
     request: HttpRequest
 
     def check_role(self) -> None:
         super().check_role()  # type: ignore[misc]
-        if self.request.user.is_authenticated and not changes_somewhere(self.request.user):
+        if self.request.user.is_authenticated and not changes_somewhere(
+            self.request.user, Helper.objects
+        ):
             raise PermissionDenied(_("Your role does not allow this page."))
 
 

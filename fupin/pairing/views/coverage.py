@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from fupin.accounts.forms import ConfirmForm
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import region_in_scope
+from fupin.audit.links import audit_url
+from fupin.lib.forms import ConfirmForm
 from fupin.lib.views import ActionFormView, ObjectDetailView, ObjectListView, ScopedMixin
 from fupin.pairing import actions, checks
 from fupin.pairing.choices import PairingKind, ProposalStatus
@@ -42,7 +43,6 @@ from fupin.pairing.views.common import (
     pairs_in,
     unvisited_ids,
 )
-from fupin.party.views import audit_url
 from fupin.regions.codes import subtree_q
 from fupin.regions.models import Region
 from fupin.registry.models import Household

@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fupin.accounts.forms import ConfirmForm
-from fupin.lib.views import ObjectDetailView, ObjectListView
+from fupin.audit.links import audit_url
+from fupin.lib.forms import ConfirmForm
+from fupin.lib.views import ObjectDetailView, ObjectListView, changes_somewhere
 from fupin.pairing import actions
 from fupin.pairing.choices import PairingKind
 from fupin.pairing.filtersets import (
@@ -38,9 +39,7 @@ from fupin.pairing.views.common import (
     pairs_in,
     unvisited_ids,
 )
-from fupin.party.views import audit_url
 from fupin.registry.tables import personal
-from fupin.registry.views import changes_somewhere
 
 
 class HelperListView(UserTableMixin, ObjectListView):
@@ -53,7 +52,7 @@ class HelperListView(UserTableMixin, ObjectListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["can_add"] = changes_somewhere(self.request.user)
+        context["can_add"] = changes_somewhere(self.request.user, Helper.objects)
         return context
 
 
@@ -179,7 +178,7 @@ class CapRuleListView(UserTableMixin, ObjectListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["can_add"] = changes_somewhere(self.request.user)
+        context["can_add"] = changes_somewhere(self.request.user, CapRule.objects)
         return context
 
 

@@ -7,8 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fupin.accounts.forms import ConfirmForm
-from fupin.lib.views import ObjectDetailView, ObjectListView
+from fupin.audit.links import audit_url
+from fupin.lib.forms import ConfirmForm
+from fupin.lib.views import ObjectDetailView, ObjectListView, changes_somewhere
 from fupin.pairing import actions
 from fupin.pairing.choices import PairingKind
 from fupin.pairing.filtersets import (
@@ -40,10 +41,8 @@ from fupin.pairing.views.common import (
     unvisited_ids,
 )
 from fupin.party.models import Member
-from fupin.party.views import audit_url
 from fupin.registry.models import Household
 from fupin.registry.tables import personal
-from fupin.registry.views import changes_somewhere
 
 
 class PairingListView(UserTableMixin, ObjectListView):
@@ -56,7 +55,7 @@ class PairingListView(UserTableMixin, ObjectListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["can_add"] = changes_somewhere(self.request.user)
+        context["can_add"] = changes_somewhere(self.request.user, Helper.objects)
         return context
 
 

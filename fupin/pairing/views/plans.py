@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fupin.accounts.forms import ConfirmForm
-from fupin.lib.views import ObjectDetailView, ObjectListView
+from fupin.audit.links import audit_url
+from fupin.lib.forms import ConfirmForm
+from fupin.lib.views import ObjectDetailView, ObjectListView, changes_somewhere
 from fupin.pairing import actions, checks
 from fupin.pairing.choices import PairingKind, Skill
 from fupin.pairing.filtersets import (
@@ -20,7 +21,7 @@ from fupin.pairing.forms import (
     PlanCreateForm,
     PlanForm,
 )
-from fupin.pairing.models import HouseholdPlan, Measure, Pairing
+from fupin.pairing.models import Helper, HouseholdPlan, Measure, Pairing
 from fupin.pairing.pdf import plan_sheet
 from fupin.pairing.rules import main_need
 from fupin.pairing.tables import (
@@ -37,9 +38,7 @@ from fupin.pairing.views.common import (
     head_of,
     mine,
 )
-from fupin.party.views import audit_url
 from fupin.registry.models import Household
-from fupin.registry.views import changes_somewhere
 
 
 class HouseholdPlanListView(UserTableMixin, ObjectListView):
@@ -52,7 +51,9 @@ class HouseholdPlanListView(UserTableMixin, ObjectListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["can_add"] = changes_somewhere(self.request.user) or mine(self.request.user)
+        context["can_add"] = changes_somewhere(self.request.user, Helper.objects) or mine(
+            self.request.user
+        )
         return context
 
 

@@ -3,12 +3,12 @@
 
 from typing import Any, ClassVar
 
-from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from fupin.accounts.roles import Action
+from fupin.lib.serializers import CodesField, ScopedRelatedField
 from fupin.party.actions import MEMBER_FIELDS, TAG_FIELDS
 from fupin.party.checks import warnings_for
 from fupin.party.models import (
@@ -24,35 +24,6 @@ from fupin.registry.choices import Sex
 from fupin.registry.tables import sees_personal_data
 
 
-class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
-    """A record chosen by id among those the caller may `scope_action` (view or change): any
-    other answers as if it did not exist, so its existence does not leak."""
-
-    def __init__(self, *, model: type[Model], scope_action: Action, **kwargs: Any) -> None:
-        kwargs.setdefault("queryset", model._default_manager.none())
-        super().__init__(**kwargs)
-        self.model = model
-        self.scope_action = scope_action
-
-    def get_queryset(self) -> QuerySet[Any]:
-        request = self.context.get("request")
-        manager: Any = self.model._default_manager
-        if request is None:
-            return manager.none()
-        return manager.for_user(request.user, self.scope_action)
-
-
-class CoverageField(serializers.ListField):
-    """The codes of the regions an organisation covers (a village branch one village, a park
-    committee several); written as a list, handed to the actions as `region_codes`."""
-
-    child = serializers.CharField(max_length=12)
-
-    def get_attribute(self, instance: Organisation) -> list[str]:
-        # From the prefetched coverage rows: one query for a whole page.
-        return sorted(c.region_id for c in instance.coverage.all())
-
-
 class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
     # DRF takes declared fields off the class, so this `parent` does not shadow Field.parent.
     parent = ScopedRelatedField(  # type: ignore[assignment]
@@ -61,7 +32,9 @@ class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
     parent_name = serializers.CharField(source="parent.name", read_only=True, default=None)
     region = serializers.CharField(source="region_id", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
-    coverage = CoverageField(source="region_codes")
+    # The regions it covers (a village branch one village, a park committee several), handed to
+    # the actions as `region_codes`.
+    coverage = CodesField(rows="coverage", source="region_codes")
     secretary = ScopedRelatedField(
         model=Member, scope_action=Action.VIEW, required=False, allow_null=True
     )

@@ -7,12 +7,12 @@ industry household's phone are masked unless the caller may see personal data wh
 
 from typing import Any
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from fupin.accounts.roles import Action
-from fupin.party.api.serializers import ScopedRelatedField
+from fupin.lib.serializers import CodesField, ImmutableOnUpdate, ScopedRelatedField
+from fupin.lib.serializers import amount as money
 from fupin.party.models import Member, Organisation
 from fupin.projects.models import (
     Approval,
@@ -26,7 +26,6 @@ from fupin.projects.models import (
     ProjectYear,
     PurchaseContract,
 )
-from fupin.registry.api.serializers import amount as money
 from fupin.registry.models import Household, Person
 from fupin.registry.tables import personal
 
@@ -38,43 +37,6 @@ def _caller(serializer: serializers.BaseSerializer[Any]) -> Any:
 def percent(**kwargs: Any) -> serializers.DecimalField:
     # The upper bound (100, and the reserve and collective together) is the action's to check.
     return serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, **kwargs)
-
-
-class CodesField(serializers.ListField):
-    """Region codes, written as a list; read from prefetched rows (one query for a page)."""
-
-    child = serializers.CharField(max_length=12)
-
-    def __init__(self, *, rows: str, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.rows = rows
-
-    def get_attribute(self, instance: Any) -> list[str]:
-        # Coverage rows name their village (`region_id`); a many-to-many gives the regions.
-        return sorted(getattr(r, "region_id", r.pk) for r in getattr(instance, self.rows).all())
-
-
-class ImmutableOnUpdate:
-    """Fields that name what a record belongs to (its project, household…): set when it is
-    created, refused when a change names another one."""
-
-    immutable: tuple[str, ...] = ()
-    instance: Any
-    fields: Any
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        attrs = super().validate(attrs)  # type: ignore[misc]
-        if self.instance is not None:
-            errors = {
-                name: [_("This cannot be changed: make a new record instead.")]
-                for name in self.immutable
-                if self.fields[name].source in attrs
-                and attrs[self.fields[name].source]
-                != getattr(self.instance, self.fields[name].source)
-            }
-            if errors:
-                raise serializers.ValidationError(errors)
-        return attrs
 
 
 # --- partners -----------------------------------------------------------------------------

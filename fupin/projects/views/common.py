@@ -10,9 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
-from fupin.lib.views import ActionFormView
+from fupin.lib.views import ActionFormView, changes_somewhere
 from fupin.projects.models import Project
-from fupin.registry.views import changes_somewhere
 
 PER_PAGE = 50
 
@@ -60,7 +59,7 @@ class CanAddMixin:
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)  # type: ignore[misc]
-        context["can_add"] = changes_somewhere(self.request.user)
+        context["can_add"] = changes_somewhere(self.request.user, Project.objects)
         return context
 
 

@@ -19,23 +19,19 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fupin.accounts.forms import ConfirmForm
 from fupin.accounts.roles import Action
+from fupin.audit.links import audit_url
 from fupin.lib.fields import HundredthsField
+from fupin.lib.forms import ConfirmForm
+from fupin.lib.tables import UserTable, ordered
 from fupin.lib.views import XLSX, ActionFormView, ObjectDetailView, ObjectListView
 from fupin.projects import actions, rules
 from fupin.projects.choices import RunStatus
 from fupin.projects.filtersets import DividendRunFilterSet
 from fupin.projects.models import DividendPayout, DividendRun, Participant, Project
 from fupin.projects.payout import sheet_filename, sheet_pdf, sheet_xlsx
-from fupin.registry.tables import UserTable
 
 PER_PAGE = 50
-
-
-def ordered(*fields: str) -> tuple[str, ...]:
-    # Each sort ends with the primary key, so paging never repeats a row.
-    return (*fields, "pk")
 
 
 def page_of(request: HttpRequest, rows: Any) -> Page:
@@ -285,8 +281,6 @@ class DividendRunDetailView(ObjectDetailView):
     template_name = "projects/run_detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        from fupin.party.views import audit_url
-
         context = super().get_context_data(**kwargs)
         run: DividendRun = self.object
         payouts = DividendPayout.objects.filter(run=run).select_related(

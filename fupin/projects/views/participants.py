@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fupin.accounts.forms import ConfirmForm
+from fupin.audit.links import audit_url
+from fupin.lib.forms import ConfirmForm
 from fupin.lib.views import ObjectDetailView, ObjectListView
-from fupin.party.views import audit_url
 from fupin.projects import actions
 from fupin.projects.filtersets import ParticipantFilterSet
 from fupin.projects.forms import (

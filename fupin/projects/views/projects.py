@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fupin.accounts.forms import ConfirmForm
+from fupin.audit.links import audit_url
+from fupin.lib.forms import ConfirmForm
 from fupin.lib.views import ObjectDetailView, ObjectListView
-from fupin.party.views import audit_url
 from fupin.projects import actions, rules
 from fupin.projects.choices import FundingSource, Stage
 from fupin.projects.filtersets import ProjectFilterSet

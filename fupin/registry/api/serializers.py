@@ -8,19 +8,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from fupin.accounts.roles import Action
+from fupin.lib.serializers import amount, year
 from fupin.registry.actions import EDITABLE_HOUSEHOLD_FIELDS
 from fupin.registry.choices import Sex, Status
-from fupin.registry.forms import MAX_DIGITS, MAX_YEAR, MIN_YEAR
 from fupin.registry.models import Household, IncomeRecord, Person, PovertyLine, StatusChange
 from fupin.registry.tables import personal, sees_personal_data
-
-
-def amount(**kwargs: Any) -> serializers.DecimalField:
-    return serializers.DecimalField(max_digits=MAX_DIGITS, decimal_places=2, **kwargs)
-
-
-def year(**kwargs: Any) -> serializers.IntegerField:
-    return serializers.IntegerField(min_value=MIN_YEAR, max_value=MAX_YEAR, **kwargs)
 
 
 class PersonalDataMixin:
