@@ -117,6 +117,9 @@ DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Who sees a record's personal data unmasked: lib's tables and serializers ask this function
+# (lib imports no app), which decides per record from the user's grants.
+PERSONAL_DATA_RULE = "fupin.accounts.scoping.sees_personal_data"
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out user is refused before the password is even checked.
     "axes.backends.AxesStandaloneBackend",

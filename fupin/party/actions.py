@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
-from fupin.accounts.scoping import covers, ensure_in_scope
+from fupin.accounts.scoping import can, regions_in_scope, require
 from fupin.audit.log import record, snapshot
 from fupin.lib.deletion import delete_or_explain
 from fupin.lib.ids import mask_id, mask_phone
@@ -121,35 +121,18 @@ def common_region(codes: list[str]) -> str:
 
 def regions_for(actor: Any, region_codes: list[str]) -> list[Region]:
     """The covered regions, refused unless each exists and lies in the actor's subtree."""
-    codes = sorted({c.strip() for c in region_codes if c and c.strip()})
-    if not codes:
+    regions = regions_in_scope(actor, region_codes, field="region_codes")
+    if not regions:
         raise ValidationError({"region_codes": _("An organisation covers at least one region.")})
-    found = {r.code: r for r in Region.objects.filter(code__in=codes)}
-    missing = [c for c in codes if c not in found]
-    if missing:
-        raise ValidationError(
-            {
-                "region_codes": _("There is no region with code %(codes)s.")
-                % {"codes": "、".join(missing)}
-            }
-        )
-    outside = [c for c in codes if actor is not None and not covers(actor, c, Action.CHANGE)]
-    if outside:
-        raise ValidationError(
-            {
-                "region_codes": _("%(regions)s is outside the regions you may change.")
-                % {"regions": "、".join(found[c].name for c in outside)}
-            }
-        )
-    nested = [c for c in codes if any(o != c and c.startswith(o) for o in codes)]
+    nested = [r for r in regions if any(o != r and r.code.startswith(o.code) for o in regions)]
     if nested:
         raise ValidationError(
             {
                 "region_codes": _("%(regions)s lies inside another covered region.")
-                % {"regions": "、".join(found[c].name for c in nested)}
+                % {"regions": "、".join(r.name for r in nested)}
             }
         )
-    return [found[c] for c in codes]
+    return regions
 
 
 def _check_parent(
@@ -157,7 +140,7 @@ def _check_parent(
 ) -> None:
     if parent is None:
         return
-    if actor is not None and not Organisation.objects.for_user(actor).filter(pk=parent.pk).exists():
+    if not can(actor, Action.VIEW, parent):
         raise ValidationError(
             {"parent": _("The parent organisation is outside the regions you may see.")}
         )
@@ -232,7 +215,7 @@ def create_organisation(
         region_code=organisation.region_id,
         after=organisation_snapshot(organisation),
     )
-    ensure_in_scope(actor, organisation, Action.CHANGE)
+    require(actor, organisation, Action.CHANGE)
     return organisation
 
 
@@ -258,7 +241,7 @@ def update_organisation(
     region_codes: list[str] | None = None,
     **fields: Any,
 ) -> Organisation:
-    ensure_in_scope(actor, organisation, Action.CHANGE)
+    require(actor, organisation, Action.CHANGE)
     if not organisation.is_open:
         raise ValidationError(_("A closed organisation is history and is not changed."))
     before = organisation_snapshot(organisation)
@@ -314,7 +297,7 @@ def update_organisation(
         before=before,
         after=organisation_snapshot(organisation),
     )
-    ensure_in_scope(actor, organisation, Action.CHANGE)
+    require(actor, organisation, Action.CHANGE)
     return organisation
 
 
@@ -327,7 +310,7 @@ def _under_any(field_name: str, codes: list[str]) -> Q:
 
 @transaction.atomic
 def delete_organisation(*, actor: Any, organisation: Organisation) -> None:
-    ensure_in_scope(actor, organisation, Action.CHANGE)
+    require(actor, organisation, Action.CHANGE)
     if organisation.members.exists():
         raise ValidationError(
             _("%(name)s still has members: move them first, or reorganise.")
@@ -387,7 +370,7 @@ def reorganise(
     # Read afresh: a page's or a script's copy may predate another reorganisation.
     sources = list(Organisation.objects.filter(pk__in=[s.pk for s in sources]))
     for source in sources:
-        ensure_in_scope(actor, source, Action.CHANGE)
+        require(actor, source, Action.CHANGE)
         if not source.is_open:
             raise ValidationError(
                 {"sources": _("%(name)s is already closed.") % {"name": source.name}}
@@ -537,10 +520,7 @@ def _place(actor: Any, member: Member, organisation: Organisation, region_code: 
         raise ValidationError(
             {"organisation": _("%(name)s is closed.") % {"name": organisation.name}}
         )
-    if (
-        actor is not None
-        and not type(organisation).objects.for_user(actor).filter(pk=organisation.pk).exists()
-    ):
+    if not can(actor, Action.VIEW, organisation):
         raise ValidationError(
             {"organisation": _("This organisation is outside the regions you may see.")}
         )
@@ -560,18 +540,7 @@ def _place(actor: Any, member: Member, organisation: Organisation, region_code: 
                 % {"code": code, "name": organisation.name}
             }
         )
-    region = Region.objects.filter(code=code).first()
-    if region is None:
-        raise ValidationError(
-            {"region": _("There is no region with code “%(code)s”.") % {"code": code}}
-        )
-    if actor is not None and not covers(actor, code, Action.CHANGE):
-        raise ValidationError(
-            {
-                "region": _("%(region)s is outside the regions you may change.")
-                % {"region": region.name}
-            }
-        )
+    region = regions_in_scope(actor, code, field="region")
     member.organisation = organisation
     member.region = region
     member.county_code = code[:6] if len(code) >= 6 else ""
@@ -596,7 +565,7 @@ def register_member(
         region_code=member.region_id,
         after=member_snapshot(member),
     )
-    ensure_in_scope(actor, member, Action.CHANGE)
+    require(actor, member, Action.CHANGE)
     return member
 
 
@@ -605,7 +574,7 @@ def update_member(
     *, actor: Any, member: Member, region_code: str | None = None, **fields: Any
 ) -> Member:
     """Change a member's form; a new `organisation` (and `region_code`) transfers them."""
-    ensure_in_scope(actor, member, Action.CHANGE)
+    require(actor, member, Action.CHANGE)
     before = member_snapshot(member)
     entered_sex, entered_birth = fields.pop("sex", None), fields.pop("birth_date", None)
     organisation = fields.pop("organisation", None)
@@ -634,13 +603,13 @@ def update_member(
         before=before,
         after=member_snapshot(member),
     )
-    ensure_in_scope(actor, member, Action.CHANGE)
+    require(actor, member, Action.CHANGE)
     return member
 
 
 @transaction.atomic
 def delete_member(*, actor: Any, member: Member) -> None:
-    ensure_in_scope(actor, member, Action.CHANGE)
+    require(actor, member, Action.CHANGE)
     before = member_snapshot(member)
     before["tags"] = list(member.tags.values_list("kind", flat=True))
     record(
@@ -672,7 +641,7 @@ def add_tag(
     unit: str = "",
     note: str = "",
 ) -> MemberTag:
-    ensure_in_scope(actor, member, Action.CHANGE)
+    require(actor, member, Action.CHANGE)
     tag = MemberTag(
         member=member,
         region_code=member.region_id,
@@ -733,7 +702,7 @@ def add_tag(
 @transaction.atomic
 def remove_tag(*, actor: Any, tag: MemberTag) -> None:
     member = tag.member
-    ensure_in_scope(actor, member, Action.CHANGE)
+    require(actor, member, Action.CHANGE)
     record(
         actor=actor,
         action="party.remove_tag",
@@ -761,7 +730,7 @@ def record_step(
     contacts: str = "",
 ) -> DevelopmentStep:
     """The member reaches the next stage of the development pipeline."""
-    ensure_in_scope(actor, member, Action.CHANGE)
+    require(actor, member, Action.CHANGE)
     if stage not in Stage.values:
         raise ValidationError({"stage": _("Choose a stage from the list.")})
     if on > datetime.date.today():
@@ -820,19 +789,8 @@ def record_service(
     channel: str = "in_person",
     note: str = "",
 ) -> ServiceLog:
-    ensure_in_scope(actor, member, Action.VIEW)
-    village = Region.objects.filter(pk=village_code, level=Level.VILLAGE).first()
-    if village is None:
-        raise ValidationError(
-            {"village": _("There is no village with code “%(code)s”.") % {"code": village_code}}
-        )
-    if actor is not None and not covers(actor, village.code, Action.CHANGE):
-        raise ValidationError(
-            {
-                "village": _("%(village)s is outside the regions you may change.")
-                % {"village": village.name}
-            }
-        )
+    require(actor, member, Action.VIEW)
+    village = regions_in_scope(actor, village_code, level=Level.VILLAGE, field="village")
     service = ServiceLog(
         member=member,
         village=village,
@@ -859,7 +817,7 @@ def record_service(
 
 @transaction.atomic
 def delete_service(*, actor: Any, service: ServiceLog) -> None:
-    ensure_in_scope(actor, service, Action.CHANGE)
+    require(actor, service, Action.CHANGE)
     record(
         actor=actor,
         action="party.delete_service",

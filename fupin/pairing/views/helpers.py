@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fupin.accounts.forms import ConfirmForm
+from fupin.lib.tables import personal
 from fupin.lib.views import ObjectDetailView, ObjectListView
 from fupin.pairing import actions
 from fupin.pairing.choices import PairingKind
@@ -39,7 +40,6 @@ from fupin.pairing.views.common import (
     unvisited_ids,
 )
 from fupin.party.views import audit_url
-from fupin.registry.tables import personal
 from fupin.registry.views import changes_somewhere
 
 
@@ -83,7 +83,7 @@ class HelperDetailView(ObjectDetailView):
         context.update(
             title=helper.member.name,
             can_change=pairs_in(user, helper.region_id),
-            phone=personal(user, helper.region_id, "phone", helper.member.phone),
+            phone=personal(user, helper.region_id, "phone", helper.member.phone, record=helper),
             pairings=rows,
             load=loads[PairingKind.PRIMARY],
             cap=cap_of(helper),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fupin.accounts.forms import ConfirmForm
+from fupin.lib.tables import personal
 from fupin.lib.views import ObjectDetailView, ObjectListView
 from fupin.party.views import audit_url
 from fupin.projects import actions
@@ -30,7 +31,6 @@ from fupin.projects.views.common import (
     UserTableMixin,
     changeable,
 )
-from fupin.registry.tables import personal
 
 ZERO = Decimal("0.00")
 
@@ -62,12 +62,14 @@ class ParticipantDetailView(ThroughProjectMixin, ObjectDetailView):
                 participant.region_id,
                 "id_number",
                 participant.id_number,  # type: ignore[attr-defined]
+                record=participant,
             ),
             phone=personal(
                 user,
                 participant.region_id,
                 "phone",
                 participant.household.phone if participant.household else "",
+                record=participant,
             ),
             entries=entries,
             ordinary=ordinary,
