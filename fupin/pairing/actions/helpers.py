@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
-from fupin.accounts.scoping import can, require
+from fupin.accounts.scoping import can, regions_in_scope, require
 from fupin.audit.log import record, snapshot
 from fupin.lib.deletion import delete_or_explain
 from fupin.pairing.choices import Skill
@@ -178,18 +178,7 @@ def delete_helper(*, actor: Any, helper: Helper) -> None:
 def set_cap_rule(
     *, actor: Any, region_code: str, primary_cap: int, leader_cap: int, secondary_cap: int
 ) -> CapRule:
-    region = Region.objects.filter(code=region_code.strip()).first()
-    if region is None:
-        raise ValidationError(
-            {"region": _("There is no region with code “%(code)s”.") % {"code": region_code}}
-        )
-    if not can(actor, Action.CHANGE, region.code):
-        raise ValidationError(
-            {
-                "region": _("%(region)s is outside the regions you may change.")
-                % {"region": region.name}
-            }
-        )
+    region = regions_in_scope(actor, region_code.strip(), field="region")
     rule = CapRule.objects.filter(region=region).first() or CapRule(region=region)
     before = snapshot(rule, ["primary_cap", "leader_cap", "secondary_cap"]) if rule.pk else None
     rule.primary_cap, rule.leader_cap, rule.secondary_cap = primary_cap, leader_cap, secondary_cap
