@@ -106,6 +106,9 @@ def _owned_filter(model: type[models.Model], action: Action) -> Callable[[Any], 
 
 
 def covers(user: Any, code: str, action: Action) -> bool:
+    """Whether `user` may do `action` on the records of region `code` as a whole (owner grants
+    do not count). Say `can(user, action, code)`: this is its primitive, kept for the pages
+    that still call it."""
     scope = prefixes(user, action)
     return scope is None or any(code.startswith(p) for p in scope)
 
@@ -199,7 +202,7 @@ class ThroughQuerySet(ScopedQuerySet[M]):
         return self.filter(**{f"{path}__in": owner.for_user(user, action).values("pk")})
 
 
-def covers_at_level(user: Any, code: str, action: Action, level: int) -> bool:
+def _covers_at_level(user: Any, code: str, action: Action, level: int) -> bool:
     """Whether `user` may do `action` at `code` through a grant at `level` or above (a
     township's review needs a township's or a county's user, not the village's own)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -263,7 +266,7 @@ def can(user: Any, action: Action, obj: models.Model | str, *, level: int | None
         return True
     if isinstance(obj, str):
         if level is not None:
-            return covers_at_level(user, obj, action, level)
+            return _covers_at_level(user, obj, action, level)
         return covers(user, obj, action)
     if level is not None:
         raise TypeError("can(..., level=) asks about a region code, not a record")
@@ -305,7 +308,9 @@ def regions_in_scope(
 
     One code (a str) gives its region. A list is cleaned (blanks dropped, each code once) and
     gives the regions in code order, [] for none: saying that a record needs one is the
-    caller's. The messages name the unknown codes, or the regions out of scope.
+    caller's. The messages name the unknown codes, or the regions out of scope (in the words
+    of a write: "... is outside the regions you may change"); `field` is the form's or the
+    API's field they are attached to.
     """
     single = isinstance(codes, str)
     wanted = (
@@ -344,11 +349,13 @@ def regions_in_scope(
         region = outside[0]
         raise ValidationError(
             {
-                field: _("%(village)s is outside the regions you may change.")
-                % {"village": region.name}
-                if village
-                else _("%(region)s is outside the regions you may change.")
-                % {"region": region.name}
+                field: (
+                    _("%(village)s is outside the regions you may change.")
+                    % {"village": region.name}
+                    if village
+                    else _("%(region)s is outside the regions you may change.")
+                    % {"region": region.name}
+                )
             }
         )
     if outside:
