@@ -117,6 +117,12 @@ DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Who sees a record's personal data unmasked: lib's tables and serializers ask this function
+# (lib imports no app), which decides per record from the user's grants.
+PERSONAL_DATA_RULE = "fupin.accounts.scoping.sees_personal_data"
+# The queryset of records scoped by a region-code field (`for_user`), for the apps below accounts
+# (audit) that may not import it.
+SCOPED_QUERYSET = "fupin.accounts.scoping.ScopedQuerySet"
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out user is refused before the password is even checked.
     "axes.backends.AxesStandaloneBackend",

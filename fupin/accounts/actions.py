@@ -14,11 +14,12 @@ from fupin.accounts.models import Grant, User
 from fupin.accounts.roles import RANK, ROLE_LEVEL, Action, allows
 from fupin.accounts.scoping import (
     OutOfScope,
-    ensure_in_scope,
+    can,
     forget_grants,
     grants_of,
     prefix_q,
     prefixes,
+    require,
 )
 from fupin.audit.log import record, snapshot
 from fupin.regions.choices import Level
@@ -82,7 +83,7 @@ def _ensure_manageable(actor: User | None, user: User) -> None:
     if actor is None:
         return
     scope = prefixes(actor, Action.MANAGE_USERS)
-    in_scope = User.objects.for_user(actor, Action.MANAGE_USERS).filter(pk=user.pk).exists()
+    in_scope = can(actor, Action.MANAGE_USERS, user)
     outside = scope is not None and user.grants.exclude(prefix_q("region__code", scope)).exists()
     if not in_scope or outside:
         raise OutOfScope(_("This user is outside the regions you administer."))
@@ -134,7 +135,7 @@ def create_user(
         region_code=region.code,
         after={**snapshot(user, USER_FIELDS), "grants": [[region.code, role]]},
     )
-    ensure_in_scope(actor, user, Action.MANAGE_USERS)
+    require(actor, user, Action.MANAGE_USERS)
     return user
 
 

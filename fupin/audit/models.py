@@ -1,11 +1,15 @@
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
-from fupin.accounts.scoping import ScopedQuerySet
+# Audit sits below accounts (whose actions write events), so it does not import the scoping
+# module: it names the region-scoped queryset through a setting, the way apps name the user
+# model (AUTH_USER_MODEL).
+_scoped: Any = import_string(settings.SCOPED_QUERYSET)
 
 
 class AuditEvent(models.Model):
@@ -39,7 +43,7 @@ class AuditEvent(models.Model):
     after = models.JSONField(_("after"), null=True, blank=True)
     request_id = models.CharField(_("request or job id"), max_length=64, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = _scoped.as_manager()
 
     class Meta:
         verbose_name = _("audit event")

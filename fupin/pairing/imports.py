@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fupin.accounts.roles import Action
-from fupin.accounts.scoping import covers
+from fupin.accounts.scoping import can
 from fupin.imports import parsers
 from fupin.imports.schema import CellError, Column, ParsedRow, RowError
 from fupin.imports.through_actions import (
@@ -337,7 +337,7 @@ class PairingSchema(ThroughActions):
                 ended_on=row.values["ended_on"],
                 source=Source.IMPORT,
             )
-        if actor is not None and not covers(actor, existing.region_id, Action.CHANGE):
+        if not can(actor, Action.CHANGE, existing.region_id):
             raise ValidationError(
                 _("Only an administrator of this village's region may pair here.")
             )

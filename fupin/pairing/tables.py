@@ -1,7 +1,7 @@
 """Tables of the pairing pages (and so of their exports).
 
-Phones go through the registry's one rule for personal data (`fupin.registry.tables.personal`):
-the auditor sees them masked, on the page and in the export alike.
+Phones go through the one rule for personal data (`fupin.lib.tables.personal`, decided per
+record by the scoping module): the auditor sees them masked, on the page and in the export alike.
 """
 
 from typing import Any
@@ -13,8 +13,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.roles import Action
-from fupin.accounts.scoping import covers
+from fupin.accounts.scoping import can
 from fupin.lib.tables import (
+    PersonalColumn,
     UserTable,
     YesNoColumn,
     ordered,
@@ -26,7 +27,6 @@ from fupin.pairing.models import CapRule, Helper, HouseholdPlan, Pairing, Propos
 from fupin.pairing.rules import cap_of, cap_rules
 from fupin.registry.choices import Relation
 from fupin.registry.models import Person
-from fupin.registry.tables import PersonalColumn
 
 
 def head_name(household: str = "household") -> Subquery:
@@ -274,7 +274,7 @@ class CapRuleTable(UserTable):
 
     def render_region_code(self, record: CapRule) -> str:
         """The code, linked to the rule's form for who may change it."""
-        if covers(self.user, record.region_id, Action.CHANGE):
+        if can(self.user, Action.CHANGE, record.region_id):
             url = reverse("pairing:caprule-edit", args=[record.pk])
             return format_html('<a href="{}">{}</a>', url, record.region_id)
         return record.region_id

@@ -1,8 +1,8 @@
 """Tables of the party pages (and so of their exports).
 
-ID numbers, birth dates and phones of members go through the registry's one rule for
-personal data (`fupin.registry.tables.personal`): the auditor sees them masked, on the page
-and in the export alike.
+ID numbers, birth dates and phones of members go through the one rule for personal data
+(`fupin.lib.tables.personal`, decided per record by the scoping module): the auditor sees them
+masked, on the page and in the export alike.
 """
 
 from typing import Any
@@ -11,10 +11,15 @@ import django_tables2 as tables
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from fupin.lib.tables import UserTable, ordered, region_code_column, region_name_column
+from fupin.lib.tables import (
+    PersonalColumn,
+    UserTable,
+    ordered,
+    region_code_column,
+    region_name_column,
+)
 from fupin.party.actions import common_region
 from fupin.party.models import Member, Organisation, Reorganisation, ServiceLog, with_member_count
-from fupin.registry.tables import PersonalColumn
 
 
 def organisation_rows(organisations: QuerySet[Organisation]) -> QuerySet[Organisation]:

@@ -21,6 +21,7 @@ from fupin.accounts.scoping import covers, region_in_scope
 from fupin.audit.links import audit_url
 from fupin.audit.models import AuditEvent
 from fupin.lib.forms import ConfirmForm
+from fupin.lib.tables import personal
 from fupin.lib.views import (
     ActionFormView,
     ObjectDetailView,
@@ -70,7 +71,6 @@ from fupin.party.tables import (
     reorganisation_rows,
 )
 from fupin.regions.models import Region
-from fupin.registry.tables import personal
 
 
 def changeable(user: Any, organisation: Organisation) -> bool:
@@ -465,9 +465,11 @@ class MemberDetailView(ObjectDetailView):
         context.update(
             title=member.name,
             can_change=covers(user, code, Action.CHANGE),
-            id_number=personal(user, code, "id_number", member.id_number),
-            birth_date=personal(user, code, "birth_date", member.birth_date.isoformat()),
-            phone=personal(user, code, "phone", member.phone),
+            id_number=personal(user, code, "id_number", member.id_number, record=member),
+            birth_date=personal(
+                user, code, "birth_date", member.birth_date.isoformat(), record=member
+            ),
+            phone=personal(user, code, "phone", member.phone, record=member),
             tags=member.tags.order_by("since", "pk"),
             steps=member.steps.select_related("recorded_by").order_by("on", "pk"),
             services=ServiceLog.objects.for_user(user)

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
-from fupin.accounts.scoping import covers_at_level
+from fupin.accounts.scoping import can
 from fupin.projects.choices import RUN_APPROVAL_LEVEL, STAGE_LEVEL, STAGE_ORDER
 
 CENT = Decimal("0.01")
@@ -77,13 +77,9 @@ def can_advance(user: Any, project: Any, stage: str) -> bool:
     holds a grant at the step's level or above over the project's region."""
     if stage != next_stage(project.stage):
         return False
-    return user is None or covers_at_level(
-        user, project.region_id, Action.CHANGE, STAGE_LEVEL[stage]
-    )
+    return can(user, Action.CHANGE, project.region_id, level=STAGE_LEVEL[stage])
 
 
 def can_approve_runs(user: Any, project: Any) -> bool:
     """Approving and recording dividends is the township's (or a higher level's) part."""
-    return user is None or covers_at_level(
-        user, project.region_id, Action.CHANGE, RUN_APPROVAL_LEVEL
-    )
+    return can(user, Action.CHANGE, project.region_id, level=RUN_APPROVAL_LEVEL)

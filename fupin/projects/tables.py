@@ -1,9 +1,9 @@
 """Tables of the project pages (and so of their exports).
 
-ID numbers and phones go through the registry's one rule for personal data
-(`fupin.registry.tables.personal`): the auditor sees them masked, on the page and in the export
-alike. Figures a row sums from other tables (participants, shares, investment, deliveries) are
-correlated subqueries: they run for the rows of one page only.
+ID numbers and phones go through the one rule for personal data (`fupin.lib.tables.personal`,
+decided per record by the scoping module): the auditor sees them masked, on the page and in the
+export alike. Figures a row sums from other tables (participants, shares, investment,
+deliveries) are correlated subqueries: they run for the rows of one page only.
 """
 
 from typing import Any
@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fupin.lib.tables import (
+    PersonalColumn,
     UserTable,
     YesNoColumn,
     ordered,
@@ -32,7 +33,6 @@ from fupin.projects.models import (
 )
 from fupin.registry.choices import Relation
 from fupin.registry.models import Person
-from fupin.registry.tables import PersonalColumn
 
 
 def _sum(model: Any, link: str, field: str, **filters: Any) -> Coalesce:

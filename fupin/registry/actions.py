@@ -12,7 +12,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
-from fupin.accounts.scoping import covers, ensure_in_scope
+from fupin.accounts.scoping import can, regions_in_scope, require
 from fupin.audit.log import record, snapshot
 from fupin.lib.bulk import update_rows
 from fupin.lib.deletion import delete_or_explain
@@ -78,23 +78,6 @@ def person_snapshot(person: Person) -> dict[str, Any]:
     return data
 
 
-def village_for(actor: Any, village_code: str) -> Region:
-    """The village a record goes to, refused unless it exists and the actor may change it."""
-    village = Region.objects.filter(pk=village_code, level=Level.VILLAGE).first()
-    if village is None:
-        raise ValidationError(
-            {"village": _("There is no village with code “%(code)s”.") % {"code": village_code}}
-        )
-    if actor is not None and not covers(actor, village.code, Action.CHANGE):
-        raise ValidationError(
-            {
-                "village": _("%(village)s is outside the regions you may change.")
-                % {"village": village.name}
-            }
-        )
-    return village
-
-
 def _delete(obj: Household | Person) -> None:
     # The registry knows no other domain: the refusal names what refers to the record.
     delete_or_explain(obj)
@@ -106,7 +89,7 @@ def _clean(obj: Any, exclude: list[str] | None = None) -> None:
 
 @transaction.atomic
 def create_household(*, actor: Any, village_code: str, number: str, **fields: Any) -> Household:
-    village = village_for(actor, village_code)
+    village = regions_in_scope(actor, village_code, level=Level.VILLAGE, field="village")
     household = Household(
         village=village, county_code=village.code[:6], number=number.strip(), **fields
     )
@@ -131,13 +114,13 @@ def create_household(*, actor: Any, village_code: str, number: str, **fields: An
         region_code=village.code,
         after=household_snapshot(household),
     )
-    ensure_in_scope(actor, household, Action.CHANGE)
+    require(actor, household, Action.CHANGE)
     return household
 
 
 @transaction.atomic
 def update_household(*, actor: Any, household: Household, **fields: Any) -> Household:
-    ensure_in_scope(actor, household, Action.CHANGE)
+    require(actor, household, Action.CHANGE)
     before = household_snapshot(household)
     for name, value in fields.items():
         if name not in EDITABLE_HOUSEHOLD_FIELDS:
@@ -167,7 +150,7 @@ def update_household(*, actor: Any, household: Household, **fields: Any) -> Hous
 
 @transaction.atomic
 def delete_household(*, actor: Any, household: Household) -> None:
-    ensure_in_scope(actor, household, Action.CHANGE)
+    require(actor, household, Action.CHANGE)
     before = household_snapshot(household)
     before["members"] = [person_snapshot(p) for p in household.members.all()]
     record(
@@ -203,7 +186,7 @@ def _person_errors(person: Person, *, entered_sex: str | None, entered_birth: An
 
 @transaction.atomic
 def add_person(*, actor: Any, household: Household, **fields: Any) -> Person:
-    ensure_in_scope(actor, household, Action.CHANGE)
+    require(actor, household, Action.CHANGE)
     entered_sex, entered_birth = fields.pop("sex", None), fields.pop("birth_date", None)
     person = Person(
         household=household,
@@ -231,7 +214,7 @@ def add_person(*, actor: Any, household: Household, **fields: Any) -> Person:
 
 @transaction.atomic
 def update_person(*, actor: Any, person: Person, **fields: Any) -> Person:
-    ensure_in_scope(actor, person, Action.CHANGE)
+    require(actor, person, Action.CHANGE)
     before = person_snapshot(person)
     entered_sex = fields.pop("sex", None)
     entered_birth = fields.pop("birth_date", None)
@@ -258,7 +241,7 @@ def update_person(*, actor: Any, person: Person, **fields: Any) -> Person:
 
 @transaction.atomic
 def delete_person(*, actor: Any, person: Person) -> None:
-    ensure_in_scope(actor, person, Action.CHANGE)
+    require(actor, person, Action.CHANGE)
     record(
         actor=actor,
         action="registry.delete_person",
@@ -281,7 +264,7 @@ def record_status(
     approved_by: str = "",
 ) -> StatusChange:
     """A household exits (脱贫), relapses (返贫) or exits again, in a year."""
-    ensure_in_scope(actor, household, Action.CHANGE)
+    require(actor, household, Action.CHANGE)
     check_year(year)
     last = household.history.order_by("-year", "-id").first()
     current = Status(last.status) if last else Status.POOR
@@ -327,7 +310,7 @@ def record_income(
     *, actor: Any, household: Household, year: int, **amounts: Decimal
 ) -> IncomeRecord:
     """The household's income for a year (replacing an earlier record of that year)."""
-    ensure_in_scope(actor, household, Action.CHANGE)
+    require(actor, household, Action.CHANGE)
     errors = {
         name: _("An amount cannot be negative.")
         for name, value in amounts.items()
@@ -369,7 +352,7 @@ def set_poverty_line(*, actor: Any, province_code: str, year: int, amount: Decim
         )
     if Decimal(amount) <= 0:
         raise ValidationError({"amount": _("A poverty line must be above zero.")})
-    if actor is not None and not covers(actor, province.code, Action.MANAGE_USERS):
+    if not can(actor, Action.MANAGE_USERS, province.code):
         raise ValidationError({"province": _("Only the province may set its poverty line.")})
     line, created = PovertyLine.objects.get_or_create(
         province=province, year=year, defaults={"amount": amount}

@@ -7,8 +7,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from fupin.accounts.roles import Action
-from fupin.accounts.scoping import prefix_q, prefixes
+from fupin.accounts.scoping import personal_data_q
 from fupin.lib.filters import IntegerFilter, year_filter
 from fupin.lib.forms import MAX_YEAR, MIN_YEAR
 from fupin.regions.codes import is_digits, subtree_q
@@ -21,14 +20,13 @@ def id_search(user: Any, value: str) -> Q:
 
     An auditor sees IDs masked (510821********1234); if a search matched hidden digits, trying
     numbers one by one would reveal them. So an ID matches only inside the subtrees where the
-    user sees personal data, and only in full (a partial match would leak digit by digit).
+    user sees personal data (per record: a helper's own households only), and only in full (a
+    partial match would leak digit by digit).
     """
     number = value.strip().upper()
-    scope = prefixes(user, Action.PERSONAL_DATA)
     if len(number) != 18:
         return Q(pk__in=[])
-    q = Q(id_number=number)
-    return q if scope is None else q & prefix_q("village_code", scope)
+    return Q(id_number=number) & personal_data_q(user, Person)
 
 
 def user_of(filterset: django_filters.FilterSet) -> Any:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fupin.accounts.roles import Action
-from fupin.accounts.scoping import covers
+from fupin.accounts.scoping import can
 from fupin.audit.log import record
 from fupin.imports import parsers
 from fupin.imports.schema import CellError, Column, ParsedRow, RowError
@@ -213,7 +213,7 @@ class HouseholdSchema:
                 continue
             if code not in villages:
                 err(row, "village_code", _("there is no village with this code"))
-            elif actor is not None and not covers(actor, code, Action.CHANGE):
+            elif not can(actor, Action.CHANGE, code):
                 err(row, "village_code", _("this village is outside the regions you may change"))
 
         # People: the ID agrees with the sex and birth date entered; no ID twice in the file.

@@ -1,72 +1,20 @@
-"""Tables of the registry, and the one rule for showing personal data.
-
-ID numbers, phones and bank accounts are shown in full only where the user holds the
-personal-data capability over the record's village (every role but the auditor); elsewhere
-they are masked. Pages, exports (which are these tables) and the API (its serializers call
-`personal`) all go through `personal`, so the rule is written once.
-"""
-
-import datetime
-from collections.abc import Callable
-from typing import Any
+"""Tables of the registry. ID numbers, phones and birth dates are `PersonalColumn`s
+(fupin/lib/tables.py): masked for who may not see the record's personal data."""
 
 import django_tables2 as tables
 from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from fupin.accounts.roles import Action
-from fupin.accounts.scoping import covers
-from fupin.lib.ids import mask_account, mask_id, mask_phone
-from fupin.lib.tables import UserTable, ordered, region_code_column, region_name_column
+from fupin.lib.tables import (
+    PersonalColumn,
+    UserTable,
+    ordered,
+    region_code_column,
+    region_name_column,
+)
 from fupin.registry.choices import Relation
 from fupin.registry.models import Household, Person
-
-
-def mask_birth_date(value: datetime.date | str) -> str:
-    """Only the year: with the full date beside a masked ID (whose hidden digits are the birth
-    date), the ID could be read back whole."""
-    return f"{str(value)[:4]}-**-**"
-
-
-MASKS: dict[str, Callable[[Any], str]] = {
-    "id_number": mask_id,
-    "phone": mask_phone,
-    "bank_account": mask_account,
-    "birth_date": mask_birth_date,
-}
-
-
-def sees_personal_data(user: Any, village_code: str) -> bool:
-    return covers(user, village_code, Action.PERSONAL_DATA)
-
-
-def personal(user: Any, village_code: str, kind: str, value: Any) -> Any:
-    """`value` (of the kind named by a key of MASKS) as `user` may see it."""
-    if value in (None, "") or sees_personal_data(user, village_code):
-        return value
-    return MASKS[kind](value)
-
-
-class PersonalColumn(tables.Column):
-    """A personal identifier, masked unless the table's user may see it in the row's village.
-
-    Never sortable: the order of hidden digits would tell what the mask hides.
-    """
-
-    def __init__(self, *args: Any, kind: str, village: str = "village_id", **kwargs: Any):
-        kwargs["orderable"] = False
-        super().__init__(*args, **kwargs)
-        self.kind = kind
-        self.village = village
-
-    def render(self, value: Any, record: Any, table: Any) -> Any:
-        if isinstance(value, datetime.date):
-            value = value.isoformat()
-        return personal(table.user, getattr(record, self.village), self.kind, value)
-
-    def value(self, **kwargs: Any) -> Any:
-        return self.render(kwargs["value"], kwargs["record"], kwargs["table"])
 
 
 def with_list_columns(households: QuerySet[Household]) -> QuerySet[Household]:

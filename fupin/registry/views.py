@@ -13,6 +13,7 @@ from fupin.accounts.roles import Action
 from fupin.accounts.scoping import covers, region_in_scope
 from fupin.lib.fields import CENT
 from fupin.lib.forms import ConfirmForm
+from fupin.lib.tables import personal
 from fupin.lib.views import (
     ActionFormView,
     ObjectDetailView,
@@ -32,7 +33,7 @@ from fupin.registry.forms import (
     StatusForm,
 )
 from fupin.registry.models import Household, Person, PovertyLine
-from fupin.registry.tables import HouseholdTable, PersonTable, personal, with_list_columns
+from fupin.registry.tables import HouseholdTable, PersonTable, with_list_columns
 
 
 class HouseholdListView(ObjectListView):
@@ -81,9 +82,13 @@ class HouseholdDetailView(ObjectDetailView):
             title=f"{household.village.name} {household.number}",
             ancestors=household.village.ancestors(),
             can_change=can_change,
-            phone=personal(user, household.village_id, "phone", household.phone),
+            phone=personal(user, household.village_id, "phone", household.phone, record=household),
             bank_account=personal(
-                user, household.village_id, "bank_account", household.bank_account
+                user,
+                household.village_id,
+                "bank_account",
+                household.bank_account,
+                record=household,
             ),
             members=PersonTable(members, user=user, exclude=() if can_change else ("edit",)),
             history=household.history.select_related("recorded_by").order_by("year", "id"),

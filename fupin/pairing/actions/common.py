@@ -2,11 +2,7 @@
 
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
-
-from fupin.accounts.roles import Action
-from fupin.accounts.scoping import covers
+from django.utils.translation import gettext_lazy
 
 if TYPE_CHECKING:
     pass
@@ -33,6 +29,12 @@ MEASURE_FIELDS = [
 ]
 VISIT_FIELDS = ["helper", "household", "member", "visited_on", "done", "follow_ups"]
 
+# Pairing is an administrator's act: a helper or an auditor of the village is refused in these
+# words (`can(actor, Action.CHANGE, village_code)`).
+ONLY_ADMINISTRATORS_PAIR = gettext_lazy(
+    "Only an administrator of this village's region may pair here."
+)
+
 
 def check_fields(obj: Any, exclude: list[str] | None = None) -> None:
     obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
@@ -40,12 +42,3 @@ def check_fields(obj: Any, exclude: list[str] | None = None) -> None:
 
 def acting_user(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def sees(actor: Any, obj: Any) -> bool:
-    return actor is None or type(obj).objects.for_user(actor).filter(pk=obj.pk).exists()
-
-
-def may_pair_in(actor: Any, village_code: str) -> None:
-    if actor is not None and not covers(actor, village_code, Action.CHANGE):
-        raise ValidationError(_("Only an administrator of this village's region may pair here."))

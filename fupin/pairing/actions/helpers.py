@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
-from fupin.accounts.scoping import covers, ensure_in_scope
+from fupin.accounts.scoping import can, regions_in_scope, require
 from fupin.audit.log import record, snapshot
 from fupin.lib.deletion import delete_or_explain
 from fupin.pairing.choices import Skill
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 from fupin.pairing.actions.common import (
     HELPER_FIELDS,
     check_fields,
-    sees,
 )
 
 # Helpers ------------------------------------------------------------------------------------
@@ -54,7 +53,7 @@ def _helper_region(actor: Any, helper: Helper, region_code: str) -> None:
         )
     if len(code) < 4:
         raise ValidationError({"region": _("A helper works in a city, county or below.")})
-    if actor is not None and not covers(actor, code, Action.CHANGE):
+    if not can(actor, Action.CHANGE, code):
         raise ValidationError(
             {
                 "region": _("%(region)s is outside the regions you may change.")
@@ -96,7 +95,7 @@ def register_helper(
     is_leader: bool = False,
     user: Any = None,
 ) -> Helper:
-    if not sees(actor, member):
+    if not can(actor, Action.VIEW, member):
         raise ValidationError({"member": _("This member is outside the regions you may see.")})
     if Helper.objects.filter(member=member).exists():
         raise ValidationError(
@@ -114,7 +113,7 @@ def register_helper(
         region_code=helper.region_id,
         after=helper_snapshot(helper),
     )
-    ensure_in_scope(actor, helper, Action.CHANGE)
+    require(actor, helper, Action.CHANGE)
     return helper
 
 
@@ -130,7 +129,7 @@ def _check_user(helper: Helper) -> None:
 
 def _administers(actor: Any, helper: Helper) -> None:
     # Not the helper themselves: their leader flag and activity set their cap.
-    if actor is not None and not covers(actor, helper.region_id, Action.CHANGE):
+    if not can(actor, Action.CHANGE, helper.region_id):
         raise ValidationError(_("Only an administrator of the helper's region may change this."))
 
 
@@ -155,7 +154,7 @@ def update_helper(*, actor: Any, helper: Helper, **fields: Any) -> Helper:
         before=before,
         after=helper_snapshot(helper),
     )
-    ensure_in_scope(actor, helper, Action.CHANGE)
+    require(actor, helper, Action.CHANGE)
     return helper
 
 
@@ -179,18 +178,7 @@ def delete_helper(*, actor: Any, helper: Helper) -> None:
 def set_cap_rule(
     *, actor: Any, region_code: str, primary_cap: int, leader_cap: int, secondary_cap: int
 ) -> CapRule:
-    region = Region.objects.filter(code=region_code.strip()).first()
-    if region is None:
-        raise ValidationError(
-            {"region": _("There is no region with code “%(code)s”.") % {"code": region_code}}
-        )
-    if actor is not None and not covers(actor, region.code, Action.CHANGE):
-        raise ValidationError(
-            {
-                "region": _("%(region)s is outside the regions you may change.")
-                % {"region": region.name}
-            }
-        )
+    region = regions_in_scope(actor, region_code.strip(), field="region")
     rule = CapRule.objects.filter(region=region).first() or CapRule(region=region)
     before = snapshot(rule, ["primary_cap", "leader_cap", "secondary_cap"]) if rule.pk else None
     rule.primary_cap, rule.leader_cap, rule.secondary_cap = primary_cap, leader_cap, secondary_cap
@@ -213,7 +201,7 @@ def set_cap_rule(
 
 @transaction.atomic
 def delete_cap_rule(*, actor: Any, rule: CapRule) -> None:
-    if actor is not None and not covers(actor, rule.region_id, Action.CHANGE):
+    if not can(actor, Action.CHANGE, rule.region_id):
         raise ValidationError(_("This is outside the regions you are responsible for."))
     record(
         actor=actor,

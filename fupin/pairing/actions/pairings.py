@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
-from fupin.accounts.scoping import ensure_in_scope
+from fupin.accounts.scoping import can, require
 from fupin.audit.log import record, snapshot
 from fupin.pairing import solver
 from fupin.pairing.choices import PairingKind, ProposalStatus, Source
@@ -28,10 +28,9 @@ if TYPE_CHECKING:
     from fupin.pairing.optimise import ProposalResult
 
 from fupin.pairing.actions.common import (
+    ONLY_ADMINISTRATORS_PAIR,
     PAIRING_FIELDS,
     acting_user,
-    may_pair_in,
-    sees,
 )
 
 # Pairings -----------------------------------------------------------------------------------
@@ -97,8 +96,9 @@ def pair(
     helpers and the beneficiary's status are not its business."""
     past = ended_on is not None
     village, name = _beneficiary(household, member, past=past)
-    may_pair_in(actor, village)
-    if not sees(actor, helper):
+    if not can(actor, Action.CHANGE, village):
+        raise ValidationError(ONLY_ADMINISTRATORS_PAIR)
+    if not can(actor, Action.VIEW, helper):
         raise ValidationError({"helper": _("This helper is outside the regions you may see.")})
     if not past and not helper.active:
         raise ValidationError({"helper": _("%(name)s no longer helps.") % {"name": helper}})
@@ -140,7 +140,7 @@ def pair(
         region_code=village,
         after=pairing_snapshot(pairing),
     )
-    ensure_in_scope(actor, pairing, Action.CHANGE)
+    require(actor, pairing, Action.CHANGE)
     return pairing
 
 
@@ -179,7 +179,8 @@ def _check_current(
 
 @transaction.atomic
 def end_pairing(*, actor: Any, pairing: Pairing, ended_on: datetime.date | None = None) -> Pairing:
-    may_pair_in(actor, pairing.region_id)
+    if not can(actor, Action.CHANGE, pairing.region_id):
+        raise ValidationError(ONLY_ADMINISTRATORS_PAIR)
     if pairing.ended_on is not None:
         raise ValidationError(_("This pairing has already ended."))
     before = pairing_snapshot(pairing)
@@ -204,7 +205,8 @@ def end_pairing(*, actor: Any, pairing: Pairing, ended_on: datetime.date | None 
 @transaction.atomic
 def delete_pairing(*, actor: Any, pairing: Pairing) -> None:
     """For a pairing entered by mistake; a pairing that happened is ended, not deleted."""
-    may_pair_in(actor, pairing.region_id)
+    if not can(actor, Action.CHANGE, pairing.region_id):
+        raise ValidationError(ONLY_ADMINISTRATORS_PAIR)
     record(
         actor=actor,
         action="pairing.delete_pairing",
@@ -223,7 +225,8 @@ def save_proposal(
     *, actor: Any, region_code: str, result: "ProposalResult", rebalance: bool = False
 ) -> Proposal:
     """Keep what the optimiser proposes for a region until it is applied or discarded."""
-    may_pair_in(actor, region_code)
+    if not can(actor, Action.CHANGE, region_code):
+        raise ValidationError(ONLY_ADMINISTRATORS_PAIR)
     summary = {
         "beneficiaries": result.beneficiaries,
         "assigned": result.assigned,
@@ -251,7 +254,8 @@ def save_proposal(
 
 
 def _decide(actor: Any, proposal: Proposal, status: str) -> None:
-    may_pair_in(actor, proposal.region_id)
+    if not can(actor, Action.CHANGE, proposal.region_id):
+        raise ValidationError(ONLY_ADMINISTRATORS_PAIR)
     if proposal.status != ProposalStatus.OPEN:
         raise ValidationError(
             _("This proposal was already %(status)s.") % {"status": proposal.get_status_display()}

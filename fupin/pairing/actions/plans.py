@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
-from fupin.accounts.scoping import ensure_in_scope
+from fupin.accounts.scoping import can, require
 from fupin.audit.log import record, snapshot
 from fupin.pairing.choices import MeasureStatus
 from fupin.pairing.models import (
@@ -30,7 +30,6 @@ from fupin.pairing.actions.common import (
     PLAN_FIELDS,
     VISIT_FIELDS,
     check_fields,
-    sees,
 )
 
 # Household plans and measures ---------------------------------------------------------------
@@ -53,7 +52,7 @@ def create_plan(*, actor: Any, household: Household, year: int, **fields: Any) -
     unknown = set(fields) - set(PLAN_FIELDS)
     if unknown:
         raise ValueError(f"unknown plan fields {sorted(unknown)}")
-    if not sees(actor, household):
+    if not can(actor, Action.VIEW, household):
         raise ValidationError(
             {"household": _("This household is outside the regions you may see.")}
         )
@@ -80,13 +79,13 @@ def create_plan(*, actor: Any, household: Household, year: int, **fields: Any) -
         region_code=plan.region_id,
         after=plan_snapshot(plan),
     )
-    ensure_in_scope(actor, plan, Action.CHANGE)
+    require(actor, plan, Action.CHANGE)
     return plan
 
 
 @transaction.atomic
 def update_plan(*, actor: Any, plan: HouseholdPlan, **fields: Any) -> HouseholdPlan:
-    ensure_in_scope(actor, plan, Action.CHANGE)
+    require(actor, plan, Action.CHANGE)
     before = plan_snapshot(plan)
     for name, value in fields.items():
         if name not in PLAN_FIELDS:
@@ -118,7 +117,7 @@ def update_plan(*, actor: Any, plan: HouseholdPlan, **fields: Any) -> HouseholdP
 
 @transaction.atomic
 def delete_plan(*, actor: Any, plan: HouseholdPlan) -> None:
-    ensure_in_scope(actor, plan, Action.CHANGE)
+    require(actor, plan, Action.CHANGE)
     before = plan_snapshot(plan)
     before["measures"] = [snapshot(m, MEASURE_FIELDS) for m in plan.measures.all()]
     record(
@@ -158,7 +157,7 @@ def add_measure(
     status: str = MeasureStatus.PLANNED,
     is_main: bool = False,
 ) -> Measure:
-    ensure_in_scope(actor, plan, Action.CHANGE)
+    require(actor, plan, Action.CHANGE)
     measure = Measure(
         plan=plan,
         region_code=plan.region_id,
@@ -184,7 +183,7 @@ def add_measure(
 
 @transaction.atomic
 def update_measure(*, actor: Any, measure: Measure, **fields: Any) -> Measure:
-    ensure_in_scope(actor, measure, Action.CHANGE)
+    require(actor, measure, Action.CHANGE)
     before = measure_snapshot(measure)
     for name, value in fields.items():
         if name not in MEASURE_FIELDS:
@@ -204,7 +203,7 @@ def update_measure(*, actor: Any, measure: Measure, **fields: Any) -> Measure:
 
 @transaction.atomic
 def delete_measure(*, actor: Any, measure: Measure) -> None:
-    ensure_in_scope(actor, measure, Action.CHANGE)
+    require(actor, measure, Action.CHANGE)
     record(
         actor=actor,
         action="pairing.delete_measure",
@@ -273,13 +272,13 @@ def record_visit(
         region_code=village,
         after=visit_snapshot(visit),
     )
-    ensure_in_scope(actor, visit, Action.CHANGE)
+    require(actor, visit, Action.CHANGE)
     return visit
 
 
 @transaction.atomic
 def update_visit(*, actor: Any, visit: Visit, **fields: Any) -> Visit:
-    ensure_in_scope(actor, visit, Action.CHANGE)
+    require(actor, visit, Action.CHANGE)
     before = visit_snapshot(visit)
     for name, value in fields.items():
         if name not in ("visited_on", "done", "follow_ups"):
@@ -300,7 +299,7 @@ def update_visit(*, actor: Any, visit: Visit, **fields: Any) -> Visit:
 
 @transaction.atomic
 def delete_visit(*, actor: Any, visit: Visit) -> None:
-    ensure_in_scope(actor, visit, Action.CHANGE)
+    require(actor, visit, Action.CHANGE)
     record(
         actor=actor,
         action="pairing.delete_visit",

@@ -2,7 +2,7 @@
 (fupin/pairing/actions.py), which decide whether it may be saved and audit it.
 
 Helpers' and beneficiaries' ID numbers and phones are masked unless the caller may see
-personal data where the person lives (fupin/registry/tables.py holds the rule)."""
+personal data where the person lives (fupin/lib/tables.py holds the masks)."""
 
 from typing import Any
 
@@ -13,12 +13,12 @@ from rest_framework import serializers
 from fupin.accounts.models import User
 from fupin.accounts.roles import Action
 from fupin.lib.serializers import ImmutableOnUpdate, ScopedRelatedField, amount
+from fupin.lib.tables import personal
 from fupin.pairing.actions import MEASURE_FIELDS, PLAN_FIELDS
 from fupin.pairing.choices import Skill
 from fupin.pairing.models import CapRule, Helper, HouseholdPlan, Measure, Pairing, Proposal, Visit
 from fupin.party.models import Member
 from fupin.registry.models import Household
-from fupin.registry.tables import personal
 
 
 def _caller(serializer: serializers.BaseSerializer[Any]) -> Any:
@@ -88,7 +88,7 @@ class HelperSerializer(ImmutableOnUpdate, serializers.ModelSerializer[Helper]):
         data = super().to_representation(instance)
         user, village = _caller(self), instance.member.region_id
         for name in ("id_number", "phone"):
-            data[name] = personal(user, village, name, data[name])
+            data[name] = personal(user, village, name, data[name], record=instance)
         return data
 
 
@@ -108,7 +108,7 @@ class BeneficiaryMixin:
     @extend_schema_field(serializers.CharField())
     def get_beneficiary_phone(self, obj: Pairing | Visit) -> str:
         beneficiary: Any = obj.member if obj.member_id is not None else obj.household
-        return personal(_caller(self), obj.region_id, "phone", beneficiary.phone)  # type: ignore[arg-type]
+        return personal(_caller(self), obj.region_id, "phone", beneficiary.phone, record=obj)  # type: ignore[arg-type]
 
 
 class PairingSerializer(BeneficiaryMixin, serializers.ModelSerializer[Pairing]):
@@ -160,7 +160,7 @@ class PairingSerializer(BeneficiaryMixin, serializers.ModelSerializer[Pairing]):
     @extend_schema_field(serializers.CharField())
     def get_helper_phone(self, pairing: Pairing) -> str:
         member = pairing.helper.member
-        return personal(_caller(self), member.region_id, "phone", member.phone)
+        return personal(_caller(self), member.region_id, "phone", member.phone, record=pairing)
 
 
 class EndPairingSerializer(serializers.Serializer[Any]):

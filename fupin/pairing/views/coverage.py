@@ -13,6 +13,7 @@ from fupin.accounts.roles import Action
 from fupin.accounts.scoping import region_in_scope
 from fupin.audit.links import audit_url
 from fupin.lib.forms import ConfirmForm
+from fupin.lib.tables import personal
 from fupin.lib.views import ActionFormView, ObjectDetailView, ObjectListView, ScopedMixin
 from fupin.pairing import actions, checks
 from fupin.pairing.choices import PairingKind, ProposalStatus
@@ -46,7 +47,6 @@ from fupin.pairing.views.common import (
 from fupin.regions.codes import subtree_q
 from fupin.regions.models import Region
 from fupin.registry.models import Household
-from fupin.registry.tables import personal
 
 
 class CoverageView(ScopedMixin, TemplateView):
@@ -257,7 +257,7 @@ class MyHouseholdsView(ScopedMixin, TemplateView):
         for row in rows:
             row.unvisited = row.pk in late  # type: ignore[attr-defined]
             phone = row.household.phone if row.household else row.member.phone  # type: ignore[union-attr]
-            row.phone = personal(user, row.region_id, "phone", phone)  # type: ignore[attr-defined]
+            row.phone = personal(user, row.region_id, "phone", phone, record=row)  # type: ignore[attr-defined]
         context.update(
             pairings=rows,
             warnings=len(late),

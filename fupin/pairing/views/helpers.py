@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from fupin.audit.links import audit_url
 from fupin.lib.forms import ConfirmForm
+from fupin.lib.tables import personal
 from fupin.lib.views import ObjectDetailView, ObjectListView, changes_somewhere
 from fupin.pairing import actions
 from fupin.pairing.choices import PairingKind
@@ -39,7 +40,6 @@ from fupin.pairing.views.common import (
     pairs_in,
     unvisited_ids,
 )
-from fupin.registry.tables import personal
 
 
 class HelperListView(UserTableMixin, ObjectListView):
@@ -82,7 +82,7 @@ class HelperDetailView(ObjectDetailView):
         context.update(
             title=helper.member.name,
             can_change=pairs_in(user, helper.region_id),
-            phone=personal(user, helper.region_id, "phone", helper.member.phone),
+            phone=personal(user, helper.region_id, "phone", helper.member.phone, record=helper),
             pairings=rows,
             load=loads[PairingKind.PRIMARY],
             cap=cap_of(helper),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from fupin.audit.links import audit_url
 from fupin.lib.forms import ConfirmForm
+from fupin.lib.tables import personal
 from fupin.lib.views import ObjectDetailView, ObjectListView, changes_somewhere
 from fupin.pairing import actions
 from fupin.pairing.choices import PairingKind
@@ -42,7 +43,6 @@ from fupin.pairing.views.common import (
 )
 from fupin.party.models import Member
 from fupin.registry.models import Household
-from fupin.registry.tables import personal
 
 
 class PairingListView(UserTableMixin, ObjectListView):
@@ -76,7 +76,7 @@ class PairingDetailView(ObjectDetailView):
         context.update(
             title=str(pairing),
             head=head_of(pairing.household),
-            phone=personal(user, pairing.region_id, "phone", phone),
+            phone=personal(user, pairing.region_id, "phone", phone, record=pairing),
             can_change=pairs_in(user, pairing.region_id),
             can_visit=pairing.current and changeable(user, pairing),
             unvisited=pairing.pk in unvisited_ids(Pairing.objects.filter(pk=pairing.pk)),

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from fupin.accounts.roles import Action
+from fupin.accounts.scoping import sees_personal_data
 from fupin.lib.serializers import CodesField, ScopedRelatedField
 from fupin.party.actions import MEMBER_FIELDS, TAG_FIELDS
 from fupin.party.checks import warnings_for
@@ -21,7 +22,6 @@ from fupin.party.models import (
 )
 from fupin.registry.api.serializers import PersonalDataMixin
 from fupin.registry.choices import Sex
-from fupin.registry.tables import sees_personal_data
 
 
 class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
@@ -169,7 +169,7 @@ class MemberSerializer(PersonalDataMixin, serializers.ModelSerializer[Member]):
     def to_representation(self, instance: Member) -> Any:
         data = super().to_representation(instance)
         request = self.context.get("request")
-        if not sees_personal_data(getattr(request, "user", None), instance.region_id):
+        if not sees_personal_data(getattr(request, "user", None), instance, instance.region_id):
             data["birth_date"] = None
         return data
 

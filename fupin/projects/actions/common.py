@@ -1,14 +1,18 @@
-"""What the projects' actions share: audited fields, the scope checks and small validations."""
+"""What the projects' actions share: audited fields, the scope checks' words and small
+validations."""
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import models
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from fupin.accounts.roles import Action
-from fupin.accounts.scoping import OutOfScope
 from fupin.projects.models import Project
+
+# A project changes only from where every covered village is in scope
+# (`require(actor, project, Action.CHANGE, message=PROJECT_OUTSIDE)`).
+PROJECT_OUTSIDE = gettext_lazy("This project is outside the regions you may change.")
+# A linked record (a household, a member, a partner) the actor cannot see is refused in the same
+# words as one that does not exist: its existence is not the actor's to learn.
+NO_SUCH_RECORD = gettext_lazy("There is no such record in your regions.")
 
 PROJECT_FIELDS = [
     "name",
@@ -88,22 +92,6 @@ def check_fields(obj: Any, exclude: list[str] | None = None) -> None:
 
 def acting_user(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def may_change(actor: Any, project: Project) -> None:
-    """Refuse unless `actor` may change `project` (every covered village in their subtree)."""
-    if actor is None:
-        return
-    if not Project.objects.for_user(actor, Action.CHANGE).filter(pk=project.pk).exists():
-        raise OutOfScope(_("This project is outside the regions you may change."))
-
-
-def may_see(actor: Any, obj: models.Model, field: str) -> None:
-    """Refuse a linked record (a household, a member, a partner) the actor cannot see, in the
-    same words as one that does not exist: its existence is not the actor's to learn."""
-    manager: Any = type(obj)._default_manager
-    if actor is not None and not manager.for_user(actor).filter(pk=obj.pk).exists():
-        raise ValidationError({field: _("There is no such record in your regions.")})
 
 
 def project_region(project: Project) -> str:

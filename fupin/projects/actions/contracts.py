@@ -7,8 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from fupin.accounts.roles import Action
+from fupin.accounts.scoping import require
 from fupin.audit.log import record, snapshot
-from fupin.projects.actions.common import CONTRACT_FIELDS, check_fields, may_change
+from fupin.projects.actions.common import CONTRACT_FIELDS, PROJECT_OUTSIDE, check_fields
 from fupin.projects.choices import ContractStatus
 from fupin.projects.models import Delivery, Project, PurchaseContract
 from fupin.projects.rules import money
@@ -40,7 +42,7 @@ def create_contract(
     unit: str = "kg",
     status: str = ContractStatus.ACTIVE,
 ) -> PurchaseContract:
-    may_change(actor, project)
+    require(actor, project, Action.CHANGE, message=PROJECT_OUTSIDE)
     contract = PurchaseContract(
         project=project,
         buyer=(buyer or "").strip(),
@@ -67,7 +69,7 @@ def create_contract(
 
 @transaction.atomic
 def update_contract(*, actor: Any, contract: PurchaseContract, **fields: Any) -> PurchaseContract:
-    may_change(actor, contract.project)
+    require(actor, contract.project, Action.CHANGE, message=PROJECT_OUTSIDE)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"unknown contract fields {sorted(unknown)}")
@@ -90,7 +92,7 @@ def update_contract(*, actor: Any, contract: PurchaseContract, **fields: Any) ->
 @transaction.atomic
 def delete_contract(*, actor: Any, contract: PurchaseContract) -> None:
     project = contract.project
-    may_change(actor, project)
+    require(actor, project, Action.CHANGE, message=PROJECT_OUTSIDE)
     before = snapshot(contract, CONTRACT_FIELDS)
     pk = contract.pk
     contract.delete()
@@ -114,7 +116,7 @@ def record_delivery(
     quantity: Any,
     amount: Any,
 ) -> Delivery:
-    may_change(actor, contract.project)
+    require(actor, contract.project, Action.CHANGE, message=PROJECT_OUTSIDE)
     if delivered_on is None:
         raise ValidationError({"delivered_on": _("Enter the date.")})
     if not contract.starts_on <= delivered_on <= contract.ends_on:
@@ -140,7 +142,7 @@ def record_delivery(
 @transaction.atomic
 def delete_delivery(*, actor: Any, delivery: Delivery) -> None:
     contract = delivery.contract
-    may_change(actor, contract.project)
+    require(actor, contract.project, Action.CHANGE, message=PROJECT_OUTSIDE)
     before = snapshot(delivery, DELIVERY_FIELDS)
     delivery.delete()
     record(

@@ -10,16 +10,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
-from fupin.accounts.scoping import covers
+from fupin.accounts.scoping import can, require
 from fupin.audit.log import record, snapshot
 from fupin.lib.deletion import delete_or_explain
 from fupin.projects.actions.common import (
     ENTRY_FIELDS,
+    NO_SUCH_RECORD,
     PARTICIPANT_FIELDS,
+    PROJECT_OUTSIDE,
     acting_user,
     check_fields,
-    may_change,
-    may_see,
 )
 from fupin.projects.choices import Asset, EntryKind, RunStatus
 from fupin.projects.models import (
@@ -47,7 +47,7 @@ def _village(actor: Any, project: Project, code: str) -> Region:
     region = Region.objects.filter(code=(code or "").strip(), level=Level.VILLAGE).first()
     if region is None:
         raise ValidationError({"region_code": _("There is no village with this code.")})
-    if actor is not None and not covers(actor, region.code, Action.VIEW):
+    if not can(actor, Action.VIEW, region.code):
         raise ValidationError({"region_code": _("There is no village with this code.")})
     return region
 
@@ -68,12 +68,13 @@ def add_participant(
 ) -> Participant:
     """Add a household (its head's name), a person, or a named participant (a non-poor
     villager, the village collective) to a project."""
-    may_change(actor, project)
+    require(actor, project, Action.CHANGE, message=PROJECT_OUTSIDE)
     if person is not None:
-        may_see(actor, person, "person")
+        if not can(actor, Action.VIEW, person):
+            raise ValidationError({"person": NO_SUCH_RECORD})
         household = person.household
-    if household is not None:
-        may_see(actor, household, "household")
+    if household is not None and not can(actor, Action.VIEW, household):
+        raise ValidationError({"household": NO_SUCH_RECORD})
     if household is not None:
         region = household.village
         if not name and person is None:
@@ -122,7 +123,7 @@ def add_participant(
 
 @transaction.atomic
 def update_participant(*, actor: Any, participant: Participant, **fields: Any) -> Participant:
-    may_change(actor, participant.project)
+    require(actor, participant.project, Action.CHANGE, message=PROJECT_OUTSIDE)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"unknown participant fields {sorted(unknown)}")
@@ -158,7 +159,7 @@ def delete_participant(*, actor: Any, participant: Participant) -> None:
     """Remove a participant entered by mistake; one with share entries or dividends is kept
     (mark them as left instead)."""
     project = participant.project
-    may_change(actor, project)
+    require(actor, project, Action.CHANGE, message=PROJECT_OUTSIDE)
     before = participant_snapshot(participant)
     pk = participant.pk
     participant.incomes.all().delete()
@@ -180,7 +181,7 @@ def record_participant_income(
 ) -> ParticipantIncome:
     """A participant's wages and other income from the project in a year. Dividends are
     written by the dividend runs, never by hand."""
-    may_change(actor, participant.project)
+    require(actor, participant.project, Action.CHANGE, message=PROJECT_OUTSIDE)
     check_year(year)
     income, _created = ParticipantIncome.objects.get_or_create(participant=participant, year=year)
     fields = ["year", "wages", "dividends", "other"]
@@ -287,7 +288,7 @@ def contribute(
     """A share contribution (入股): land at the charter's yuan per 亩, or assistance funds or
     cash in yuan, converted into shares at the charter's yuan per share."""
     project = participant.project
-    may_change(actor, project)
+    require(actor, project, Action.CHANGE, message=PROJECT_OUTSIDE)
     dated_on = _check_date(project, dated_on)
     _check_preferred(participant, preferred)
     if asset == Asset.LAND:
@@ -353,7 +354,7 @@ def transfer_shares(
 ) -> tuple[ShareEntry, ShareEntry]:
     """Move shares from one participant of a project to another (two entries)."""
     project = source.project
-    may_change(actor, project)
+    require(actor, project, Action.CHANGE, message=PROJECT_OUTSIDE)
     if target.project_id != source.project_id:
         raise ValidationError({"target": _("Both participants must be in the same project.")})
     if target.pk == source.pk:
@@ -410,7 +411,7 @@ def withdraw_shares(
 ) -> ShareEntry:
     """A participant withdraws shares (退股), taking back their proportion of what was paid in."""
     project = participant.project
-    may_change(actor, project)
+    require(actor, project, Action.CHANGE, message=PROJECT_OUTSIDE)
     dated_on = _check_date(project, dated_on)
     count = _shares(shares)
     _check_enough(participant, preferred, count, dated_on)

@@ -10,10 +10,15 @@ from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
 from fupin.accounts.roles import Action
-from fupin.accounts.scoping import covers, ensure_in_scope
+from fupin.accounts.scoping import can, require
 from fupin.audit.log import record, snapshot
 from fupin.lib.deletion import delete_or_explain
-from fupin.projects.actions.common import PARTNER_FIELDS, check_fields, may_change, may_see
+from fupin.projects.actions.common import (
+    NO_SUCH_RECORD,
+    PARTNER_FIELDS,
+    PROJECT_OUTSIDE,
+    check_fields,
+)
 from fupin.projects.choices import PartnerKind
 from fupin.projects.models import Partner, Project
 from fupin.regions.choices import Level
@@ -55,7 +60,7 @@ def _region(actor: Any, code: str) -> Region:
     region = Region.objects.filter(code=(code or "").strip()).first()
     if region is None:
         raise ValidationError({"region_code": _("There is no region with this code.")})
-    if actor is not None and not covers(actor, region.code, Action.CHANGE):
+    if not can(actor, Action.CHANGE, region.code):
         raise ValidationError(
             {
                 "region_code": _("%(region)s is outside the regions you may change.")
@@ -124,13 +129,13 @@ def create_partner(
         region_code=region.code,
         after=partner_snapshot(partner),
     )
-    ensure_in_scope(actor, partner, Action.CHANGE)
+    require(actor, partner, Action.CHANGE)
     return partner
 
 
 @transaction.atomic
 def update_partner(*, actor: Any, partner: Partner, **fields: Any) -> Partner:
-    ensure_in_scope(actor, partner, Action.CHANGE)
+    require(actor, partner, Action.CHANGE)
     before = partner_snapshot(partner)
     village_codes = fields.pop("village_codes", None)
     region_code = fields.pop("region_code", None)
@@ -157,13 +162,13 @@ def update_partner(*, actor: Any, partner: Partner, **fields: Any) -> Partner:
         before=before,
         after=partner_snapshot(partner),
     )
-    ensure_in_scope(actor, partner, Action.CHANGE)
+    require(actor, partner, Action.CHANGE)
     return partner
 
 
 @transaction.atomic
 def delete_partner(*, actor: Any, partner: Partner) -> None:
-    ensure_in_scope(actor, partner, Action.CHANGE)
+    require(actor, partner, Action.CHANGE)
     before = partner_snapshot(partner)
     pk, region = partner.pk, partner.region_id
     if partner.projects.exists():
@@ -182,8 +187,9 @@ def delete_partner(*, actor: Any, partner: Partner) -> None:
 
 @transaction.atomic
 def link_partner(*, actor: Any, project: Project, partner: Partner) -> None:
-    may_change(actor, project)
-    may_see(actor, partner, "partner")
+    require(actor, project, Action.CHANGE, message=PROJECT_OUTSIDE)
+    if not can(actor, Action.VIEW, partner):
+        raise ValidationError({"partner": NO_SUCH_RECORD})
     project.partners.add(partner)
     record(
         actor=actor,
@@ -196,7 +202,7 @@ def link_partner(*, actor: Any, project: Project, partner: Partner) -> None:
 
 @transaction.atomic
 def unlink_partner(*, actor: Any, project: Project, partner: Partner) -> None:
-    may_change(actor, project)
+    require(actor, project, Action.CHANGE, message=PROJECT_OUTSIDE)
     project.partners.remove(partner)
     record(
         actor=actor,

@@ -9,17 +9,17 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
-from fupin.accounts.scoping import covers, ensure_in_scope
+from fupin.accounts.scoping import can, regions_in_scope, require
 from fupin.audit.log import record, snapshot
 from fupin.lib.deletion import delete_or_explain
 from fupin.party.actions import common_region
 from fupin.party.models import Member, Organisation
 from fupin.projects.actions.common import (
+    NO_SUCH_RECORD,
     PROJECT_FIELDS,
+    PROJECT_OUTSIDE,
     acting_user,
     check_fields,
-    may_change,
-    may_see,
 )
 from fupin.projects.choices import STAGE_ORDER, Stage
 from fupin.projects.models import (
@@ -48,27 +48,10 @@ def project_snapshot(project: Project) -> dict[str, Any]:
 
 def villages_for(actor: Any, village_codes: list[str] | tuple[str, ...]) -> list[Region]:
     """The covered villages, refused unless each is a village in the actor's subtree."""
-    codes = sorted({c.strip() for c in village_codes if c and c.strip()})
-    if not codes:
+    villages = regions_in_scope(actor, village_codes, level=Level.VILLAGE, field="village_codes")
+    if not villages:
         raise ValidationError({"village_codes": _("A project covers at least one village.")})
-    found = {r.code: r for r in Region.objects.filter(code__in=codes, level=Level.VILLAGE)}
-    missing = [c for c in codes if c not in found]
-    if missing:
-        raise ValidationError(
-            {
-                "village_codes": _("There is no village with code %(codes)s.")
-                % {"codes": "、".join(missing)}
-            }
-        )
-    outside = [c for c in codes if actor is not None and not covers(actor, c, Action.CHANGE)]
-    if outside:
-        raise ValidationError(
-            {
-                "village_codes": _("%(regions)s is outside the regions you may change.")
-                % {"regions": "、".join(found[c].name for c in outside)}
-            }
-        )
-    return [found[c] for c in codes]
+    return villages
 
 
 def _check_links(
@@ -78,11 +61,13 @@ def _check_links(
     partners: Any,
 ) -> None:
     for member in leaders:
-        may_see(actor, member, "leaders")
-    if organisation is not None:
-        may_see(actor, organisation, "organisation")
+        if not can(actor, Action.VIEW, member):
+            raise ValidationError({"leaders": NO_SUCH_RECORD})
+    if organisation is not None and not can(actor, Action.VIEW, organisation):
+        raise ValidationError({"organisation": NO_SUCH_RECORD})
     for partner in partners:
-        may_see(actor, partner, "partners")
+        if not can(actor, Action.VIEW, partner):
+            raise ValidationError({"partners": NO_SUCH_RECORD})
 
 
 def _check_charter(project: Project) -> None:
@@ -153,14 +138,14 @@ def create_project(
         region_code=project.region_id,
         after=project_snapshot(project),
     )
-    ensure_in_scope(actor, project, Action.CHANGE)
+    require(actor, project, Action.CHANGE)
     return project
 
 
 @transaction.atomic
 def update_project(*, actor: Any, project: Project, **fields: Any) -> Project:
     """Change a project's record, its villages (`village_codes`), leaders or partners."""
-    may_change(actor, project)
+    require(actor, project, Action.CHANGE, message=PROJECT_OUTSIDE)
     before = project_snapshot(project)
     village_codes = fields.pop("village_codes", None)
     leaders = fields.pop("leaders", None)
@@ -191,14 +176,14 @@ def update_project(*, actor: Any, project: Project, **fields: Any) -> Project:
         before=before,
         after=project_snapshot(project),
     )
-    ensure_in_scope(actor, project, Action.CHANGE)
+    require(actor, project, Action.CHANGE)
     return project
 
 
 @transaction.atomic
 def delete_project(*, actor: Any, project: Project) -> None:
     """Delete a project; one with dividend runs is kept (its payouts are money paid)."""
-    may_change(actor, project)
+    require(actor, project, Action.CHANGE, message=PROJECT_OUTSIDE)
     before = project_snapshot(project)
     pk, region = project.pk, project.region_id
     if project.dividend_runs.exists():
@@ -228,7 +213,7 @@ def advance_project(
     note: str = "",
 ) -> Approval:
     """Record the project's next approval step, taken by a user of the step's level."""
-    may_change(actor, project)
+    require(actor, project, Action.CHANGE, message=PROJECT_OUTSIDE)
     if stage not in STAGE_ORDER:
         raise ValidationError({"stage": _("There is no such approval step.")})
     following = next_stage(project.stage)
@@ -277,7 +262,7 @@ def add_investment(
     amount: Any,
     invested_on: datetime.date | None = None,
 ) -> Investment:
-    may_change(actor, project)
+    require(actor, project, Action.CHANGE, message=PROJECT_OUTSIDE)
     investment = Investment(
         project=project,
         source=source,
@@ -299,7 +284,7 @@ def add_investment(
 @transaction.atomic
 def delete_investment(*, actor: Any, investment: Investment) -> None:
     project = investment.project
-    may_change(actor, project)
+    require(actor, project, Action.CHANGE, message=PROJECT_OUTSIDE)
     before = snapshot(investment, ["source", "amount", "invested_on"])
     investment.delete()
     record(
@@ -322,7 +307,7 @@ def record_project_year(
     wages_paid: Any = 0,
 ) -> ProjectYear:
     """The project's output, jobs and wages of a year (replacing what was recorded)."""
-    may_change(actor, project)
+    require(actor, project, Action.CHANGE, message=PROJECT_OUTSIDE)
     check_year(year)
     if jobs is None or int(jobs) < 0:
         raise ValidationError({"jobs": _("Must not be negative.")})

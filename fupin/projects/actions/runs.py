@@ -17,11 +17,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fupin.accounts.roles import Action
+from fupin.accounts.scoping import require
 from fupin.audit.log import record, snapshot
 from fupin.lib.bulk import update_rows, write_rows
 from fupin.lib.fields import cents
 from fupin.projects import dividends
-from fupin.projects.actions.common import RUN_FIELDS, acting_user, may_change
+from fupin.projects.actions.common import PROJECT_OUTSIDE, RUN_FIELDS, acting_user
 from fupin.projects.choices import RunStatus
 from fupin.projects.models import (
     DividendPayout,
@@ -168,7 +170,7 @@ def propose_dividend_run(
     note: str = "",
 ) -> DividendRun:
     """Save the previewed run for approval."""
-    may_change(actor, project)
+    require(actor, project, Action.CHANGE, message=PROJECT_OUTSIDE)
     # Lock the project: two proposals for one period at once must not both pass the check.
     Project.objects.select_for_update().filter(pk=project.pk).first()
     _check_period(project, period_start, period_end, pending_too=True)
@@ -205,7 +207,7 @@ def _locked(run: DividendRun) -> DividendRun:
 @transaction.atomic
 def approve_dividend_run(*, actor: Any, run: DividendRun) -> DividendRun:
     row = _locked(run)
-    may_change(actor, row.project)
+    require(actor, row.project, Action.CHANGE, message=PROJECT_OUTSIDE)
     if row.status != RunStatus.PROPOSED:
         raise ValidationError(_("This dividend run has already been approved."))
     if not can_approve_runs(actor, row.project):
@@ -274,7 +276,7 @@ def _flow(actor: Any, row: DividendRun) -> None:
 def record_dividend_run(*, actor: Any, run: DividendRun) -> DividendRun:
     """Record an approved run: from now on it is immutable, and its dividends are income."""
     row = _locked(run)
-    may_change(actor, row.project)
+    require(actor, row.project, Action.CHANGE, message=PROJECT_OUTSIDE)
     if row.status == RunStatus.RECORDED:
         raise ValidationError(_("This dividend run is recorded and cannot be changed."))
     if row.status != RunStatus.APPROVED:
@@ -302,7 +304,7 @@ def record_dividend_run(*, actor: Any, run: DividendRun) -> DividendRun:
 def discard_dividend_run(*, actor: Any, run: DividendRun) -> None:
     """Drop a run that is not recorded yet (a wrong profit, a changed register)."""
     row = _locked(run)
-    may_change(actor, row.project)
+    require(actor, row.project, Action.CHANGE, message=PROJECT_OUTSIDE)
     if row.status == RunStatus.RECORDED:
         raise ValidationError(
             _("This dividend run is recorded and cannot be changed; reverse it instead.")
@@ -325,7 +327,7 @@ def discard_dividend_run(*, actor: Any, run: DividendRun) -> None:
 def reverse_dividend_run(*, actor: Any, run: DividendRun, note: str = "") -> DividendRun:
     """Cancel a recorded run by recording its negation (the income is taken back)."""
     row = _locked(run)
-    may_change(actor, row.project)
+    require(actor, row.project, Action.CHANGE, message=PROJECT_OUTSIDE)
     if row.status != RunStatus.RECORDED:
         raise ValidationError(_("Only a recorded dividend run is reversed; discard this one."))
     if row.reverses_id is not None:

@@ -3,7 +3,7 @@
 
 A participant's ID number and phone (the registered person's, the household's) and an
 industry household's phone are masked unless the caller may see personal data where they live
-(fupin/registry/tables.py holds the rule)."""
+(fupin/lib/tables.py holds the masks)."""
 
 from typing import Any
 
@@ -13,6 +13,7 @@ from rest_framework import serializers
 from fupin.accounts.roles import Action
 from fupin.lib.serializers import CodesField, ImmutableOnUpdate, ScopedRelatedField
 from fupin.lib.serializers import amount as money
+from fupin.lib.tables import personal
 from fupin.party.models import Member, Organisation
 from fupin.projects.models import (
     Approval,
@@ -27,7 +28,6 @@ from fupin.projects.models import (
     PurchaseContract,
 )
 from fupin.registry.models import Household, Person
-from fupin.registry.tables import personal
 
 
 def _caller(serializer: serializers.BaseSerializer[Any]) -> Any:
@@ -79,7 +79,9 @@ class PartnerSerializer(serializers.ModelSerializer[Partner]):
     def to_representation(self, instance: Partner) -> Any:
         data = super().to_representation(instance)
         if "phone" in data:
-            data["phone"] = personal(_caller(self), instance.region_id, "phone", data["phone"])
+            data["phone"] = personal(
+                _caller(self), instance.region_id, "phone", data["phone"], record=instance
+            )
         return data
 
 
@@ -249,14 +251,16 @@ class ParticipantSerializer(ImmutableOnUpdate, serializers.ModelSerializer[Parti
         """The registered person's ID number; "" for a household or a named participant."""
         person = participant.person
         number = person.id_number if person is not None else ""
-        return personal(_caller(self), participant.region_id, "id_number", number)
+        return personal(
+            _caller(self), participant.region_id, "id_number", number, record=participant
+        )
 
     @extend_schema_field(serializers.CharField())
     def get_phone(self, participant: Participant) -> str:
         """The household's contact phone; "" without a household."""
         household = participant.household
         phone = household.phone if household is not None else ""
-        return personal(_caller(self), participant.region_id, "phone", phone)
+        return personal(_caller(self), participant.region_id, "phone", phone, record=participant)
 
 
 # --- dividend runs ------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from fupin.audit.links import audit_url
 from fupin.lib.forms import ConfirmForm
+from fupin.lib.tables import personal
 from fupin.lib.views import ObjectDetailView, ObjectListView
 from fupin.projects import actions
 from fupin.projects.filtersets import ParticipantFilterSet
@@ -30,7 +31,6 @@ from fupin.projects.views.common import (
     UserTableMixin,
     changeable,
 )
-from fupin.registry.tables import personal
 
 ZERO = Decimal("0.00")
 
@@ -62,12 +62,14 @@ class ParticipantDetailView(ThroughProjectMixin, ObjectDetailView):
                 participant.region_id,
                 "id_number",
                 participant.id_number,  # type: ignore[attr-defined]
+                record=participant,
             ),
             phone=personal(
                 user,
                 participant.region_id,
                 "phone",
                 participant.household.phone if participant.household else "",
+                record=participant,
             ),
             entries=entries,
             ordinary=ordinary,

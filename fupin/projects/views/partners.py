@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from fupin.audit.links import audit_url
 from fupin.lib.forms import ConfirmForm
+from fupin.lib.tables import personal
 from fupin.lib.views import ObjectDetailView, ObjectListView
 from fupin.projects import actions
 from fupin.projects.filtersets import PartnerFilterSet
@@ -16,7 +17,6 @@ from fupin.projects.forms import PartnerForm
 from fupin.projects.models import Partner, Project
 from fupin.projects.tables import PartnerTable, partner_rows, project_rows
 from fupin.projects.views.common import CanAddMixin, ProjectsFormView, UserTableMixin, changeable
-from fupin.registry.tables import personal
 
 
 class PartnerListView(CanAddMixin, UserTableMixin, ObjectListView):
@@ -39,7 +39,7 @@ class PartnerDetailView(ObjectDetailView):
         context.update(
             title=partner.name,
             can_change=changeable(user, partner),
-            phone=personal(user, partner.region_id, "phone", partner.phone),
+            phone=personal(user, partner.region_id, "phone", partner.phone, record=partner),
             villages=partner.villages.order_by("code"),
             # Only the projects the user sees: a partner serves projects beyond their region.
             projects=project_rows(Project.objects.for_user(user).filter(partners=partner)).order_by(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from fupin.audit.links import audit_url
 from fupin.lib.forms import ConfirmForm
+from fupin.lib.tables import personal
 from fupin.lib.views import ObjectDetailView, ObjectListView
 from fupin.projects import actions, rules
 from fupin.projects.choices import FundingSource, Stage
@@ -41,7 +42,6 @@ from fupin.projects.views.common import (
     changeable,
     page_of,
 )
-from fupin.registry.tables import personal
 
 
 class ProjectListView(CanAddMixin, UserTableMixin, ObjectListView):
@@ -93,7 +93,7 @@ class ProjectDetailView(ObjectDetailView):
         )
         row: Any
         for row in participants:
-            row.id_shown = personal(user, row.region_id, "id_number", row.id_number)
+            row.id_shown = personal(user, row.region_id, "id_number", row.id_number, record=row)
             row.shares_shown = hundredths(row.shares_held)
 
         on, on_error = register_date(request.GET.get("on", ""))

@@ -8,16 +8,18 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from fupin.accounts.roles import Action
+from fupin.accounts.scoping import sees_personal_data
 from fupin.lib.serializers import amount, year
+from fupin.lib.tables import personal
 from fupin.registry.actions import EDITABLE_HOUSEHOLD_FIELDS
 from fupin.registry.choices import Sex, Status
 from fupin.registry.models import Household, IncomeRecord, Person, PovertyLine, StatusChange
-from fupin.registry.tables import personal, sees_personal_data
 
 
 class PersonalDataMixin:
     """Masks `personal_fields` unless the caller may see personal data in the record's village
-    (fupin/registry/tables.py holds the rule and the masks). Without a request it masks."""
+    (the scoping module decides, per record; fupin/lib/tables.py holds the masks). Without a
+    request it masks."""
 
     personal_fields: ClassVar[tuple[str, ...]] = ()
     village_attr: ClassVar[str] = "village_id"
@@ -29,7 +31,7 @@ class PersonalDataMixin:
         user = getattr(request, "user", None)
         village = getattr(instance, self.village_attr)
         for name in self.personal_fields:
-            data[name] = personal(user, village, name, data.get(name))
+            data[name] = personal(user, village, name, data.get(name), record=instance)
         return data
 
 
@@ -95,7 +97,7 @@ class PersonSerializer(PersonalDataMixin, serializers.ModelSerializer[Person]):
     def to_representation(self, instance: Person) -> Any:
         data = super().to_representation(instance)
         request = self.context.get("request")
-        if not sees_personal_data(getattr(request, "user", None), instance.village_code):
+        if not sees_personal_data(getattr(request, "user", None), instance, instance.village_code):
             # The full date would give back the digits the ID mask hides; the year stays.
             data["birth_date"] = None
         return data

@@ -1,0 +1,66 @@
+"""Service logs: a service a member did for a village (a migrant member's help from afar, a
+no-post member's volunteer or post duty)."""
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from fupin.accounts.roles import Action
+from fupin.accounts.scoping import regions_in_scope, require
+from fupin.audit.log import record, snapshot
+from fupin.party.actions.common import _clean, _user
+from fupin.party.models import Member, ServiceLog
+from fupin.regions.choices import Level
+
+
+@transaction.atomic
+def record_service(
+    *,
+    actor: Any,
+    member: Member,
+    village_code: str,
+    on: datetime.date,
+    kind: str,
+    channel: str = "in_person",
+    note: str = "",
+) -> ServiceLog:
+    require(actor, member, Action.VIEW)
+    village = regions_in_scope(actor, village_code, level=Level.VILLAGE, field="village")
+    service = ServiceLog(
+        member=member,
+        village=village,
+        county_code=village.code[:6],
+        on=on,
+        kind=kind,
+        channel=channel,
+        note=note.strip(),
+        recorded_by=_user(actor),
+    )
+    _clean(service, exclude=["member", "village", "recorded_by"])
+    if on > datetime.date.today():
+        raise ValidationError({"on": _("A service is recorded once it has happened.")})
+    service.save()
+    record(
+        actor=actor,
+        action="party.record_service",
+        obj=service,
+        region_code=village.code,
+        after=snapshot(service, ["member", "village", "on", "kind", "channel", "note"]),
+    )
+    return service
+
+
+@transaction.atomic
+def delete_service(*, actor: Any, service: ServiceLog) -> None:
+    require(actor, service, Action.CHANGE)
+    record(
+        actor=actor,
+        action="party.delete_service",
+        obj=service,
+        region_code=service.village_id,
+        before=snapshot(service, ["member", "village", "on", "kind", "channel", "note"]),
+    )
+    service.delete()
