@@ -2,13 +2,37 @@
 the forms' bounds, a related record chosen within the caller's scope, and fields fixed once a
 record exists. Writes still go through the apps' actions."""
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from fupin.lib.forms import MAX_DIGITS, MAX_YEAR, MIN_YEAR
+from fupin.lib.tables import personal
+
+
+def caller(serializer: Any) -> Any:
+    """The user the API answers (None without a request: everything personal is masked)."""
+    return getattr(serializer.context.get("request"), "user", None)
+
+
+class PersonalDataMixin:
+    """Masks `personal_fields` unless the caller may see personal data in the record's village
+    (the scoping module decides, per record; fupin/lib/tables.py holds the masks). Without a
+    request it masks."""
+
+    personal_fields: ClassVar[tuple[str, ...]] = ()
+    village_attr: ClassVar[str] = "village_id"
+    context: dict[str, Any]
+
+    def to_representation(self, instance: Any) -> Any:
+        data = super().to_representation(instance)  # type: ignore[misc]
+        user = caller(self)
+        village = getattr(instance, self.village_attr)
+        for name in self.personal_fields:
+            data[name] = personal(user, village, name, data.get(name), record=instance)
+        return data
 
 
 def amount(**kwargs: Any) -> serializers.DecimalField:

@@ -12,17 +12,13 @@ from rest_framework import serializers
 
 from fupin.accounts.models import User
 from fupin.accounts.roles import Action
-from fupin.lib.serializers import ImmutableOnUpdate, ScopedRelatedField, amount
+from fupin.lib.serializers import ImmutableOnUpdate, ScopedRelatedField, amount, caller
 from fupin.lib.tables import personal
 from fupin.pairing.actions import MEASURE_FIELDS, PLAN_FIELDS
 from fupin.pairing.choices import Skill
 from fupin.pairing.models import CapRule, Helper, HouseholdPlan, Measure, Pairing, Proposal, Visit
 from fupin.party.models import Member
 from fupin.registry.models import Household
-
-
-def _caller(serializer: serializers.BaseSerializer[Any]) -> Any:
-    return getattr(serializer.context.get("request"), "user", None)
 
 
 class LoginField(ScopedRelatedField):
@@ -86,7 +82,7 @@ class HelperSerializer(ImmutableOnUpdate, serializers.ModelSerializer[Helper]):
 
     def to_representation(self, instance: Helper) -> Any:
         data = super().to_representation(instance)
-        user, village = _caller(self), instance.member.region_id
+        user, village = caller(self), instance.member.region_id
         for name in ("id_number", "phone"):
             data[name] = personal(user, village, name, data[name], record=instance)
         return data
@@ -108,7 +104,7 @@ class BeneficiaryMixin:
     @extend_schema_field(serializers.CharField())
     def get_beneficiary_phone(self, obj: Pairing | Visit) -> str:
         beneficiary: Any = obj.member if obj.member_id is not None else obj.household
-        return personal(_caller(self), obj.region_id, "phone", beneficiary.phone, record=obj)  # type: ignore[arg-type]
+        return personal(caller(self), obj.region_id, "phone", beneficiary.phone, record=obj)
 
 
 class PairingSerializer(BeneficiaryMixin, serializers.ModelSerializer[Pairing]):
@@ -160,7 +156,7 @@ class PairingSerializer(BeneficiaryMixin, serializers.ModelSerializer[Pairing]):
     @extend_schema_field(serializers.CharField())
     def get_helper_phone(self, pairing: Pairing) -> str:
         member = pairing.helper.member
-        return personal(_caller(self), member.region_id, "phone", member.phone, record=pairing)
+        return personal(caller(self), member.region_id, "phone", member.phone, record=pairing)
 
 
 class EndPairingSerializer(serializers.Serializer[Any]):
@@ -267,7 +263,7 @@ class VisitSerializer(ImmutableOnUpdate, BeneficiaryMixin, serializers.ModelSeri
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
         if self.instance is None and attrs.get("helper") is None:
-            own = Helper.objects.filter(user=_caller(self)).first() if _caller(self) else None
+            own = Helper.objects.filter(user=caller(self)).first() if caller(self) else None
             if own is None:
                 raise serializers.ValidationError(
                     {"helper": [self.fields["helper"].error_messages["required"]]}

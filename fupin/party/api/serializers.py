@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import sees_personal_data
-from fupin.lib.serializers import CodesField, ScopedRelatedField
+from fupin.lib.serializers import CodesField, PersonalDataMixin, ScopedRelatedField
 from fupin.party.actions import MEMBER_FIELDS, TAG_FIELDS
 from fupin.party.checks import warnings_for
 from fupin.party.models import (
@@ -20,7 +20,6 @@ from fupin.party.models import (
     Reorganisation,
     ServiceLog,
 )
-from fupin.registry.api.serializers import PersonalDataMixin
 from fupin.registry.choices import Sex
 
 

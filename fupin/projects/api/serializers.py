@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from fupin.accounts.roles import Action
-from fupin.lib.serializers import CodesField, ImmutableOnUpdate, ScopedRelatedField
+from fupin.lib.serializers import CodesField, ImmutableOnUpdate, ScopedRelatedField, caller
 from fupin.lib.serializers import amount as money
 from fupin.lib.tables import personal
 from fupin.party.models import Member, Organisation
@@ -28,10 +28,6 @@ from fupin.projects.models import (
     PurchaseContract,
 )
 from fupin.registry.models import Household, Person
-
-
-def _caller(serializer: serializers.BaseSerializer[Any]) -> Any:
-    return getattr(serializer.context.get("request"), "user", None)
 
 
 def percent(**kwargs: Any) -> serializers.DecimalField:
@@ -80,7 +76,7 @@ class PartnerSerializer(serializers.ModelSerializer[Partner]):
         data = super().to_representation(instance)
         if "phone" in data:
             data["phone"] = personal(
-                _caller(self), instance.region_id, "phone", data["phone"], record=instance
+                caller(self), instance.region_id, "phone", data["phone"], record=instance
             )
         return data
 
@@ -252,7 +248,7 @@ class ParticipantSerializer(ImmutableOnUpdate, serializers.ModelSerializer[Parti
         person = participant.person
         number = person.id_number if person is not None else ""
         return personal(
-            _caller(self), participant.region_id, "id_number", number, record=participant
+            caller(self), participant.region_id, "id_number", number, record=participant
         )
 
     @extend_schema_field(serializers.CharField())
@@ -260,7 +256,7 @@ class ParticipantSerializer(ImmutableOnUpdate, serializers.ModelSerializer[Parti
         """The household's contact phone; "" without a household."""
         household = participant.household
         phone = household.phone if household is not None else ""
-        return personal(_caller(self), participant.region_id, "phone", phone, record=participant)
+        return personal(caller(self), participant.region_id, "phone", phone, record=participant)
 
 
 # --- dividend runs ------------------------------------------------------------------------

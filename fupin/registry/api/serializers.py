@@ -1,7 +1,7 @@
 """Serializers of the registry API. Money and land are `HundredthsField`s (integers of hundredths
 in the database), declared here as two-place decimals; writes go through the actions."""
 
-from typing import Any, ClassVar
+from typing import Any
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
@@ -9,30 +9,10 @@ from rest_framework import serializers
 
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import sees_personal_data
-from fupin.lib.serializers import amount, year
-from fupin.lib.tables import personal
+from fupin.lib.serializers import PersonalDataMixin, amount, year
 from fupin.registry.actions import EDITABLE_HOUSEHOLD_FIELDS
 from fupin.registry.choices import Sex, Status
 from fupin.registry.models import Household, IncomeRecord, Person, PovertyLine, StatusChange
-
-
-class PersonalDataMixin:
-    """Masks `personal_fields` unless the caller may see personal data in the record's village
-    (the scoping module decides, per record; fupin/lib/tables.py holds the masks). Without a
-    request it masks."""
-
-    personal_fields: ClassVar[tuple[str, ...]] = ()
-    village_attr: ClassVar[str] = "village_id"
-    context: dict[str, Any]
-
-    def to_representation(self, instance: Any) -> Any:
-        data = super().to_representation(instance)  # type: ignore[misc]
-        request = self.context.get("request")
-        user = getattr(request, "user", None)
-        village = getattr(instance, self.village_attr)
-        for name in self.personal_fields:
-            data[name] = personal(user, village, name, data.get(name), record=instance)
-        return data
 
 
 class PersonSerializer(PersonalDataMixin, serializers.ModelSerializer[Person]):
