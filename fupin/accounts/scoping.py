@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import OWNED_ACTIONS, OWNER_ROLES, Action, allows
 from fupin.regions.choices import CODE_LENGTH, Level
-from fupin.regions.codes import is_digits, subtree_q
+from fupin.regions.codes import is_digits, outermost, subtree_q
 from fupin.regions.models import Region
 
 if TYPE_CHECKING:
@@ -45,11 +45,6 @@ def forget_grants(user: Any) -> None:
         delattr(user, _CACHE_ATTR)
 
 
-def _outermost(codes: set[str]) -> list[str]:
-    # A grant inside another grant adds nothing; keep the outermost ones only.
-    return sorted(c for c in codes if not any(c != o and c.startswith(o) for o in codes))
-
-
 def prefixes(user: Any, action: Action) -> list[str] | None:
     """Region-code prefixes where `user` may do `action` on every record; None means
     everywhere (superuser). Grants of owner roles (a helper) count only for their own records
@@ -59,7 +54,7 @@ def prefixes(user: Any, action: Action) -> list[str] | None:
     if user.is_superuser:
         return None
     owned_only = action in OWNED_ACTIONS
-    return _outermost(
+    return outermost(
         {
             code
             for code, role in grants_of(user)
@@ -74,7 +69,7 @@ def owner_prefixes(user: Any, action: Action) -> list[str]:
         return []
     if user.is_superuser or action not in OWNED_ACTIONS:
         return []
-    return _outermost(
+    return outermost(
         {code for code, role in grants_of(user) if role in OWNER_ROLES and allows(role, action)}
     )
 

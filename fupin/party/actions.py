@@ -33,7 +33,7 @@ from fupin.party.models import (
 )
 from fupin.party.rules import YOUNG_TALENT_AGE, age_on, check_member_dates, check_step
 from fupin.regions.choices import Level
-from fupin.regions.models import Region
+from fupin.regions.models import Region, with_county_codes
 from fupin.registry.models import Person
 from fupin.registry.rules import check_person_id
 
@@ -188,10 +188,7 @@ def _check_parent(
 def _set_coverage(organisation: Organisation, regions: list[Region]) -> None:
     organisation.coverage.all().delete()
     Coverage.objects.bulk_create(
-        Coverage(
-            organisation=organisation, region=r, county_code=r.code[:6] if len(r.code) >= 6 else ""
-        )
-        for r in regions
+        with_county_codes(Coverage(organisation=organisation, region=r) for r in regions)
     )
 
 
@@ -574,7 +571,6 @@ def _place(actor: Any, member: Member, organisation: Organisation, region_code: 
         )
     member.organisation = organisation
     member.region = region
-    member.county_code = code[:6] if len(code) >= 6 else ""
 
 
 @transaction.atomic
@@ -676,7 +672,6 @@ def add_tag(
     tag = MemberTag(
         member=member,
         region_code=member.region_id,
-        county_code=member.county_code,
         kind=kind,
         since=since,
         until=until,
@@ -781,7 +776,6 @@ def record_step(
     step = DevelopmentStep.objects.create(
         member=member,
         region_code=member.region_id,
-        county_code=member.county_code,
         stage=stage,
         on=on,
         approved_by=approved_by.strip(),
@@ -836,7 +830,6 @@ def record_service(
     service = ServiceLog(
         member=member,
         village=village,
-        county_code=village.code[:6],
         on=on,
         kind=kind,
         channel=channel,

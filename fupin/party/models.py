@@ -27,6 +27,7 @@ from fupin.party.choices import (
     Stage,
     TagKind,
 )
+from fupin.regions.models import RegionalRecord
 from fupin.registry.choices import Education, Ethnicity, Sex
 
 MEMBER_STAGES = (Stage.PROBATIONARY, Stage.FULL)
@@ -103,10 +104,11 @@ def with_member_count(organisations: "QuerySet[Organisation]") -> "QuerySet[Orga
     return organisations.annotate(member_count=Coalesce(Subquery(members), Value(0)))
 
 
-class Coverage(models.Model):
+class Coverage(RegionalRecord):
     """One region an organisation covers; an organisation has one row per covered region."""
 
     scope_field: ClassVar[str] = "region__code"
+    county_source: ClassVar[str] = "region_id"
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="coverage"
@@ -194,11 +196,12 @@ class ReorganisationRegion(models.Model):
         return f"{self.reorganisation_id} {self.region_id}"
 
 
-class Member(models.Model):
+class Member(RegionalRecord):
     """One party member, or a person on the way to membership (applicant, activist, target),
     with the fields of the national member information form (党员信息采集表)."""
 
     scope_field: ClassVar[str] = "region__code"
+    county_source: ClassVar[str] = "region_id"
 
     # Indexed by (organisation, stage) below, which serves every lookup by organisation.
     organisation = models.ForeignKey(
@@ -277,10 +280,11 @@ class Member(models.Model):
         return reverse("party:member-detail", args=[self.pk])
 
 
-class MemberTag(models.Model):
+class MemberTag(RegionalRecord):
     """One programme tag of a member (poor member, wealth leader, returnee…) with its dates."""
 
     scope_field: ClassVar[str] = "region_code"
+    county_source: ClassVar[str] = "region_code"
 
     member = models.ForeignKey(
         Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="tags"
@@ -315,10 +319,11 @@ class MemberTag(models.Model):
         return self.until is None or self.until >= datetime.date.today()
 
 
-class DevelopmentStep(models.Model):
+class DevelopmentStep(RegionalRecord):
     """One step of a member's development (发展党员): the stage reached, when, approved by whom."""
 
     scope_field: ClassVar[str] = "region_code"
+    county_source: ClassVar[str] = "region_code"
 
     member = models.ForeignKey(
         Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="steps"
@@ -353,11 +358,12 @@ class DevelopmentStep(models.Model):
         return f"{self.member_id} {self.stage} {self.on}"
 
 
-class ServiceLog(models.Model):
+class ServiceLog(RegionalRecord):
     """One service a member did for a village: a migrant member's help from afar by phone or
     WeChat, a no-post member's volunteer or post duty."""
 
     scope_field: ClassVar[str] = "village__code"
+    county_source: ClassVar[str] = "village_id"
 
     member = models.ForeignKey(
         Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="services"
@@ -369,7 +375,6 @@ class ServiceLog(models.Model):
         related_name="+",
         db_column="village_code",
     )
-    county_code = models.CharField(_("county code"), max_length=6, editable=False)
     on = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=16, choices=ServiceKind.choices)
     channel = models.CharField(

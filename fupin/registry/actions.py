@@ -107,9 +107,7 @@ def _clean(obj: Any, exclude: list[str] | None = None) -> None:
 @transaction.atomic
 def create_household(*, actor: Any, village_code: str, number: str, **fields: Any) -> Household:
     village = village_for(actor, village_code)
-    household = Household(
-        village=village, county_code=village.code[:6], number=number.strip(), **fields
-    )
+    household = Household(village=village, number=number.strip(), **fields)
     _clean(household)
     check_causes(household.main_cause, household.other_cause_1, household.other_cause_2)
     if Household.objects.filter(village=village, number=household.number).exists():
@@ -119,7 +117,6 @@ def create_household(*, actor: Any, village_code: str, number: str, **fields: An
     household.save()
     StatusChange.objects.create(
         household=household,
-        county_code=household.county_code,
         year=household.registered_in,
         status=Status.POOR,
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -208,7 +205,6 @@ def add_person(*, actor: Any, household: Household, **fields: Any) -> Person:
     person = Person(
         household=household,
         village_code=household.village_id,
-        county_code=household.county_code,
         **fields,
     )
     _person_errors(person, entered_sex=entered_sex, entered_birth=entered_birth)
@@ -298,7 +294,6 @@ def record_status(
         )
     change = StatusChange.objects.create(
         household=household,
-        county_code=household.county_code,
         year=year,
         status=status,
         reason=reason,
@@ -341,9 +336,7 @@ def record_income(
         raise ValidationError(errors)
     existing = IncomeRecord.objects.filter(household=household, year=year).first()
     before = snapshot(existing, [*INCOME_FIELDS, "per_capita"]) if existing else None
-    income = existing or IncomeRecord(
-        household=household, county_code=household.county_code, year=year
-    )
+    income = existing or IncomeRecord(household=household, year=year)
     for name in INCOME_FIELDS:
         setattr(income, name, Decimal(amounts.get(name) or 0))
     income.members = household.members.count()

@@ -26,6 +26,7 @@ from fupin.imports import parsers
 from fupin.imports.schema import CellError, Column, ParsedRow, RowError
 from fupin.lib.bulk import analyze, preparer, write_rows
 from fupin.regions.choices import Level
+from fupin.regions.codes import county_of
 from fupin.regions.models import Region
 from fupin.registry.choices import (
     Attribute,
@@ -363,7 +364,7 @@ class HouseholdSchema:
                     prepare_household(
                         {
                             "village": village,
-                            "county_code": village[:6],
+                            "county_code": county_of(village),
                             "number": number,
                             "status": Status.POOR,
                             "created_at": now,
@@ -394,7 +395,7 @@ class HouseholdSchema:
                 prepare_status(
                     {
                         "household": households[key].pk,
-                        "county_code": key[0][:6],
+                        "county_code": county_of(key[0]),
                         "year": households[key].registered_in,
                         "status": Status.POOR,
                         "recorded_by": recorder,

@@ -62,7 +62,6 @@ def _helper_region(actor: Any, helper: Helper, region_code: str) -> None:
             }
         )
     helper.region = region
-    helper.county_code = code[:6] if len(code) >= 6 else ""
 
 
 def _check_not_poor(member: Member) -> None:

@@ -22,6 +22,7 @@ from fupin.pairing.models import (
 )
 from fupin.pairing.rules import cap_of, cap_rules, has_poor_tag, household_needs_helper
 from fupin.party.models import Member
+from fupin.regions.models import with_county_codes
 from fupin.registry.models import Household
 
 if TYPE_CHECKING:
@@ -126,7 +127,6 @@ def pair(
         household=household,
         member=member,
         region_id=village,
-        county_code=village[:6],
         kind=kind,
         started_on=started_on,
         ended_on=ended_on,
@@ -303,20 +303,19 @@ def apply_proposal(*, actor: Any, proposal: Proposal) -> int:
         )
     made_by = acting_user(actor)
     Pairing.objects.bulk_create(
-        [
+        with_county_codes(
             Pairing(
                 helper_id=item["new"],
                 household_id=item["id"] if item["kind"] == "household" else None,
                 member_id=item["id"] if item["kind"] == "member" else None,
                 region_id=item["village"],
-                county_code=item["village"][:6],
                 kind=PairingKind.PRIMARY,
                 started_on=today,
                 source=Source.OPTIMISER,
                 made_by=made_by,
             )
             for item in changes
-        ],
+        ),
         batch_size=5000,
     )
     _check_caps({item["new"] for item in changes})

@@ -60,7 +60,6 @@ def create_plan(*, actor: Any, household: Household, year: int, **fields: Any) -
     plan = HouseholdPlan(
         household=household,
         region_id=household.village_id,
-        county_code=household.county_code,
         year=year,
         **fields,
     )
@@ -162,7 +161,6 @@ def add_measure(
     measure = Measure(
         plan=plan,
         region_code=plan.region_id,
-        county_code=plan.county_code,
         category=category,
         description=description.strip(),
         cost=cost,
@@ -259,7 +257,6 @@ def record_visit(
         household=household,
         member=member,
         region_id=village,
-        county_code=village[:6],
         visited_on=visited_on,
         done=done.strip(),
         follow_ups=follow_ups.strip(),

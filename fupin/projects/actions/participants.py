@@ -101,7 +101,6 @@ def add_participant(
         person=person,
         name=(name or "").strip(),
         region=region,
-        county_code=region.code[:6],
         is_poor=household is not None,
         is_shareholder=is_shareholder,
         is_worker=is_worker,
@@ -253,7 +252,6 @@ def _value_of(participant: Participant, preferred: bool, shares: Decimal) -> Dec
 
 
 def _save_entry(actor: Any, entry: ShareEntry, action: str) -> ShareEntry:
-    entry.county_code = entry.participant.county_code
     entry.created_by = acting_user(actor)
     entry.save()
     record(

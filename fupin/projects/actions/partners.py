@@ -108,7 +108,6 @@ def create_partner(
         kind=kind,
         name=(name or "").strip(),
         region=region,
-        county_code=region.code[:6] if len(region.code) >= 6 else "",
         **{k: v.strip() if isinstance(v, str) else v for k, v in fields.items()},
     )
     check_fields(partner, exclude=["credit_code"])
@@ -141,7 +140,6 @@ def update_partner(*, actor: Any, partner: Partner, **fields: Any) -> Partner:
         setattr(partner, name, value.strip() if isinstance(value, str) else value)
     if region_code is not None:
         partner.region = _region(actor, region_code)
-        partner.county_code = partner.region.code[:6] if len(partner.region.code) >= 6 else ""
     check_fields(partner, exclude=["credit_code"])
     partner.credit_code = check_credit_code(partner.credit_code, partner.kind)
     _check_unique(partner)

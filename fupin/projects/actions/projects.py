@@ -32,7 +32,7 @@ from fupin.projects.models import (
 )
 from fupin.projects.rules import can_advance, money, next_stage
 from fupin.regions.choices import Level
-from fupin.regions.models import Region
+from fupin.regions.models import Region, with_county_codes
 from fupin.registry.rules import check_year
 
 EDITABLE_FIELDS = [f for f in PROJECT_FIELDS if f not in ("region", "stage")]
@@ -100,7 +100,7 @@ def _check_charter(project: Project) -> None:
 def _set_villages(project: Project, villages: list[Region]) -> None:
     project.coverage.all().delete()
     ProjectVillage.objects.bulk_create(
-        ProjectVillage(project=project, region=v, county_code=v.code[:6]) for v in villages
+        with_county_codes(ProjectVillage(project=project, region=v) for v in villages)
     )
 
 
