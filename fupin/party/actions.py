@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import covers, ensure_in_scope
-from fupin.audit.log import record, snapshot
+from fupin.audit.actions import audited_delete, audited_update
+from fupin.audit.log import acting_user, record, snapshot
 from fupin.lib.deletion import delete_or_explain
 from fupin.lib.ids import mask_id, mask_phone
 from fupin.party.choices import Stage, TagKind
@@ -79,14 +80,11 @@ MEMBER_FIELDS = [
     "migrant_to",
 ]
 TAG_FIELDS = ["kind", "since", "until", "came_from", "founded", "post", "duties", "unit", "note"]
+SERVICE_FIELDS = ["member", "village", "on", "kind", "channel", "note"]
 
 
 def _clean(obj: Any, exclude: list[str] | None = None) -> None:
     obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def organisation_snapshot(organisation: Organisation) -> dict[str, Any]:
@@ -258,16 +256,42 @@ def update_organisation(
     ensure_in_scope(actor, organisation, Action.CHANGE)
     if not organisation.is_open:
         raise ValidationError(_("A closed organisation is history and is not changed."))
-    before = organisation_snapshot(organisation)
-    for name, value in fields.items():
+    for name in fields:
         if name not in EDITABLE_ORGANISATION_FIELDS:
             raise ValueError(f"{name} is not an editable organisation field")
-        setattr(organisation, name, value.strip() if isinstance(value, str) else value)
-    if region_codes is not None:
-        regions = regions_for(actor, region_codes)
-        codes = [r.code for r in regions]
-    else:
-        codes = list(organisation.coverage.values_list("region_id", flat=True))
+    regions: list[Region] = []
+
+    def check(organisation: Organisation) -> None:
+        nonlocal regions
+        if region_codes is not None:
+            regions = regions_for(actor, region_codes)
+            codes = [r.code for r in regions]
+        else:
+            codes = list(organisation.coverage.values_list("region_id", flat=True))
+        _check_organisation(actor, organisation, codes, region_codes is not None)
+
+    def save(organisation: Organisation) -> None:
+        organisation.save()
+        if region_codes is not None:
+            _set_coverage(organisation, regions)
+
+    audited_update(
+        actor,
+        organisation,
+        {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()},
+        action="party.update_organisation",
+        fields=organisation_snapshot,
+        region_code=lambda o: o.region_id,
+        check=check,
+        save=save,
+    )
+    ensure_in_scope(actor, organisation, Action.CHANGE)
+    return organisation
+
+
+def _check_organisation(
+    actor: Any, organisation: Organisation, codes: list[str], new_coverage: bool
+) -> None:
     organisation.region_id = common_region(codes)
     _clean(organisation, exclude=["region"])
     _check_parent(actor, organisation.parent, codes, organisation)
@@ -279,7 +303,7 @@ def update_organisation(
         raise ValidationError(
             {"secretary": _("The secretary must be a member of the organisation.")}
         )
-    if region_codes is not None:
+    if new_coverage:
         stranded = organisation.members.exclude(_under_any("region__code", codes))
         if stranded.exists():
             raise ValidationError(
@@ -300,19 +324,6 @@ def update_organisation(
                     % {"children": "、".join(children)}
                 }
             )
-    organisation.save()
-    if region_codes is not None:
-        _set_coverage(organisation, regions)
-    record(
-        actor=actor,
-        action="party.update_organisation",
-        obj=organisation,
-        region_code=organisation.region_id,
-        before=before,
-        after=organisation_snapshot(organisation),
-    )
-    ensure_in_scope(actor, organisation, Action.CHANGE)
-    return organisation
 
 
 def _under_any(field_name: str, codes: list[str]) -> Q:
@@ -339,13 +350,17 @@ def delete_organisation(*, actor: Any, organisation: Organisation) -> None:
             _("%(name)s is part of a reorganisation's history and is kept.")
             % {"name": organisation.name}
         )
-    record(
-        actor=actor,
+    audited_delete(
+        actor,
+        organisation,
         action="party.delete_organisation",
-        obj=organisation,
+        fields=organisation_snapshot,
         region_code=organisation.region_id,
-        before=organisation_snapshot(organisation),
+        delete=_delete_organisation,
     )
+
+
+def _delete_organisation(organisation: Organisation) -> None:
     Organisation.objects.filter(pk=organisation.pk).update(secretary=None)
     organisation.delete()
 
@@ -464,7 +479,7 @@ def reorganise(
     for source in sources:
         Organisation.objects.filter(pk=source.pk).update(closed_on=on, secretary=None)
     reorganisation = Reorganisation.objects.create(
-        on=on, note=note, members_moved=moved, recorded_by=_user(actor)
+        on=on, note=note, members_moved=moved, recorded_by=acting_user(actor)
     )
     reorganisation.sources.set(sources)
     reorganisation.successors.set(created)
@@ -602,33 +617,34 @@ def update_member(
 ) -> Member:
     """Change a member's form; a new `organisation` (and `region_code`) transfers them."""
     ensure_in_scope(actor, member, Action.CHANGE)
-    before = member_snapshot(member)
     entered_sex, entered_birth = fields.pop("sex", None), fields.pop("birth_date", None)
     organisation = fields.pop("organisation", None)
-    for name, value in fields.items():
+    for name in fields:
         if name not in MEMBER_FIELDS or name == "region":
             raise ValueError(f"{name} is not an editable member field")
-        setattr(member, name, value.strip() if isinstance(value, str) else value)
-    if organisation is not None and organisation.pk != member.organisation_id:
-        _place(actor, member, organisation, region_code)
-        Organisation.objects.filter(secretary=member).exclude(pk=organisation.pk).update(
-            secretary=None
-        )
-    elif region_code:
-        _place(actor, member, member.organisation, region_code)
-    _member_errors(member, entered_sex=entered_sex, entered_birth=entered_birth)
-    if member.person_id and member.person and member.person.id_number != member.id_number:
-        raise ValidationError(
-            {"id_number": _("A poor member keeps the ID number of their registry record.")}
-        )
-    member.save()
-    record(
-        actor=actor,
+
+    def check(member: Member) -> None:
+        if organisation is not None and organisation.pk != member.organisation_id:
+            _place(actor, member, organisation, region_code)
+            Organisation.objects.filter(secretary=member).exclude(pk=organisation.pk).update(
+                secretary=None
+            )
+        elif region_code:
+            _place(actor, member, member.organisation, region_code)
+        _member_errors(member, entered_sex=entered_sex, entered_birth=entered_birth)
+        if member.person_id and member.person and member.person.id_number != member.id_number:
+            raise ValidationError(
+                {"id_number": _("A poor member keeps the ID number of their registry record.")}
+            )
+
+    audited_update(
+        actor,
+        member,
+        {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()},
         action="party.update_member",
-        obj=member,
-        region_code=member.region_id,
-        before=before,
-        after=member_snapshot(member),
+        fields=member_snapshot,
+        region_code=lambda m: m.region_id,
+        check=check,
     )
     ensure_in_scope(actor, member, Action.CHANGE)
     return member
@@ -637,15 +653,21 @@ def update_member(
 @transaction.atomic
 def delete_member(*, actor: Any, member: Member) -> None:
     ensure_in_scope(actor, member, Action.CHANGE)
-    before = member_snapshot(member)
-    before["tags"] = list(member.tags.values_list("kind", flat=True))
-    record(
-        actor=actor,
+    audited_delete(
+        actor,
+        member,
         action="party.delete_member",
-        obj=member,
+        fields=_member_with_tags,
         region_code=member.region_id,
-        before=before,
+        delete=_delete_member,
     )
+
+
+def _member_with_tags(member: Member) -> dict[str, Any]:
+    return {**member_snapshot(member), "tags": list(member.tags.values_list("kind", flat=True))}
+
+
+def _delete_member(member: Member) -> None:
     Organisation.objects.filter(secretary=member).update(secretary=None)
     delete_or_explain(member)
 
@@ -780,7 +802,7 @@ def record_step(
         on=on,
         approved_by=approved_by.strip(),
         contacts=contacts.strip(),
-        recorded_by=_user(actor),
+        recorded_by=acting_user(actor),
     )
     before = {"stage": member.stage}
     member.stage = stage
@@ -834,7 +856,7 @@ def record_service(
         kind=kind,
         channel=channel,
         note=note.strip(),
-        recorded_by=_user(actor),
+        recorded_by=acting_user(actor),
     )
     _clean(service, exclude=["member", "village", "recorded_by"])
     if on > datetime.date.today():
@@ -845,7 +867,7 @@ def record_service(
         action="party.record_service",
         obj=service,
         region_code=village.code,
-        after=snapshot(service, ["member", "village", "on", "kind", "channel", "note"]),
+        after=snapshot(service, SERVICE_FIELDS),
     )
     return service
 
@@ -853,11 +875,10 @@ def record_service(
 @transaction.atomic
 def delete_service(*, actor: Any, service: ServiceLog) -> None:
     ensure_in_scope(actor, service, Action.CHANGE)
-    record(
-        actor=actor,
+    audited_delete(
+        actor,
+        service,
         action="party.delete_service",
-        obj=service,
+        fields=SERVICE_FIELDS,
         region_code=service.village_id,
-        before=snapshot(service, ["member", "village", "on", "kind", "channel", "note"]),
     )
-    service.delete()

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import covers
-from fupin.audit.log import record
+from fupin.audit.log import acting_user, record
 from fupin.imports import parsers
 from fupin.imports.schema import CellError, Column, ParsedRow, RowError
 from fupin.lib.bulk import analyze, preparer, write_rows
@@ -386,7 +386,8 @@ class HouseholdSchema:
         if changed_households and update_fields:
             Household.objects.bulk_update(changed_households, update_fields, batch_size=BATCH)
         households = self._existing(list(groups))
-        recorder = actor.pk if getattr(actor, "is_authenticated", False) else None
+        user = acting_user(actor)
+        recorder = user.pk if user is not None else None
         prepare_status = preparer(StatusChange, STATUS_INSERT)
         write_rows(
             StatusChange,

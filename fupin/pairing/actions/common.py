@@ -38,10 +38,6 @@ def check_fields(obj: Any, exclude: list[str] | None = None) -> None:
     obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
 
 
-def acting_user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 def sees(actor: Any, obj: Any) -> bool:
     return actor is None or type(obj).objects.for_user(actor).filter(pk=obj.pk).exists()
 

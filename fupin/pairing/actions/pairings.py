@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import ensure_in_scope
-from fupin.audit.log import record, snapshot
+from fupin.audit.actions import audited_delete, audited_update
+from fupin.audit.log import acting_user, record, snapshot
 from fupin.pairing import solver
 from fupin.pairing.choices import PairingKind, ProposalStatus, Source
 from fupin.pairing.models import (
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
 
 from fupin.pairing.actions.common import (
     PAIRING_FIELDS,
-    acting_user,
     may_pair_in,
     sees,
 )
@@ -182,37 +182,33 @@ def end_pairing(*, actor: Any, pairing: Pairing, ended_on: datetime.date | None 
     may_pair_in(actor, pairing.region_id)
     if pairing.ended_on is not None:
         raise ValidationError(_("This pairing has already ended."))
-    before = pairing_snapshot(pairing)
     ended_on = ended_on or datetime.date.today()
     if ended_on < pairing.started_on:
         raise ValidationError({"ended_on": _("A pairing cannot end before it started.")})
     if ended_on > datetime.date.today():
         raise ValidationError({"ended_on": _("A pairing cannot end in the future.")})
-    pairing.ended_on = ended_on
-    pairing.save(update_fields=["ended_on"])
-    record(
-        actor=actor,
+    return audited_update(
+        actor,
+        pairing,
+        {"ended_on": ended_on},
         action="pairing.end_pairing",
-        obj=pairing,
+        fields=pairing_snapshot,
         region_code=pairing.region_id,
-        before=before,
-        after=pairing_snapshot(pairing),
+        save=lambda p: p.save(update_fields=["ended_on"]),
     )
-    return pairing
 
 
 @transaction.atomic
 def delete_pairing(*, actor: Any, pairing: Pairing) -> None:
     """For a pairing entered by mistake; a pairing that happened is ended, not deleted."""
     may_pair_in(actor, pairing.region_id)
-    record(
-        actor=actor,
+    audited_delete(
+        actor,
+        pairing,
         action="pairing.delete_pairing",
-        obj=pairing,
+        fields=pairing_snapshot,
         region_code=pairing.region_id,
-        before=pairing_snapshot(pairing),
     )
-    pairing.delete()
 
 
 # Proposals ----------------------------------------------------------------------------------

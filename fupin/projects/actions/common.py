@@ -86,10 +86,6 @@ def check_fields(obj: Any, exclude: list[str] | None = None) -> None:
     obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
 
 
-def acting_user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 def may_change(actor: Any, project: Project) -> None:
     """Refuse unless `actor` may change `project` (every covered village in their subtree)."""
     if actor is None:

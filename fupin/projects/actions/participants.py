@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import covers
-from fupin.audit.log import record, snapshot
+from fupin.audit.actions import audited_delete, audited_update
+from fupin.audit.log import acting_user, record, snapshot
 from fupin.lib.deletion import delete_or_explain
 from fupin.projects.actions.common import (
     ENTRY_FIELDS,
     PARTICIPANT_FIELDS,
-    acting_user,
     check_fields,
     may_change,
     may_see,
@@ -125,9 +125,18 @@ def update_participant(*, actor: Any, participant: Participant, **fields: Any) -
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"unknown participant fields {sorted(unknown)}")
-    before = participant_snapshot(participant)
-    for name, value in fields.items():
-        setattr(participant, name, value.strip() if isinstance(value, str) else value)
+    return audited_update(
+        actor,
+        participant,
+        {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()},
+        action="projects.update_participant",
+        fields=participant_snapshot,
+        region_code=participant.project.region_id,
+        check=_check_participant,
+    )
+
+
+def _check_participant(participant: Participant) -> None:
     if not (participant.is_shareholder or participant.is_worker or participant.is_trainee):
         raise ValidationError(
             _("A participant is a shareholder, a worker or a trainee (or several of these).")
@@ -140,16 +149,6 @@ def update_participant(*, actor: Any, participant: Participant, **fields: Any) -
             {"is_shareholder": _("This participant holds shares; transfer or withdraw them first.")}
         )
     check_fields(participant)
-    participant.save()
-    record(
-        actor=actor,
-        action="projects.update_participant",
-        obj=participant,
-        region_code=participant.project.region_id,
-        before=before,
-        after=participant_snapshot(participant),
-    )
-    return participant
 
 
 @transaction.atomic
@@ -158,19 +157,20 @@ def delete_participant(*, actor: Any, participant: Participant) -> None:
     (mark them as left instead)."""
     project = participant.project
     may_change(actor, project)
-    before = participant_snapshot(participant)
-    pk = participant.pk
+    audited_delete(
+        actor,
+        participant,
+        action="projects.delete_participant",
+        fields=participant_snapshot,
+        region_code=project.region_id,
+        delete=_delete_participant,
+        object_repr=participant.name,
+    )
+
+
+def _delete_participant(participant: Participant) -> None:
     participant.incomes.all().delete()
     delete_or_explain(participant)
-    record(
-        actor=actor,
-        action="projects.delete_participant",
-        object_type="projects.participant",
-        object_id=str(pk),
-        object_repr=before["name"],
-        region_code=project.region_id,
-        before=before,
-    )
 
 
 @transaction.atomic

@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import covers, ensure_in_scope
-from fupin.audit.log import record, snapshot
+from fupin.audit.actions import audited_delete, audited_update
+from fupin.audit.log import acting_user, record, snapshot
 from fupin.lib.deletion import delete_or_explain
 from fupin.party.actions import common_region
 from fupin.party.models import Member, Organisation
 from fupin.projects.actions.common import (
     PROJECT_FIELDS,
-    acting_user,
     check_fields,
     may_change,
     may_see,
@@ -161,7 +161,6 @@ def create_project(
 def update_project(*, actor: Any, project: Project, **fields: Any) -> Project:
     """Change a project's record, its villages (`village_codes`), leaders or partners."""
     may_change(actor, project)
-    before = project_snapshot(project)
     village_codes = fields.pop("village_codes", None)
     leaders = fields.pop("leaders", None)
     partners = fields.pop("partners", None)
@@ -169,27 +168,32 @@ def update_project(*, actor: Any, project: Project, **fields: Any) -> Project:
     if unknown:
         raise ValueError(f"unknown project fields {sorted(unknown)}")
     _check_links(actor, leaders or (), fields.get("organisation"), partners or ())
-    for name, value in fields.items():
-        setattr(project, name, value.strip() if isinstance(value, str) else value)
     villages = villages_for(actor, village_codes) if village_codes is not None else None
-    if villages is not None:
-        project.region_id = common_region([v.code for v in villages])
-    check_fields(project, exclude=["region"])
-    _check_charter(project)
-    project.save()
-    if villages is not None:
-        _set_villages(project, villages)
-    if leaders is not None:
-        project.leaders.set(leaders)
-    if partners is not None:
-        project.partners.set(partners)
-    record(
-        actor=actor,
+
+    def check(project: Project) -> None:
+        if villages is not None:
+            project.region_id = common_region([v.code for v in villages])
+        check_fields(project, exclude=["region"])
+        _check_charter(project)
+
+    def save(project: Project) -> None:
+        project.save()
+        if villages is not None:
+            _set_villages(project, villages)
+        if leaders is not None:
+            project.leaders.set(leaders)
+        if partners is not None:
+            project.partners.set(partners)
+
+    audited_update(
+        actor,
+        project,
+        {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()},
         action="projects.update_project",
-        obj=project,
-        region_code=project.region_id,
-        before=before,
-        after=project_snapshot(project),
+        fields=project_snapshot,
+        region_code=lambda p: p.region_id,
+        check=check,
+        save=save,
     )
     ensure_in_scope(actor, project, Action.CHANGE)
     return project
@@ -199,23 +203,24 @@ def update_project(*, actor: Any, project: Project, **fields: Any) -> Project:
 def delete_project(*, actor: Any, project: Project) -> None:
     """Delete a project; one with dividend runs is kept (its payouts are money paid)."""
     may_change(actor, project)
-    before = project_snapshot(project)
-    pk, region = project.pk, project.region_id
     if project.dividend_runs.exists():
         raise ValidationError(
             _("This project has dividend runs; a project that paid dividends is kept.")
         )
+    audited_delete(
+        actor,
+        project,
+        action="projects.delete_project",
+        fields=project_snapshot,
+        region_code=project.region_id,
+        delete=_delete_project,
+        object_repr=project.name,
+    )
+
+
+def _delete_project(project: Project) -> None:
     project.share_entries.all().delete()
     delete_or_explain(project)
-    record(
-        actor=actor,
-        action="projects.delete_project",
-        object_type="projects.project",
-        object_id=str(pk),
-        object_repr=before["name"],
-        region_code=region,
-        before=before,
-    )
 
 
 @transaction.atomic

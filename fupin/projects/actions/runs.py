@@ -17,11 +17,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.audit.log import record, snapshot
+from fupin.audit.log import acting_user, record, snapshot
 from fupin.lib.bulk import update_rows, write_rows
 from fupin.lib.fields import cents
 from fupin.projects import dividends
-from fupin.projects.actions.common import RUN_FIELDS, acting_user, may_change
+from fupin.projects.actions.common import RUN_FIELDS, may_change
 from fupin.projects.choices import RunStatus
 from fupin.projects.models import (
     DividendPayout,
