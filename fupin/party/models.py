@@ -10,7 +10,6 @@ county code (DESIGN §3 rule 1), so the member list scopes without a join.
 import datetime
 from typing import ClassVar
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -18,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.scoping import ScopedQuerySet, SpanningQuerySet
+from fupin.audit.models import Recorded
 from fupin.party.choices import (
     Channel,
     MembershipStatus,
@@ -135,7 +135,7 @@ class Coverage(RegionalRecord):
         return f"{self.organisation_id} → {self.region_id}"
 
 
-class Reorganisation(models.Model):
+class Reorganisation(Recorded):
     """One merge or split: the organisations it closed and the ones that took their members."""
 
     scope_relation: ClassVar[str] = "regions"
@@ -149,14 +149,6 @@ class Reorganisation(models.Model):
         Organisation, verbose_name=_("successors"), related_name="created_by"
     )
     members_moved = models.PositiveIntegerField(_("members moved"), default=0)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = SpanningQuerySet.as_manager()
@@ -319,7 +311,7 @@ class MemberTag(RegionalRecord):
         return self.until is None or self.until >= datetime.date.today()
 
 
-class DevelopmentStep(RegionalRecord):
+class DevelopmentStep(RegionalRecord, Recorded):
     """One step of a member's development (发展党员): the stage reached, when, approved by whom."""
 
     scope_field: ClassVar[str] = "region_code"
@@ -335,14 +327,6 @@ class DevelopmentStep(RegionalRecord):
     approved_by = models.CharField(_("approved by"), max_length=100, blank=True)
     # An activist has two contacts (培养联系人), named here.
     contacts = models.CharField(_("contacts"), max_length=100, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
 
     objects = ScopedQuerySet.as_manager()
 
@@ -358,7 +342,7 @@ class DevelopmentStep(RegionalRecord):
         return f"{self.member_id} {self.stage} {self.on}"
 
 
-class ServiceLog(RegionalRecord):
+class ServiceLog(RegionalRecord, Recorded):
     """One service a member did for a village: a migrant member's help from afar by phone or
     WeChat, a no-post member's volunteer or post duty."""
 
@@ -381,14 +365,6 @@ class ServiceLog(RegionalRecord):
         _("channel"), max_length=16, choices=Channel.choices, default=Channel.IN_PERSON
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
 
     objects = ScopedQuerySet.as_manager()
 

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.scoping import ScopedQuerySet, SpanningQuerySet, ThroughQuerySet
+from fupin.audit.models import Recorded
 from fupin.lib.fields import HundredthsField
 from fupin.projects.choices import (
     Asset,
@@ -459,7 +460,7 @@ class ShareEntry(RegionalRecord):
         return f"{self.get_kind_display()} {self.shares}"
 
 
-class DividendRun(models.Model):
+class DividendRun(Recorded):
     """One distribution of a project's profit for a period: the charter as it stood, the pool
     and its parts (reserve, collective, preferred, ordinary), any shortfall of the guarantee,
     and one payout per shareholder. Proposed, approved by the township or above, then recorded
@@ -518,14 +519,6 @@ class DividendRun(models.Model):
         related_name="+",
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

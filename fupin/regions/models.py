@@ -9,6 +9,7 @@ from django.db.models.functions import Length, Substr
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from fupin.regions import codes
 from fupin.regions.choices import CODE_LENGTH, POOR_LEVELS, Level
 from fupin.regions.codes import county_of, subtree_q
 
@@ -114,7 +115,7 @@ class Region(models.Model):
 
     def ancestors(self) -> list["Region"]:
         """From the province down to this region's parent, in one query (codes are prefixes)."""
-        prefixes = [self.code[:n] for n in CODE_LENGTH.values() if n < len(self.code)]
+        prefixes = [c for c in codes.ancestors(self.code) if c != self.code]
         return list(Region.objects.filter(code__in=prefixes).order_by("level"))
 
 
@@ -137,6 +138,10 @@ class RegionalRecord(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.set_county_code()
+        super().save(*args, **kwargs)
+
     def county_from_source(self) -> str:
         """The county code `county_source` gives for this record."""
         value: Any = self
@@ -149,10 +154,6 @@ class RegionalRecord(models.Model):
         # reading that one again would cost a query per save: it is read while unknown only.
         if "." not in self.county_source or not self.county_code:
             self.county_code = self.county_from_source()
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.set_county_code()
-        super().save(*args, **kwargs)
 
 
 R = TypeVar("R", bound=RegionalRecord)

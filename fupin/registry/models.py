@@ -9,13 +9,13 @@ includes the county so the tables can later be distributed by county.
 from decimal import Decimal
 from typing import ClassVar
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.scoping import ReferenceQuerySet, ScopedQuerySet
+from fupin.audit.models import Recorded
 from fupin.lib.fields import HundredthsField
 from fupin.regions.models import RegionalRecord
 from fupin.registry.choices import (
@@ -180,7 +180,7 @@ class Person(RegionalRecord):
         return self.name
 
 
-class StatusChange(RegionalRecord):
+class StatusChange(RegionalRecord, Recorded):
     """One step of a household's poverty history (未脱贫 → 已脱贫 → 返贫 …) in a year."""
 
     scope_field: ClassVar[str] = "household__village__code"
@@ -193,14 +193,6 @@ class StatusChange(RegionalRecord):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     approved_by = models.CharField(_("approved by"), max_length=100, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()

@@ -20,6 +20,7 @@ from fupin.pairing.models import (
 )
 from fupin.pairing.rules import has_poor_tag
 from fupin.party.models import Member
+from fupin.regions.choices import Level
 from fupin.regions.models import Region
 from fupin.registry.models import Person
 
@@ -53,7 +54,7 @@ def _helper_region(actor: Any, helper: Helper, region_code: str) -> None:
         raise ValidationError(
             {"region": _("There is no region with code “%(code)s”.") % {"code": code}}
         )
-    if len(code) < 4:
+    if region.level < Level.CITY:
         raise ValidationError({"region": _("A helper works in a city, county or below.")})
     if actor is not None and not covers(actor, code, Action.CHANGE):
         raise ValidationError(
