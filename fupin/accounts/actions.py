@@ -21,6 +21,7 @@ from fupin.accounts.scoping import (
     prefixes,
     require,
 )
+from fupin.audit.actions import audited_delete, audited_update
 from fupin.audit.log import record, snapshot
 from fupin.regions.choices import Level
 from fupin.regions.models import Region
@@ -152,24 +153,15 @@ def update_user(
     _ensure_manageable(actor, user)
     if actor is not None and actor.pk == user.pk and not is_active:
         raise ValidationError({"is_active": _("You cannot deactivate your own account.")})
-    before = snapshot(user, USER_FIELDS)
-    user.first_name, user.last_name, user.email, user.is_active = (
-        first_name,
-        last_name,
-        email,
-        is_active,
-    )
-    user.full_clean(exclude=["password"])
-    user.save()
-    record(
-        actor=actor,
+    return audited_update(
+        actor,
+        user,
+        {"first_name": first_name, "last_name": last_name, "email": email, "is_active": is_active},
         action="accounts.update_user",
-        obj=user,
-        region_code=home_region(user),
-        before=before,
-        after=snapshot(user, USER_FIELDS),
+        fields=USER_FIELDS,
+        region_code=home_region,
+        check=lambda u: u.full_clean(exclude=["password"]),
     )
-    return user
 
 
 @transaction.atomic
@@ -190,13 +182,20 @@ def delete_user(*, actor: User | None, user: User) -> None:
     _ensure_manageable(actor, user)
     if actor is not None and actor.pk == user.pk:
         raise ValidationError(_("You cannot delete your own account."))
-    region = home_region(user)
-    before = {
+    audited_delete(
+        actor,
+        user,
+        action="accounts.delete_user",
+        fields=_user_with_grants,
+        region_code=home_region(user),
+    )
+
+
+def _user_with_grants(user: User) -> dict[str, Any]:
+    return {
         **snapshot(user, USER_FIELDS),
         "grants": [[g.region_id, g.role] for g in user.grants.all()],
     }
-    record(actor=actor, action="accounts.delete_user", obj=user, region_code=region, before=before)
-    user.delete()
 
 
 @transaction.atomic

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import OWNED_ACTIONS, OWNER_ROLES, Action, allows
 from fupin.regions.choices import CODE_LENGTH, Level
-from fupin.regions.codes import is_digits, subtree_q
+from fupin.regions.codes import is_digits, outermost, subtree_q
 from fupin.regions.models import Region
 
 M = TypeVar("M", bound=models.Model)
@@ -54,11 +54,6 @@ def forget_grants(user: Any) -> None:
         delattr(user, _CACHE_ATTR)
 
 
-def _outermost(codes: set[str]) -> list[str]:
-    # A grant inside another grant adds nothing; keep the outermost ones only.
-    return sorted(c for c in codes if not any(c != o and c.startswith(o) for o in codes))
-
-
 def prefixes(user: Any, action: Action) -> list[str] | None:
     """Region-code prefixes where `user` may do `action` on every record; None means
     everywhere (superuser). Grants of owner roles (a helper) count only for their own records
@@ -68,7 +63,7 @@ def prefixes(user: Any, action: Action) -> list[str] | None:
     if user.is_superuser:
         return None
     owned_only = action in OWNED_ACTIONS
-    return _outermost(
+    return outermost(
         {
             code
             for code, role in grants_of(user)
@@ -83,7 +78,7 @@ def owner_prefixes(user: Any, action: Action) -> list[str]:
         return []
     if user.is_superuser or action not in OWNED_ACTIONS:
         return []
-    return _outermost(
+    return outermost(
         {code for code, role in grants_of(user) if role in OWNER_ROLES and allows(role, action)}
     )
 
@@ -379,12 +374,12 @@ def _personal_prefixes(user: Any) -> tuple[list[str] | None, list[str]]:
     if user.is_superuser:
         return None, []
     grants = [(c, r) for c, r in grants_of(user) if allows(r, Action.PERSONAL_DATA)]
-    every = _outermost({c for c, r in grants if r not in OWNER_ROLES})
-    own = _outermost({c for c, r in grants if r in OWNER_ROLES})
+    every = outermost({c for c, r in grants if r not in OWNER_ROLES})
+    own = outermost({c for c, r in grants if r in OWNER_ROLES})
     if all(r in OWNER_ROLES for _c, r in grants_of(user)):
         # Someone who is only an owner (a helper) is shown nothing but their own records, so
         # what they are shown in their region they may read whole, with no query per record.
-        return _outermost({*every, *own}), []
+        return outermost({*every, *own}), []
     return every, own
 
 

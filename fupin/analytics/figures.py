@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy
 from fupin.analytics.models import RegionFigures
 from fupin.party.choices import TagKind
 from fupin.projects.choices import ProjectType
-from fupin.regions.choices import CODE_LENGTH, Level
-from fupin.regions.codes import subtree_q
+from fupin.regions.choices import Level
+from fupin.regions.codes import level_of, subtree_q
 from fupin.regions.models import Region
 from fupin.registry.choices import Attribute, Cause
 from fupin.registry.rules import FIRST_YEAR, LAST_YEAR
@@ -146,7 +146,5 @@ def years(code: str) -> list[int]:
 
 
 def level_name(code: str) -> str:
-    for level, length in CODE_LENGTH.items():
-        if len(code) == length:
-            return str(Level(level).label)
-    return _("Region")
+    level = level_of(code)
+    return str(level.label) if level is not None else _("Region")

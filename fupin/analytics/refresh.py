@@ -10,14 +10,7 @@ from django.db.models import Max, Min
 from fupin.analytics.counting import Own, count, year_range
 from fupin.analytics.models import RegionFigures
 from fupin.regions.choices import LEVEL_OF_LENGTH
-from fupin.regions.codes import subtree_q
-
-LENGTHS = (2, 4, 6, 9, 12)
-
-
-def ancestors(code: str) -> list[str]:
-    """`code` and every region above it, by the code's levels (51, 5108, 510821, …)."""
-    return [code[:n] for n in LENGTHS if n <= len(code)]
+from fupin.regions.codes import ancestors, is_region_code, outermost, subtree_q
 
 
 def _totals(own: Own, prefix: str) -> dict[tuple[str, int], Counter[str]]:
@@ -151,7 +144,5 @@ def check(prefix: str = "") -> list[Difference]:
 
 def refresh_codes(codes: set[str]) -> None:
     """Recount the subtrees of the regions an action touched (the outermost of them)."""
-    chosen = sorted(c for c in codes if c and c.isdigit() and len(c) in LEVEL_OF_LENGTH)
-    outermost = [c for c in chosen if not any(c != o and c.startswith(o) for o in chosen)]
-    for code in outermost:
+    for code in outermost(c for c in codes if is_region_code(c)):
         rebuild(code)

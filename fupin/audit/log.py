@@ -10,6 +10,12 @@ from fupin.audit.models import AuditEvent
 SYSTEM = "system"
 
 
+def acting_user(actor: Any) -> Any:
+    """The user to store as an author (`made_by`, `recorded_by`…) and in an event: None for an
+    operator's CLI command or a job, which act as no signed-in user."""
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
 def record(
     *,
     actor: Any,
@@ -27,10 +33,10 @@ def record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    user = acting_user(actor)
     return AuditEvent.objects.create(
-        actor=actor if is_user else None,
-        actor_name=actor.get_username() if is_user else SYSTEM,
+        actor=user,
+        actor_name=user.get_username() if user is not None else SYSTEM,
         action=action,
         object_type=object_type,
         object_id=object_id,

@@ -12,6 +12,24 @@ from django.utils.translation import gettext_lazy as _
 _scoped: Any = import_string(settings.SCOPED_QUERYSET)
 
 
+class Recorded(models.Model):
+    """A record that keeps who entered it: `recorded_by` is the signed-in user of the action
+    that wrote it (`log.acting_user`), empty for an operator's command or a job, and stays
+    when the account is deleted. The full story of the record is in its audit events."""
+
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
 class AuditEvent(models.Model):
     """One write to the platform: who did what to which object, in which region, when.
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fupin.accounts.actions import home_region
-from fupin.audit.log import record
+from fupin.audit.log import acting_user, record
 from fupin.imports import pipeline, registry
 from fupin.imports.errors import FileUnreadable
 from fupin.imports.models import ImportJob, JobStatus
@@ -34,8 +34,8 @@ def start_import(*, actor: Any, kind: str, upload: UploadedFile, commit: bool) -
         kind=kind,
         original_name=Path(upload.name or "upload").name[:200],
         commit=commit,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-        region_code=home_region(actor) if getattr(actor, "is_authenticated", False) else "",
+        created_by=acting_user(actor),
+        region_code=home_region(actor) if acting_user(actor) is not None else "",
     )
     job.upload.save(job.original_name, upload, save=False)
     job.save()

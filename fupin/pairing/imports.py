@@ -36,10 +36,8 @@ from fupin.pairing import actions
 from fupin.pairing.choices import PairingKind, Source
 from fupin.pairing.models import Helper, Pairing
 from fupin.party.models import Member
-from fupin.regions.codes import is_digits
+from fupin.regions.codes import is_village_code
 from fupin.registry.models import Household
-
-VILLAGE_CODE_LENGTH = 12
 
 KIND_NAMES = {
     "主帮扶": PairingKind.PRIMARY,
@@ -64,7 +62,7 @@ def _kind() -> parsers.Parser:
 
 def village_code(value: str) -> str:
     """A village's statistical code: 12 digits."""
-    if not is_digits(value) or len(value) != VILLAGE_CODE_LENGTH:
+    if not is_village_code(value):
         raise CellError(
             _("“%(code)s” is not a village code: a village code has 12 digits.") % {"code": value}
         )

@@ -29,6 +29,7 @@ from fupin.pairing.choices import (
     Skill,
     Source,
 )
+from fupin.regions.models import RegionalRecord
 
 DEFAULT_CAP = 5
 DEFAULT_LEADER_CAP = 7
@@ -69,12 +70,13 @@ class CapRule(models.Model):
         return str(self.region_id)
 
 
-class Helper(models.Model):
+class Helper(RegionalRecord):
     """A party member who helps poor households (帮扶责任人): where they work, what they know,
     whether they lead (a wealth leader or project leader takes more households), and the login
     that opens their own pages. A registered poor person is never a helper."""
 
     scope_field: ClassVar[str] = "region__code"
+    county_source: ClassVar[str] = "region_id"
 
     member = models.OneToOneField(
         "party.Member",
@@ -130,12 +132,13 @@ class Helper(models.Model):
         return "、".join(str(labels.get(s, s)) for s in self.skills)
 
 
-class Pairing(models.Model):
+class Pairing(RegionalRecord):
     """One helper paired with one beneficiary: a household, or a poor party member. Primary
     (every beneficiary has exactly one current) or secondary; current while `ended_on` is
     empty. Ended pairings stay as history."""
 
     scope_field: ClassVar[str] = "region__code"
+    county_source: ClassVar[str] = "region_id"
 
     helper = models.ForeignKey(
         Helper, verbose_name=_("helper"), on_delete=models.PROTECT, related_name="pairings"
@@ -164,7 +167,6 @@ class Pairing(models.Model):
         related_name="+",
         db_column="region_code",
     )
-    county_code = models.CharField(_("county code"), max_length=6, editable=False)
     kind = models.CharField(
         _("kind"), max_length=16, choices=PairingKind.choices, default=PairingKind.PRIMARY
     )
@@ -232,12 +234,13 @@ class Pairing(models.Model):
         return self.ended_on is None
 
 
-class HouseholdPlan(models.Model):
+class HouseholdPlan(RegionalRecord):
     """A household's plan for one year (一户一策) in the programme's five sections: its
     situation, its problems, the measures (rows of `Measure`), who is responsible, and the
     exit target with its deadline."""
 
     scope_field: ClassVar[str] = "region__code"
+    county_source: ClassVar[str] = "region_id"
 
     household = models.ForeignKey(
         "registry.Household",
@@ -252,7 +255,6 @@ class HouseholdPlan(models.Model):
         related_name="+",
         db_column="region_code",
     )
-    county_code = models.CharField(_("county code"), max_length=6, editable=False)
     year = models.PositiveSmallIntegerField(_("year"))
     situation = models.TextField(_("situation"), blank=True)
     problems = models.TextField(_("problems"), blank=True)
@@ -283,17 +285,17 @@ class HouseholdPlan(models.Model):
         return reverse("pairing:plan-detail", args=[self.pk])
 
 
-class Measure(models.Model):
+class Measure(RegionalRecord):
     """One measure of a household plan: its national category, cost, responsible unit,
     deadline and status. The plan's main measure is the one marked main."""
 
     scope_field: ClassVar[str] = "region_code"
+    county_source: ClassVar[str] = "region_code"
 
     plan = models.ForeignKey(
         HouseholdPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="measures"
     )
     region_code = models.CharField(_("village code"), max_length=12, editable=False)
-    county_code = models.CharField(_("county code"), max_length=6, editable=False)
     category = models.CharField(_("category"), max_length=16, choices=MeasureCategory.choices)
     description = models.CharField(_("measure"), max_length=300)
     is_main = models.BooleanField(_("main measure"), default=False)
@@ -315,10 +317,11 @@ class Measure(models.Model):
         return self.description
 
 
-class Visit(models.Model):
+class Visit(RegionalRecord):
     """A helper's visit (走访) to a beneficiary: when, what was done, what follows."""
 
     scope_field: ClassVar[str] = "region__code"
+    county_source: ClassVar[str] = "region_id"
 
     helper = models.ForeignKey(
         Helper, verbose_name=_("helper"), on_delete=models.PROTECT, related_name="visits"
@@ -346,7 +349,6 @@ class Visit(models.Model):
         related_name="+",
         db_column="region_code",
     )
-    county_code = models.CharField(_("county code"), max_length=6, editable=False)
     visited_on = models.DateField(_("date of visit"))
     done = models.TextField(_("what was done"))
     follow_ups = models.TextField(_("follow-ups"), blank=True)

@@ -36,10 +36,10 @@ from fupin.pairing.models import (
     Measure,
     Pairing,
 )
-from fupin.pairing.rules import ancestors, cap_rules
+from fupin.pairing.rules import cap_rules
 from fupin.party.choices import TagKind
 from fupin.party.models import Member, MemberTag
-from fupin.regions.codes import subtree_bounds, subtree_q
+from fupin.regions.codes import ancestors, subtree_bounds, subtree_q
 from fupin.registry.choices import Relation, Status
 from fupin.registry.models import Household, Person
 
@@ -161,7 +161,8 @@ def load_problem(region_code: str, *, rebalance: bool = False) -> Loaded:
     helpers = []
     for pk, region, expertise, is_leader in sorted(rows):
         if region not in rule_of:
-            rule_of[region] = next((rules[c] for c in ancestors(region) if c in rules), None)
+            nearest_first = reversed(ancestors(region))
+            rule_of[region] = next((rules[c] for c in nearest_first if c in rules), None)
         rule = rule_of[region]
         cap = (
             (rule[1] if rule else DEFAULT_LEADER_CAP)

@@ -9,15 +9,11 @@ from fupin.pairing.choices import NEED_OF_CATEGORY, PairingKind
 from fupin.pairing.models import DEFAULT_CAP, DEFAULT_LEADER_CAP, CapRule, HouseholdPlan
 from fupin.party.choices import TagKind
 from fupin.party.models import MemberTag
+from fupin.regions.codes import ancestors
 from fupin.registry.choices import Status
 
 # A paired beneficiary not visited by their helper for this long is warned about.
 VISIT_WARNING_DAYS = 183
-
-
-def ancestors(code: str) -> list[str]:
-    """The region codes above and including `code`, nearest first."""
-    return [code[:n] for n in (12, 9, 6, 4, 2) if len(code) >= n]
 
 
 def cap_rules(codes: list[str] | None = None) -> dict[str, CapRule]:
@@ -28,7 +24,7 @@ def cap_rules(codes: list[str] | None = None) -> dict[str, CapRule]:
 
 def cap_rule_for(region_code: str, rules: dict[str, CapRule] | None = None) -> CapRule | None:
     """The cap rule of the nearest region at or above `region_code`."""
-    codes = ancestors(region_code)
+    codes = ancestors(region_code)[::-1]  # nearest first
     rules = cap_rules(codes) if rules is None else rules
     return next((rules[c] for c in codes if c in rules), None)
 

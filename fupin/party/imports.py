@@ -36,18 +36,15 @@ from fupin.imports.through_actions import (
 from fupin.party import actions
 from fupin.party.choices import MembershipStatus, OrgKind, OrgLevel, Stage, TagKind
 from fupin.party.models import Member, Organisation
-from fupin.regions.codes import is_digits
+from fupin.regions.codes import is_region_code
 from fupin.registry.choices import Education, Ethnicity, Sex
-
-REGION_CODE_LENGTHS = (2, 4, 6, 9, 12)
-
 
 # --- cells ---------------------------------------------------------------------------------
 
 
 def region_code(value: str) -> str:
     """One statistical region code (2, 4, 6, 9 or 12 digits)."""
-    if not is_digits(value) or len(value) not in REGION_CODE_LENGTHS:
+    if not is_region_code(value):
         raise CellError(
             _("“%(code)s” is not a region code: a code has 2, 4, 6, 9 or 12 digits.")
             % {"code": value}

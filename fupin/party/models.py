@@ -10,7 +10,6 @@ county code (DESIGN §3 rule 1), so the member list scopes without a join.
 import datetime
 from typing import ClassVar
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -18,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.scoping import ScopedQuerySet, SpanningQuerySet
+from fupin.audit.models import Recorded
 from fupin.party.choices import (
     Channel,
     MembershipStatus,
@@ -27,6 +27,7 @@ from fupin.party.choices import (
     Stage,
     TagKind,
 )
+from fupin.regions.models import RegionalRecord
 from fupin.registry.choices import Education, Ethnicity, Sex
 
 MEMBER_STAGES = (Stage.PROBATIONARY, Stage.FULL)
@@ -103,10 +104,11 @@ def with_member_count(organisations: "QuerySet[Organisation]") -> "QuerySet[Orga
     return organisations.annotate(member_count=Coalesce(Subquery(members), Value(0)))
 
 
-class Coverage(models.Model):
+class Coverage(RegionalRecord):
     """One region an organisation covers; an organisation has one row per covered region."""
 
     scope_field: ClassVar[str] = "region__code"
+    county_source: ClassVar[str] = "region_id"
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="coverage"
@@ -133,7 +135,7 @@ class Coverage(models.Model):
         return f"{self.organisation_id} → {self.region_id}"
 
 
-class Reorganisation(models.Model):
+class Reorganisation(Recorded):
     """One merge or split: the organisations it closed and the ones that took their members."""
 
     scope_relation: ClassVar[str] = "regions"
@@ -147,14 +149,6 @@ class Reorganisation(models.Model):
         Organisation, verbose_name=_("successors"), related_name="created_by"
     )
     members_moved = models.PositiveIntegerField(_("members moved"), default=0)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = SpanningQuerySet.as_manager()
@@ -194,11 +188,12 @@ class ReorganisationRegion(models.Model):
         return f"{self.reorganisation_id} {self.region_id}"
 
 
-class Member(models.Model):
+class Member(RegionalRecord):
     """One party member, or a person on the way to membership (applicant, activist, target),
     with the fields of the national member information form (党员信息采集表)."""
 
     scope_field: ClassVar[str] = "region__code"
+    county_source: ClassVar[str] = "region_id"
 
     # Indexed by (organisation, stage) below, which serves every lookup by organisation.
     organisation = models.ForeignKey(
@@ -277,10 +272,11 @@ class Member(models.Model):
         return reverse("party:member-detail", args=[self.pk])
 
 
-class MemberTag(models.Model):
+class MemberTag(RegionalRecord):
     """One programme tag of a member (poor member, wealth leader, returnee…) with its dates."""
 
     scope_field: ClassVar[str] = "region_code"
+    county_source: ClassVar[str] = "region_code"
 
     member = models.ForeignKey(
         Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="tags"
@@ -315,10 +311,11 @@ class MemberTag(models.Model):
         return self.until is None or self.until >= datetime.date.today()
 
 
-class DevelopmentStep(models.Model):
+class DevelopmentStep(RegionalRecord, Recorded):
     """One step of a member's development (发展党员): the stage reached, when, approved by whom."""
 
     scope_field: ClassVar[str] = "region_code"
+    county_source: ClassVar[str] = "region_code"
 
     member = models.ForeignKey(
         Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="steps"
@@ -330,14 +327,6 @@ class DevelopmentStep(models.Model):
     approved_by = models.CharField(_("approved by"), max_length=100, blank=True)
     # An activist has two contacts (培养联系人), named here.
     contacts = models.CharField(_("contacts"), max_length=100, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
 
     objects = ScopedQuerySet.as_manager()
 
@@ -353,11 +342,12 @@ class DevelopmentStep(models.Model):
         return f"{self.member_id} {self.stage} {self.on}"
 
 
-class ServiceLog(models.Model):
+class ServiceLog(RegionalRecord, Recorded):
     """One service a member did for a village: a migrant member's help from afar by phone or
     WeChat, a no-post member's volunteer or post duty."""
 
     scope_field: ClassVar[str] = "village__code"
+    county_source: ClassVar[str] = "village_id"
 
     member = models.ForeignKey(
         Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="services"
@@ -369,21 +359,12 @@ class ServiceLog(models.Model):
         related_name="+",
         db_column="village_code",
     )
-    county_code = models.CharField(_("county code"), max_length=6, editable=False)
     on = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=16, choices=ServiceKind.choices)
     channel = models.CharField(
         _("channel"), max_length=16, choices=Channel.choices, default=Channel.IN_PERSON
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
 
     objects = ScopedQuerySet.as_manager()
 

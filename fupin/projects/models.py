@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.scoping import ScopedQuerySet, SpanningQuerySet, ThroughQuerySet
+from fupin.audit.models import Recorded
 from fupin.lib.fields import HundredthsField
 from fupin.projects.choices import (
     Asset,
@@ -37,16 +38,18 @@ from fupin.projects.choices import (
     ShortfallRule,
     Stage,
 )
+from fupin.regions.models import RegionalRecord
 
 ZERO = Decimal("0.00")
 
 
-class Partner(models.Model):
+class Partner(RegionalRecord):
     """A leading enterprise (龙头企业, with its unified social credit code) or an industry
     household (产业大户) that supports projects and serves villages. Its region is where it is
     based; its users are the administrators of that region."""
 
     scope_field: ClassVar[str] = "region__code"
+    county_source: ClassVar[str] = "region_id"
 
     kind = models.CharField(_("kind"), max_length=20, choices=PartnerKind.choices)
     name = models.CharField(_("name"), max_length=100)
@@ -194,10 +197,11 @@ class Project(models.Model):
         return reverse("projects:project-detail", args=[self.pk])
 
 
-class ProjectVillage(models.Model):
+class ProjectVillage(RegionalRecord):
     """One village a project covers (a contiguous project covers several)."""
 
     scope_field: ClassVar[str] = "region__code"
+    county_source: ClassVar[str] = "region_id"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="coverage")
     region = models.ForeignKey(
@@ -207,7 +211,6 @@ class ProjectVillage(models.Model):
         related_name="+",
         db_column="region_code",
     )
-    county_code = models.CharField(_("county code"), max_length=6, editable=False)
 
     class Meta:
         verbose_name = _("covered village")
@@ -304,11 +307,13 @@ class Approval(models.Model):
         return f"{self.get_stage_display()} {self.done_on}"
 
 
-class Participant(models.Model):
+class Participant(RegionalRecord):
     """A household or a person in a project, as shareholder, worker or trainee (or several):
     poor villagers join with land, funds or cash, work there for wages and receive dividends.
     `household` links the registry (dividends flow into its property income); a participant
     without one (a non-poor villager, the village collective) has only a name."""
+
+    county_source: ClassVar[str] = "region_id"
 
     scope_through: ClassVar[str] = "project"
 
@@ -338,7 +343,6 @@ class Participant(models.Model):
         related_name="+",
         db_column="region_code",
     )
-    county_code = models.CharField(_("county code"), max_length=6, editable=False)
     is_poor = models.BooleanField(_("registered poor"), default=False)
     is_shareholder = models.BooleanField(_("shareholder"), default=False)
     is_worker = models.BooleanField(_("worker"), default=False)
@@ -402,12 +406,14 @@ class ParticipantIncome(models.Model):
         return self.wages + self.dividends + self.other
 
 
-class ShareEntry(models.Model):
+class ShareEntry(RegionalRecord):
     """One dated movement in a project's share register: a contribution (land at the charter's
     price per 亩, assistance funds or cash, converted into shares at the charter's price per
     share), a transfer (a pair of entries, out of one participant and into another) or a
     withdrawal. Shares are ordinary or preferred (贫困户优先股, for poor households where the
     charter has a guaranteed rate). Entries are never edited: a correction is a new entry."""
+
+    county_source: ClassVar[str] = "participant.county_code"
 
     scope_through: ClassVar[str] = "project"
 
@@ -418,7 +424,6 @@ class ShareEntry(models.Model):
         on_delete=models.PROTECT,
         related_name="share_entries",
     )
-    county_code = models.CharField(_("county code"), max_length=6, editable=False)
     kind = models.CharField(_("kind"), max_length=16, choices=EntryKind.choices)
     asset = models.CharField(_("paid in"), max_length=8, choices=Asset.choices, blank=True)
     land_mu = HundredthsField(_("land (mu)"), default=ZERO)
@@ -455,7 +460,7 @@ class ShareEntry(models.Model):
         return f"{self.get_kind_display()} {self.shares}"
 
 
-class DividendRun(models.Model):
+class DividendRun(Recorded):
     """One distribution of a project's profit for a period: the charter as it stood, the pool
     and its parts (reserve, collective, preferred, ordinary), any shortfall of the guarantee,
     and one payout per shareholder. Proposed, approved by the township or above, then recorded
@@ -514,14 +519,6 @@ class DividendRun(models.Model):
         related_name="+",
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -562,9 +559,11 @@ class DividendRun(models.Model):
         return self.preferred_total + self.ordinary_total
 
 
-class DividendPayout(models.Model):
+class DividendPayout(RegionalRecord):
     """One shareholder's dividend in a run: shares held, guaranteed preferred dividend, pro
     rata ordinary dividend and total, exact to the fen."""
+
+    county_source: ClassVar[str] = "participant.county_code"
 
     scope_through: ClassVar[str] = "run__project"
 
@@ -572,7 +571,6 @@ class DividendPayout(models.Model):
     participant = models.ForeignKey(
         Participant, verbose_name=_("shareholder"), on_delete=models.PROTECT, related_name="payouts"
     )
-    county_code = models.CharField(_("county code"), max_length=6, editable=False)
     shares = HundredthsField(_("shares"))
     preferred = HundredthsField(_("preferred dividend (yuan)"))
     ordinary = HundredthsField(_("ordinary dividend (yuan)"))

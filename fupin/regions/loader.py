@@ -13,7 +13,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from fupin.regions.choices import CODE_LENGTH, LEVEL_OF_LENGTH, POOR_LEVELS, Level
-from fupin.regions.codes import is_digits
+from fupin.regions.codes import is_digits, is_region_code
 
 BUNDLED = Path(__file__).parent / "data" / "sichuan-regions-2023.csv.gz"
 REGION_COLUMNS = ["code", "name", "parent_code"]
@@ -118,12 +118,12 @@ def parse_regions(path: Path, existing: dict[str, int]) -> list[RegionRow]:
             seen[code] = line
     levels = {**existing}
     for _line, row in rows:
-        if is_digits(row["code"]) and len(row["code"]) in LEVEL_OF_LENGTH:
+        if is_region_code(row["code"]):
             levels.setdefault(row["code"], LEVEL_OF_LENGTH[len(row["code"])])
     out: list[RegionRow] = []
     for line, row in rows:
         code, name, parent = row["code"], row["name"], row["parent_code"]
-        if not is_digits(code) or len(code) not in LEVEL_OF_LENGTH:
+        if not is_region_code(code):
             problems.append(
                 Problem(
                     line,

@@ -1,6 +1,7 @@
 import operator
+from collections.abc import Iterable
 from functools import reduce
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 
 from django.db import models
 from django.db.models import Count, Q
@@ -8,8 +9,9 @@ from django.db.models.functions import Length, Substr
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from fupin.regions import codes
 from fupin.regions.choices import CODE_LENGTH, POOR_LEVELS, Level
-from fupin.regions.codes import subtree_q
+from fupin.regions.codes import county_of, subtree_q
 
 
 class RegionQuerySet(models.QuerySet["Region"]):
@@ -109,9 +111,57 @@ class Region(models.Model):
     @property
     def county_code(self) -> str:
         """The 6-digit county prefix, as large tables carry it (empty above county level)."""
-        return self.code[:6] if self.level >= Level.COUNTY else ""
+        return county_of(self.code)
 
     def ancestors(self) -> list["Region"]:
         """From the province down to this region's parent, in one query (codes are prefixes)."""
-        prefixes = [self.code[:n] for n in CODE_LENGTH.values() if n < len(self.code)]
+        prefixes = [c for c in codes.ancestors(self.code) if c != self.code]
         return list(Region.objects.filter(code__in=prefixes).order_by("level"))
+
+
+class RegionalRecord(models.Model):
+    """A record attached to a region (a household, a member, a pairing…) and so carrying the
+    denormalised 6-digit `county_code` of that region (DESIGN §3 rule 1), which the large
+    tables keep in their unique constraints so that they can one day be split by county.
+
+    `county_source` names where the region's code is read: an attribute of the row (`region_id`,
+    `village_id`, `village_code`, `region_code`: codes are keys, so no query), or, for a record
+    that belongs to another, that one's county (`household.county_code`). `save()` sets
+    `county_code` from it; `bulk_create` calls no `save()`, so a batch goes through
+    `with_county_codes()` first. Above a county (a city's helper) the county code is empty.
+    """
+
+    county_source: ClassVar[str]
+
+    county_code = models.CharField(_("county code"), max_length=6, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.set_county_code()
+        super().save(*args, **kwargs)
+
+    def county_from_source(self) -> str:
+        """The county code `county_source` gives for this record."""
+        value: Any = self
+        for name in self.county_source.split("."):
+            value = getattr(value, name)
+        return county_of(value or "")
+
+    def set_county_code(self) -> None:
+        # A record that takes its county from another one never moves to another, and
+        # reading that one again would cost a query per save: it is read while unknown only.
+        if "." not in self.county_source or not self.county_code:
+            self.county_code = self.county_from_source()
+
+
+R = TypeVar("R", bound=RegionalRecord)
+
+
+def with_county_codes(records: Iterable[R]) -> list[R]:
+    """The records with their `county_code` set, for `bulk_create` (which calls no save())."""
+    out = list(records)
+    for record in out:
+        record.set_county_code()
+    return out

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import can, regions_in_scope, require
-from fupin.audit.log import record, snapshot
+from fupin.audit.actions import audited_delete, audited_update
+from fupin.audit.log import acting_user, record, snapshot
 from fupin.lib.bulk import update_rows
 from fupin.lib.deletion import delete_or_explain
 from fupin.lib.fields import cents
@@ -90,9 +91,7 @@ def _clean(obj: Any, exclude: list[str] | None = None) -> None:
 @transaction.atomic
 def create_household(*, actor: Any, village_code: str, number: str, **fields: Any) -> Household:
     village = regions_in_scope(actor, village_code, level=Level.VILLAGE, field="village")
-    household = Household(
-        village=village, county_code=village.code[:6], number=number.strip(), **fields
-    )
+    household = Household(village=village, number=number.strip(), **fields)
     _clean(household)
     check_causes(household.main_cause, household.other_cause_1, household.other_cause_2)
     if Household.objects.filter(village=village, number=household.number).exists():
@@ -102,10 +101,9 @@ def create_household(*, actor: Any, village_code: str, number: str, **fields: An
     household.save()
     StatusChange.objects.create(
         household=household,
-        county_code=household.county_code,
         year=household.registered_in,
         status=Status.POOR,
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        recorded_by=acting_user(actor),
     )
     record(
         actor=actor,
@@ -118,14 +116,7 @@ def create_household(*, actor: Any, village_code: str, number: str, **fields: An
     return household
 
 
-@transaction.atomic
-def update_household(*, actor: Any, household: Household, **fields: Any) -> Household:
-    require(actor, household, Action.CHANGE)
-    before = household_snapshot(household)
-    for name, value in fields.items():
-        if name not in EDITABLE_HOUSEHOLD_FIELDS:
-            raise ValueError(f"{name} is not an editable household field")
-        setattr(household, name, value.strip() if name == "number" else value)
+def _check_household(household: Household) -> None:
     _clean(household)
     check_causes(household.main_cause, household.other_cause_1, household.other_cause_2)
     clash = Household.objects.filter(village_id=household.village_id, number=household.number)
@@ -136,31 +127,43 @@ def update_household(*, actor: Any, household: Household, **fields: Any) -> Hous
                 % {"n": household.number}
             }
         )
-    household.save()
-    record(
-        actor=actor,
+
+
+@transaction.atomic
+def update_household(*, actor: Any, household: Household, **fields: Any) -> Household:
+    require(actor, household, Action.CHANGE)
+    for name in fields:
+        if name not in EDITABLE_HOUSEHOLD_FIELDS:
+            raise ValueError(f"{name} is not an editable household field")
+    return audited_update(
+        actor,
+        household,
+        {k: v.strip() if k == "number" else v for k, v in fields.items()},
         action="registry.update_household",
-        obj=household,
+        fields=household_snapshot,
         region_code=household.village_id,
-        before=before,
-        after=household_snapshot(household),
+        check=_check_household,
     )
-    return household
+
+
+def _household_with_members(household: Household) -> dict[str, Any]:
+    return {
+        **household_snapshot(household),
+        "members": [person_snapshot(p) for p in household.members.all()],
+    }
 
 
 @transaction.atomic
 def delete_household(*, actor: Any, household: Household) -> None:
     require(actor, household, Action.CHANGE)
-    before = household_snapshot(household)
-    before["members"] = [person_snapshot(p) for p in household.members.all()]
-    record(
-        actor=actor,
+    audited_delete(
+        actor,
+        household,
         action="registry.delete_household",
-        obj=household,
+        fields=_household_with_members,
         region_code=household.village_id,
-        before=before,
+        delete=_delete,
     )
-    _delete(household)
 
 
 def _person_errors(person: Person, *, entered_sex: str | None, entered_birth: Any) -> None:
@@ -191,7 +194,6 @@ def add_person(*, actor: Any, household: Household, **fields: Any) -> Person:
     person = Person(
         household=household,
         village_code=household.village_id,
-        county_code=household.county_code,
         **fields,
     )
     _person_errors(person, entered_sex=entered_sex, entered_birth=entered_birth)
@@ -215,42 +217,42 @@ def add_person(*, actor: Any, household: Household, **fields: Any) -> Person:
 @transaction.atomic
 def update_person(*, actor: Any, person: Person, **fields: Any) -> Person:
     require(actor, person, Action.CHANGE)
-    before = person_snapshot(person)
     entered_sex = fields.pop("sex", None)
     entered_birth = fields.pop("birth_date", None)
-    for name, value in fields.items():
+    for name in fields:
         if name not in PERSON_FIELDS:
             raise ValueError(f"{name} is not a person field")
-        setattr(person, name, value)
-    _person_errors(person, entered_sex=entered_sex, entered_birth=entered_birth)
-    heads = Person.objects.filter(household_id=person.household_id, relation=Relation.HEAD)
-    if person.relation == Relation.HEAD and heads.exclude(pk=person.pk).exists():
-        raise ValidationError({"relation": _("This household already has a head.")})
-    person.save()
-    record(
-        actor=actor,
+
+    def check(person: Person) -> None:
+        _person_errors(person, entered_sex=entered_sex, entered_birth=entered_birth)
+        heads = Person.objects.filter(household_id=person.household_id, relation=Relation.HEAD)
+        if person.relation == Relation.HEAD and heads.exclude(pk=person.pk).exists():
+            raise ValidationError({"relation": _("This household already has a head.")})
+
+    return audited_update(
+        actor,
+        person,
+        fields,
         action="registry.update_person",
-        obj=person,
-        object_repr=f"{person.household} {person.name}",
+        fields=person_snapshot,
         region_code=person.village_code,
-        before=before,
-        after=person_snapshot(person),
+        check=check,
+        object_repr=lambda p: f"{p.household} {p.name}",
     )
-    return person
 
 
 @transaction.atomic
 def delete_person(*, actor: Any, person: Person) -> None:
     require(actor, person, Action.CHANGE)
-    record(
-        actor=actor,
+    audited_delete(
+        actor,
+        person,
         action="registry.delete_person",
-        obj=person,
-        object_repr=f"{person.household} {person.name}",
+        fields=person_snapshot,
         region_code=person.village_code,
-        before=person_snapshot(person),
+        delete=_delete,
+        object_repr=f"{person.household} {person.name}",
     )
-    _delete(person)
 
 
 @transaction.atomic
@@ -281,12 +283,11 @@ def record_status(
         )
     change = StatusChange.objects.create(
         household=household,
-        county_code=household.county_code,
         year=year,
         status=status,
         reason=reason,
         approved_by=approved_by,
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        recorded_by=acting_user(actor),
     )
     before = household.status
     household.status = status
@@ -324,9 +325,7 @@ def record_income(
         raise ValidationError(errors)
     existing = IncomeRecord.objects.filter(household=household, year=year).first()
     before = snapshot(existing, [*INCOME_FIELDS, "per_capita"]) if existing else None
-    income = existing or IncomeRecord(
-        household=household, county_code=household.county_code, year=year
-    )
+    income = existing or IncomeRecord(household=household, year=year)
     for name in INCOME_FIELDS:
         setattr(income, name, Decimal(amounts.get(name) or 0))
     income.members = household.members.count()

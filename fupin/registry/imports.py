@@ -21,12 +21,13 @@ from django.utils.translation import gettext_lazy
 
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import can
-from fupin.audit.log import record
+from fupin.audit.log import acting_user, record
 from fupin.imports import parsers
 from fupin.imports.schema import CellError, Column, ParsedRow, RowError
 from fupin.lib.bulk import analyze, preparer, write_rows
 from fupin.lib.forms import MAX_DIGITS
 from fupin.regions.choices import Level
+from fupin.regions.codes import county_of
 from fupin.regions.models import Region
 from fupin.registry.choices import (
     Attribute,
@@ -363,7 +364,7 @@ class HouseholdSchema:
                     prepare_household(
                         {
                             "village": village,
-                            "county_code": village[:6],
+                            "county_code": county_of(village),
                             "number": number,
                             "status": Status.POOR,
                             "created_at": now,
@@ -385,7 +386,8 @@ class HouseholdSchema:
         if changed_households and update_fields:
             Household.objects.bulk_update(changed_households, update_fields, batch_size=BATCH)
         households = self._existing(list(groups))
-        recorder = actor.pk if getattr(actor, "is_authenticated", False) else None
+        user = acting_user(actor)
+        recorder = user.pk if user is not None else None
         prepare_status = preparer(StatusChange, STATUS_INSERT)
         write_rows(
             StatusChange,
@@ -394,7 +396,7 @@ class HouseholdSchema:
                 prepare_status(
                     {
                         "household": households[key].pk,
-                        "county_code": key[0][:6],
+                        "county_code": county_of(key[0]),
                         "year": households[key].registered_in,
                         "status": Status.POOR,
                         "recorded_by": recorder,

@@ -9,14 +9,15 @@ includes the county so the tables can later be distributed by county.
 from decimal import Decimal
 from typing import ClassVar
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.scoping import ReferenceQuerySet, ScopedQuerySet
+from fupin.audit.models import Recorded
 from fupin.lib.fields import HundredthsField
+from fupin.regions.models import RegionalRecord
 from fupin.registry.choices import (
     Attribute,
     Cause,
@@ -35,10 +36,11 @@ from fupin.registry.choices import (
 )
 
 
-class Household(models.Model):
+class Household(RegionalRecord):
     """One registered poor household (贫困户) of a village, as on its registration form."""
 
     scope_field: ClassVar[str] = "village__code"
+    county_source: ClassVar[str] = "village_id"
 
     village = models.ForeignKey(
         "regions.Region",
@@ -47,7 +49,6 @@ class Household(models.Model):
         related_name="+",
         db_column="village_code",
     )
-    county_code = models.CharField(_("county code"), max_length=6, editable=False)
     number = models.CharField(_("household number"), max_length=30)
     standard = models.CharField(
         _("identification standard"),
@@ -115,17 +116,17 @@ class Household(models.Model):
         return [c for c in (self.main_cause, self.other_cause_1, self.other_cause_2) if c]
 
 
-class Person(models.Model):
+class Person(RegionalRecord):
     """One member of a registered household, identified by the resident ID number."""
 
     scope_field: ClassVar[str] = "village_code"
+    county_source: ClassVar[str] = "village_code"
 
     household = models.ForeignKey(
         Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="members"
     )
     # Denormalised from the household (rule 1): scoping and rollups need no join.
     village_code = models.CharField(_("village code"), max_length=12, editable=False)
-    county_code = models.CharField(_("county code"), max_length=6, editable=False)
     name = models.CharField(_("name"), max_length=50)
     id_number = models.CharField(_("ID number"), max_length=18)
     relation = models.CharField(_("relation to the head"), max_length=16, choices=Relation.choices)
@@ -179,27 +180,19 @@ class Person(models.Model):
         return self.name
 
 
-class StatusChange(models.Model):
+class StatusChange(RegionalRecord, Recorded):
     """One step of a household's poverty history (未脱贫 → 已脱贫 → 返贫 …) in a year."""
 
     scope_field: ClassVar[str] = "household__village__code"
+    county_source: ClassVar[str] = "household.county_code"
 
     household = models.ForeignKey(
         Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="history"
     )
-    county_code = models.CharField(_("county code"), max_length=6, editable=False)
     year = models.PositiveSmallIntegerField(_("year"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     approved_by = models.CharField(_("approved by"), max_length=100, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -214,15 +207,15 @@ class StatusChange(models.Model):
         return f"{self.year} {self.get_status_display()}"
 
 
-class IncomeRecord(models.Model):
+class IncomeRecord(RegionalRecord):
     """A household's income in one year, by source, and the per-capita net income from it."""
 
     scope_field: ClassVar[str] = "household__village__code"
+    county_source: ClassVar[str] = "household.county_code"
 
     household = models.ForeignKey(
         Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="incomes"
     )
-    county_code = models.CharField(_("county code"), max_length=6, editable=False)
     year = models.PositiveSmallIntegerField(_("year"))
     wage = HundredthsField(_("wage income"), default=Decimal(0))
     production = HundredthsField(_("net production income"), default=Decimal(0))

@@ -20,8 +20,7 @@ from fupin.analytics.figures import (
     figures,
     latest_year,
 )
-from fupin.regions.choices import LEVEL_OF_LENGTH
-from fupin.regions.codes import is_digits
+from fupin.regions.codes import is_region_code
 from fupin.regions.models import Region
 
 # Cells below this many are suppressed for roles without personal data (a common rule of
@@ -75,7 +74,7 @@ class StatsQuerySerializer(serializers.Serializer[Any]):
 
     def validate_region(self, value: str) -> str:
         code = value.strip()
-        if code and not (is_digits(code) and len(code) in LEVEL_OF_LENGTH):
+        if code and not is_region_code(code):
             raise serializers.ValidationError(_("A region code has 2, 4, 6, 9 or 12 digits."))
         return code
 

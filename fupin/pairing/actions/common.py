@@ -38,7 +38,3 @@ ONLY_ADMINISTRATORS_PAIR = gettext_lazy(
 
 def check_fields(obj: Any, exclude: list[str] | None = None) -> None:
     obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-
-
-def acting_user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import can, regions_in_scope, require
+from fupin.audit.actions import audited_delete, audited_update
 from fupin.audit.log import record, snapshot
 from fupin.lib.deletion import delete_or_explain
 from fupin.pairing.choices import Skill
@@ -19,6 +20,7 @@ from fupin.pairing.models import (
 )
 from fupin.pairing.rules import has_poor_tag
 from fupin.party.models import Member
+from fupin.regions.choices import Level
 from fupin.regions.models import Region
 from fupin.registry.models import Person
 
@@ -51,7 +53,7 @@ def _helper_region(actor: Any, helper: Helper, region_code: str) -> None:
         raise ValidationError(
             {"region": _("There is no region with code “%(code)s”.") % {"code": code}}
         )
-    if len(code) < 4:
+    if region.level < Level.CITY:
         raise ValidationError({"region": _("A helper works in a city, county or below.")})
     if not can(actor, Action.CHANGE, code):
         raise ValidationError(
@@ -61,7 +63,6 @@ def _helper_region(actor: Any, helper: Helper, region_code: str) -> None:
             }
         )
     helper.region = region
-    helper.county_code = code[:6] if len(code) >= 6 else ""
 
 
 def _check_not_poor(member: Member) -> None:
@@ -136,23 +137,24 @@ def _administers(actor: Any, helper: Helper) -> None:
 @transaction.atomic
 def update_helper(*, actor: Any, helper: Helper, **fields: Any) -> Helper:
     _administers(actor, helper)
-    before = helper_snapshot(helper)
     region_code = fields.pop("region_code", None)
-    for name, value in fields.items():
+    for name in fields:
         if name not in ("expertise", "is_leader", "user", "active"):
             raise ValueError(f"{name} is not an editable helper field")
-        setattr(helper, name, _skills(value) if name == "expertise" else value)
-    if region_code is not None and region_code != helper.region_id:
-        _helper_region(actor, helper, region_code)
-    _check_user(helper)
-    helper.save()
-    record(
-        actor=actor,
+
+    def check(helper: Helper) -> None:
+        if region_code is not None and region_code != helper.region_id:
+            _helper_region(actor, helper, region_code)
+        _check_user(helper)
+
+    audited_update(
+        actor,
+        helper,
+        {k: _skills(v) if k == "expertise" else v for k, v in fields.items()},
         action="pairing.update_helper",
-        obj=helper,
-        region_code=helper.region_id,
-        before=before,
-        after=helper_snapshot(helper),
+        fields=helper_snapshot,
+        region_code=lambda h: h.region_id,
+        check=check,
     )
     require(actor, helper, Action.CHANGE)
     return helper
@@ -161,14 +163,14 @@ def update_helper(*, actor: Any, helper: Helper, **fields: Any) -> Helper:
 @transaction.atomic
 def delete_helper(*, actor: Any, helper: Helper) -> None:
     _administers(actor, helper)
-    record(
-        actor=actor,
+    audited_delete(
+        actor,
+        helper,
         action="pairing.delete_helper",
-        obj=helper,
+        fields=helper_snapshot,
         region_code=helper.region_id,
-        before=helper_snapshot(helper),
+        delete=delete_or_explain,
     )
-    delete_or_explain(helper)
 
 
 # Cap rules ----------------------------------------------------------------------------------
@@ -203,11 +205,10 @@ def set_cap_rule(
 def delete_cap_rule(*, actor: Any, rule: CapRule) -> None:
     if not can(actor, Action.CHANGE, rule.region_id):
         raise ValidationError(_("This is outside the regions you are responsible for."))
-    record(
-        actor=actor,
+    audited_delete(
+        actor,
+        rule,
         action="pairing.delete_cap_rule",
-        obj=rule,
+        fields=["primary_cap", "leader_cap", "secondary_cap"],
         region_code=rule.region_id,
-        before=snapshot(rule, ["primary_cap", "leader_cap", "secondary_cap"]),
     )
-    rule.delete()

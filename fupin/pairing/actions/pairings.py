@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import can, require
-from fupin.audit.log import record, snapshot
+from fupin.audit.actions import audited_delete, audited_update
+from fupin.audit.log import acting_user, record, snapshot
 from fupin.pairing import solver
 from fupin.pairing.choices import PairingKind, ProposalStatus, Source
 from fupin.pairing.models import (
@@ -22,6 +23,7 @@ from fupin.pairing.models import (
 )
 from fupin.pairing.rules import cap_of, cap_rules, has_poor_tag, household_needs_helper
 from fupin.party.models import Member
+from fupin.regions.models import with_county_codes
 from fupin.registry.models import Household
 
 if TYPE_CHECKING:
@@ -30,7 +32,6 @@ if TYPE_CHECKING:
 from fupin.pairing.actions.common import (
     ONLY_ADMINISTRATORS_PAIR,
     PAIRING_FIELDS,
-    acting_user,
 )
 
 # Pairings -----------------------------------------------------------------------------------
@@ -126,7 +127,6 @@ def pair(
         household=household,
         member=member,
         region_id=village,
-        county_code=village[:6],
         kind=kind,
         started_on=started_on,
         ended_on=ended_on,
@@ -183,23 +183,20 @@ def end_pairing(*, actor: Any, pairing: Pairing, ended_on: datetime.date | None 
         raise ValidationError(ONLY_ADMINISTRATORS_PAIR)
     if pairing.ended_on is not None:
         raise ValidationError(_("This pairing has already ended."))
-    before = pairing_snapshot(pairing)
     ended_on = ended_on or datetime.date.today()
     if ended_on < pairing.started_on:
         raise ValidationError({"ended_on": _("A pairing cannot end before it started.")})
     if ended_on > datetime.date.today():
         raise ValidationError({"ended_on": _("A pairing cannot end in the future.")})
-    pairing.ended_on = ended_on
-    pairing.save(update_fields=["ended_on"])
-    record(
-        actor=actor,
+    return audited_update(
+        actor,
+        pairing,
+        {"ended_on": ended_on},
         action="pairing.end_pairing",
-        obj=pairing,
+        fields=pairing_snapshot,
         region_code=pairing.region_id,
-        before=before,
-        after=pairing_snapshot(pairing),
+        save=lambda p: p.save(update_fields=["ended_on"]),
     )
-    return pairing
 
 
 @transaction.atomic
@@ -207,14 +204,13 @@ def delete_pairing(*, actor: Any, pairing: Pairing) -> None:
     """For a pairing entered by mistake; a pairing that happened is ended, not deleted."""
     if not can(actor, Action.CHANGE, pairing.region_id):
         raise ValidationError(ONLY_ADMINISTRATORS_PAIR)
-    record(
-        actor=actor,
+    audited_delete(
+        actor,
+        pairing,
         action="pairing.delete_pairing",
-        obj=pairing,
+        fields=pairing_snapshot,
         region_code=pairing.region_id,
-        before=pairing_snapshot(pairing),
     )
-    pairing.delete()
 
 
 # Proposals ----------------------------------------------------------------------------------
@@ -307,20 +303,19 @@ def apply_proposal(*, actor: Any, proposal: Proposal) -> int:
         )
     made_by = acting_user(actor)
     Pairing.objects.bulk_create(
-        [
+        with_county_codes(
             Pairing(
                 helper_id=item["new"],
                 household_id=item["id"] if item["kind"] == "household" else None,
                 member_id=item["id"] if item["kind"] == "member" else None,
                 region_id=item["village"],
-                county_code=item["village"][:6],
                 kind=PairingKind.PRIMARY,
                 started_on=today,
                 source=Source.OPTIMISER,
                 made_by=made_by,
             )
             for item in changes
-        ],
+        ),
         batch_size=5000,
     )
     _check_caps({item["new"] for item in changes})

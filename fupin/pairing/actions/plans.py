@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import can, require
+from fupin.audit.actions import audited_delete, audited_update
 from fupin.audit.log import record, snapshot
 from fupin.pairing.choices import MeasureStatus
 from fupin.pairing.models import (
@@ -59,7 +60,6 @@ def create_plan(*, actor: Any, household: Household, year: int, **fields: Any) -
     plan = HouseholdPlan(
         household=household,
         region_id=household.village_id,
-        county_code=household.county_code,
         year=year,
         **fields,
     )
@@ -86,11 +86,21 @@ def create_plan(*, actor: Any, household: Household, year: int, **fields: Any) -
 @transaction.atomic
 def update_plan(*, actor: Any, plan: HouseholdPlan, **fields: Any) -> HouseholdPlan:
     require(actor, plan, Action.CHANGE)
-    before = plan_snapshot(plan)
-    for name, value in fields.items():
+    for name in fields:
         if name not in PLAN_FIELDS:
             raise ValueError(f"{name} is not an editable plan field")
-        setattr(plan, name, value)
+    return audited_update(
+        actor,
+        plan,
+        fields,
+        action="pairing.update_plan",
+        fields=plan_snapshot,
+        region_code=plan.region_id,
+        check=_check_plan,
+    )
+
+
+def _check_plan(plan: HouseholdPlan) -> None:
     _plan_errors(plan)
     if (
         HouseholdPlan.objects.filter(household=plan.household_id, year=plan.year)
@@ -103,31 +113,25 @@ def update_plan(*, actor: Any, plan: HouseholdPlan, **fields: Any) -> HouseholdP
                 % {"household": plan.household, "year": plan.year}
             }
         )
-    plan.save()
-    record(
-        actor=actor,
-        action="pairing.update_plan",
-        obj=plan,
-        region_code=plan.region_id,
-        before=before,
-        after=plan_snapshot(plan),
-    )
-    return plan
+
+
+def _plan_with_measures(plan: HouseholdPlan) -> dict[str, Any]:
+    return {
+        **plan_snapshot(plan),
+        "measures": [snapshot(m, MEASURE_FIELDS) for m in plan.measures.all()],
+    }
 
 
 @transaction.atomic
 def delete_plan(*, actor: Any, plan: HouseholdPlan) -> None:
     require(actor, plan, Action.CHANGE)
-    before = plan_snapshot(plan)
-    before["measures"] = [snapshot(m, MEASURE_FIELDS) for m in plan.measures.all()]
-    record(
-        actor=actor,
+    audited_delete(
+        actor,
+        plan,
         action="pairing.delete_plan",
-        obj=plan,
+        fields=_plan_with_measures,
         region_code=plan.region_id,
-        before=before,
     )
-    plan.delete()
 
 
 def measure_snapshot(measure: Measure) -> dict[str, Any]:
@@ -161,7 +165,6 @@ def add_measure(
     measure = Measure(
         plan=plan,
         region_code=plan.region_id,
-        county_code=plan.county_code,
         category=category,
         description=description.strip(),
         cost=cost,
@@ -184,34 +187,30 @@ def add_measure(
 @transaction.atomic
 def update_measure(*, actor: Any, measure: Measure, **fields: Any) -> Measure:
     require(actor, measure, Action.CHANGE)
-    before = measure_snapshot(measure)
-    for name, value in fields.items():
+    for name in fields:
         if name not in MEASURE_FIELDS:
             raise ValueError(f"{name} is not an editable measure field")
-        setattr(measure, name, value.strip() if isinstance(value, str) else value)
-    _save_measure(measure)
-    record(
-        actor=actor,
+    return audited_update(
+        actor,
+        measure,
+        {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()},
         action="pairing.update_measure",
-        obj=measure,
+        fields=measure_snapshot,
         region_code=measure.region_code,
-        before=before,
-        after=measure_snapshot(measure),
+        save=_save_measure,
     )
-    return measure
 
 
 @transaction.atomic
 def delete_measure(*, actor: Any, measure: Measure) -> None:
     require(actor, measure, Action.CHANGE)
-    record(
-        actor=actor,
+    audited_delete(
+        actor,
+        measure,
         action="pairing.delete_measure",
-        obj=measure,
+        fields=measure_snapshot,
         region_code=measure.region_code,
-        before=measure_snapshot(measure),
     )
-    measure.delete()
 
 
 # Visits -------------------------------------------------------------------------------------
@@ -258,7 +257,6 @@ def record_visit(
         household=household,
         member=member,
         region_id=village,
-        county_code=village[:6],
         visited_on=visited_on,
         done=done.strip(),
         follow_ups=follow_ups.strip(),
@@ -279,32 +277,27 @@ def record_visit(
 @transaction.atomic
 def update_visit(*, actor: Any, visit: Visit, **fields: Any) -> Visit:
     require(actor, visit, Action.CHANGE)
-    before = visit_snapshot(visit)
-    for name, value in fields.items():
+    for name in fields:
         if name not in ("visited_on", "done", "follow_ups"):
             raise ValueError(f"{name} is not an editable visit field")
-        setattr(visit, name, value.strip() if isinstance(value, str) else value)
-    _visit_errors(visit)
-    visit.save()
-    record(
-        actor=actor,
+    return audited_update(
+        actor,
+        visit,
+        {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()},
         action="pairing.update_visit",
-        obj=visit,
+        fields=visit_snapshot,
         region_code=visit.region_id,
-        before=before,
-        after=visit_snapshot(visit),
+        check=_visit_errors,
     )
-    return visit
 
 
 @transaction.atomic
 def delete_visit(*, actor: Any, visit: Visit) -> None:
     require(actor, visit, Action.CHANGE)
-    record(
-        actor=actor,
+    audited_delete(
+        actor,
+        visit,
         action="pairing.delete_visit",
-        obj=visit,
+        fields=visit_snapshot,
         region_code=visit.region_id,
-        before=visit_snapshot(visit),
     )
-    visit.delete()

@@ -48,14 +48,11 @@ MEMBER_FIELDS = [
     "migrant_to",
 ]
 TAG_FIELDS = ["kind", "since", "until", "came_from", "founded", "post", "duties", "unit", "note"]
+SERVICE_FIELDS = ["member", "village", "on", "kind", "channel", "note"]
 
 
 def _clean(obj: Any, exclude: list[str] | None = None) -> None:
     obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def organisation_snapshot(organisation: Organisation) -> dict[str, Any]:

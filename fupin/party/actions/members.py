@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import can, regions_in_scope, require
+from fupin.audit.actions import audited_delete, audited_update
 from fupin.audit.log import record
 from fupin.lib.deletion import delete_or_explain
 from fupin.party.actions.common import MEMBER_FIELDS, _clean, member_snapshot
@@ -81,7 +82,6 @@ def _place(actor: Any, member: Member, organisation: Organisation, region_code: 
     region = regions_in_scope(actor, code, field="region")
     member.organisation = organisation
     member.region = region
-    member.county_code = code[:6] if len(code) >= 6 else ""
 
 
 @transaction.atomic
@@ -113,33 +113,34 @@ def update_member(
 ) -> Member:
     """Change a member's form; a new `organisation` (and `region_code`) transfers them."""
     require(actor, member, Action.CHANGE)
-    before = member_snapshot(member)
     entered_sex, entered_birth = fields.pop("sex", None), fields.pop("birth_date", None)
     organisation = fields.pop("organisation", None)
-    for name, value in fields.items():
+    for name in fields:
         if name not in MEMBER_FIELDS or name == "region":
             raise ValueError(f"{name} is not an editable member field")
-        setattr(member, name, value.strip() if isinstance(value, str) else value)
-    if organisation is not None and organisation.pk != member.organisation_id:
-        _place(actor, member, organisation, region_code)
-        Organisation.objects.filter(secretary=member).exclude(pk=organisation.pk).update(
-            secretary=None
-        )
-    elif region_code:
-        _place(actor, member, member.organisation, region_code)
-    _member_errors(member, entered_sex=entered_sex, entered_birth=entered_birth)
-    if member.person_id and member.person and member.person.id_number != member.id_number:
-        raise ValidationError(
-            {"id_number": _("A poor member keeps the ID number of their registry record.")}
-        )
-    member.save()
-    record(
-        actor=actor,
+
+    def check(member: Member) -> None:
+        if organisation is not None and organisation.pk != member.organisation_id:
+            _place(actor, member, organisation, region_code)
+            Organisation.objects.filter(secretary=member).exclude(pk=organisation.pk).update(
+                secretary=None
+            )
+        elif region_code:
+            _place(actor, member, member.organisation, region_code)
+        _member_errors(member, entered_sex=entered_sex, entered_birth=entered_birth)
+        if member.person_id and member.person and member.person.id_number != member.id_number:
+            raise ValidationError(
+                {"id_number": _("A poor member keeps the ID number of their registry record.")}
+            )
+
+    audited_update(
+        actor,
+        member,
+        {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()},
         action="party.update_member",
-        obj=member,
-        region_code=member.region_id,
-        before=before,
-        after=member_snapshot(member),
+        fields=member_snapshot,
+        region_code=lambda m: m.region_id,
+        check=check,
     )
     require(actor, member, Action.CHANGE)
     return member
@@ -148,14 +149,20 @@ def update_member(
 @transaction.atomic
 def delete_member(*, actor: Any, member: Member) -> None:
     require(actor, member, Action.CHANGE)
-    before = member_snapshot(member)
-    before["tags"] = list(member.tags.values_list("kind", flat=True))
-    record(
-        actor=actor,
+    audited_delete(
+        actor,
+        member,
         action="party.delete_member",
-        obj=member,
+        fields=_member_with_tags,
         region_code=member.region_id,
-        before=before,
+        delete=_delete_member,
     )
+
+
+def _member_with_tags(member: Member) -> dict[str, Any]:
+    return {**member_snapshot(member), "tags": list(member.tags.values_list("kind", flat=True))}
+
+
+def _delete_member(member: Member) -> None:
     Organisation.objects.filter(secretary=member).update(secretary=None)
     delete_or_explain(member)

@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import can, regions_in_scope, require
+from fupin.audit.actions import audited_delete, audited_update
 from fupin.audit.log import record
 from fupin.party.actions.common import EDITABLE_ORGANISATION_FIELDS, _clean, organisation_snapshot
 from fupin.party.models import Coverage, Organisation
-from fupin.regions.models import Region
+from fupin.regions.models import Region, with_county_codes
 
 
 def common_region(codes: list[str]) -> str:
@@ -80,10 +81,7 @@ def _check_parent(
 def _set_coverage(organisation: Organisation, regions: list[Region]) -> None:
     organisation.coverage.all().delete()
     Coverage.objects.bulk_create(
-        Coverage(
-            organisation=organisation, region=r, county_code=r.code[:6] if len(r.code) >= 6 else ""
-        )
-        for r in regions
+        with_county_codes(Coverage(organisation=organisation, region=r) for r in regions)
     )
 
 
@@ -153,16 +151,42 @@ def update_organisation(
     require(actor, organisation, Action.CHANGE)
     if not organisation.is_open:
         raise ValidationError(_("A closed organisation is history and is not changed."))
-    before = organisation_snapshot(organisation)
-    for name, value in fields.items():
+    for name in fields:
         if name not in EDITABLE_ORGANISATION_FIELDS:
             raise ValueError(f"{name} is not an editable organisation field")
-        setattr(organisation, name, value.strip() if isinstance(value, str) else value)
-    if region_codes is not None:
-        regions = regions_for(actor, region_codes)
-        codes = [r.code for r in regions]
-    else:
-        codes = list(organisation.coverage.values_list("region_id", flat=True))
+    regions: list[Region] = []
+
+    def check(organisation: Organisation) -> None:
+        nonlocal regions
+        if region_codes is not None:
+            regions = regions_for(actor, region_codes)
+            codes = [r.code for r in regions]
+        else:
+            codes = list(organisation.coverage.values_list("region_id", flat=True))
+        _check_organisation(actor, organisation, codes, region_codes is not None)
+
+    def save(organisation: Organisation) -> None:
+        organisation.save()
+        if region_codes is not None:
+            _set_coverage(organisation, regions)
+
+    audited_update(
+        actor,
+        organisation,
+        {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()},
+        action="party.update_organisation",
+        fields=organisation_snapshot,
+        region_code=lambda o: o.region_id,
+        check=check,
+        save=save,
+    )
+    require(actor, organisation, Action.CHANGE)
+    return organisation
+
+
+def _check_organisation(
+    actor: Any, organisation: Organisation, codes: list[str], new_coverage: bool
+) -> None:
     organisation.region_id = common_region(codes)
     _clean(organisation, exclude=["region"])
     _check_parent(actor, organisation.parent, codes, organisation)
@@ -174,7 +198,7 @@ def update_organisation(
         raise ValidationError(
             {"secretary": _("The secretary must be a member of the organisation.")}
         )
-    if region_codes is not None:
+    if new_coverage:
         stranded = organisation.members.exclude(_under_any("region__code", codes))
         if stranded.exists():
             raise ValidationError(
@@ -195,19 +219,6 @@ def update_organisation(
                     % {"children": "、".join(children)}
                 }
             )
-    organisation.save()
-    if region_codes is not None:
-        _set_coverage(organisation, regions)
-    record(
-        actor=actor,
-        action="party.update_organisation",
-        obj=organisation,
-        region_code=organisation.region_id,
-        before=before,
-        after=organisation_snapshot(organisation),
-    )
-    require(actor, organisation, Action.CHANGE)
-    return organisation
 
 
 def _under_any(field_name: str, codes: list[str]) -> Q:
@@ -234,12 +245,16 @@ def delete_organisation(*, actor: Any, organisation: Organisation) -> None:
             _("%(name)s is part of a reorganisation's history and is kept.")
             % {"name": organisation.name}
         )
-    record(
-        actor=actor,
+    audited_delete(
+        actor,
+        organisation,
         action="party.delete_organisation",
-        obj=organisation,
+        fields=organisation_snapshot,
         region_code=organisation.region_id,
-        before=organisation_snapshot(organisation),
+        delete=_delete_organisation,
     )
+
+
+def _delete_organisation(organisation: Organisation) -> None:
     Organisation.objects.filter(pk=organisation.pk).update(secretary=None)
     organisation.delete()

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import require
-from fupin.audit.log import record
-from fupin.party.actions.common import _user, organisation_snapshot
+from fupin.audit.log import acting_user, record
+from fupin.party.actions.common import organisation_snapshot
 from fupin.party.actions.organisations import common_region, create_organisation
 from fupin.party.models import Member, Organisation, Reorganisation, ReorganisationRegion
 
@@ -131,7 +131,7 @@ def reorganise(
     for source in sources:
         Organisation.objects.filter(pk=source.pk).update(closed_on=on, secretary=None)
     reorganisation = Reorganisation.objects.create(
-        on=on, note=note, members_moved=moved, recorded_by=_user(actor)
+        on=on, note=note, members_moved=moved, recorded_by=acting_user(actor)
     )
     reorganisation.sources.set(sources)
     reorganisation.successors.set(created)

@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import regions_in_scope, require
-from fupin.audit.log import record, snapshot
-from fupin.party.actions.common import _clean, _user
+from fupin.audit.actions import audited_delete
+from fupin.audit.log import acting_user, record, snapshot
+from fupin.party.actions.common import SERVICE_FIELDS, _clean
 from fupin.party.models import Member, ServiceLog
 from fupin.regions.choices import Level
 
@@ -32,12 +33,11 @@ def record_service(
     service = ServiceLog(
         member=member,
         village=village,
-        county_code=village.code[:6],
         on=on,
         kind=kind,
         channel=channel,
         note=note.strip(),
-        recorded_by=_user(actor),
+        recorded_by=acting_user(actor),
     )
     _clean(service, exclude=["member", "village", "recorded_by"])
     if on > datetime.date.today():
@@ -48,7 +48,7 @@ def record_service(
         action="party.record_service",
         obj=service,
         region_code=village.code,
-        after=snapshot(service, ["member", "village", "on", "kind", "channel", "note"]),
+        after=snapshot(service, SERVICE_FIELDS),
     )
     return service
 
@@ -56,11 +56,10 @@ def record_service(
 @transaction.atomic
 def delete_service(*, actor: Any, service: ServiceLog) -> None:
     require(actor, service, Action.CHANGE)
-    record(
-        actor=actor,
+    audited_delete(
+        actor,
+        service,
         action="party.delete_service",
-        obj=service,
+        fields=SERVICE_FIELDS,
         region_code=service.village_id,
-        before=snapshot(service, ["member", "village", "on", "kind", "channel", "note"]),
     )
-    service.delete()

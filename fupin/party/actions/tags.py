@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import require
-from fupin.audit.log import record, snapshot
-from fupin.party.actions.common import TAG_FIELDS, _clean, _user
+from fupin.audit.log import acting_user, record, snapshot
+from fupin.party.actions.common import TAG_FIELDS, _clean
 from fupin.party.choices import Stage, TagKind
 from fupin.party.models import DevelopmentStep, Member, MemberTag
 from fupin.party.rules import YOUNG_TALENT_AGE, age_on, check_step
@@ -38,7 +38,6 @@ def add_tag(
     tag = MemberTag(
         member=member,
         region_code=member.region_id,
-        county_code=member.county_code,
         kind=kind,
         since=since,
         until=until,
@@ -143,12 +142,11 @@ def record_step(
     step = DevelopmentStep.objects.create(
         member=member,
         region_code=member.region_id,
-        county_code=member.county_code,
         stage=stage,
         on=on,
         approved_by=approved_by.strip(),
         contacts=contacts.strip(),
-        recorded_by=_user(actor),
+        recorded_by=acting_user(actor),
     )
     before = {"stage": member.stage}
     member.stage = stage

@@ -90,9 +90,5 @@ def check_fields(obj: Any, exclude: list[str] | None = None) -> None:
     obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
 
 
-def acting_user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 def project_region(project: Project) -> str:
     return str(project.region_id)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import require
+from fupin.audit.actions import audited_delete, audited_update
 from fupin.audit.log import record, snapshot
 from fupin.projects.actions.common import CONTRACT_FIELDS, PROJECT_OUTSIDE, check_fields
 from fupin.projects.choices import ContractStatus
@@ -73,37 +74,28 @@ def update_contract(*, actor: Any, contract: PurchaseContract, **fields: Any) ->
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"unknown contract fields {sorted(unknown)}")
-    before = snapshot(contract, CONTRACT_FIELDS)
-    for name, value in fields.items():
-        setattr(contract, name, value.strip() if isinstance(value, str) else value)
-    _check(contract)
-    contract.save()
-    record(
-        actor=actor,
+    return audited_update(
+        actor,
+        contract,
+        {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()},
         action="projects.update_contract",
-        obj=contract,
+        fields=CONTRACT_FIELDS,
         region_code=contract.project.region_id,
-        before=before,
-        after=snapshot(contract, CONTRACT_FIELDS),
+        check=_check,
     )
-    return contract
 
 
 @transaction.atomic
 def delete_contract(*, actor: Any, contract: PurchaseContract) -> None:
     project = contract.project
     require(actor, project, Action.CHANGE, message=PROJECT_OUTSIDE)
-    before = snapshot(contract, CONTRACT_FIELDS)
-    pk = contract.pk
-    contract.delete()
-    record(
-        actor=actor,
+    audited_delete(
+        actor,
+        contract,
         action="projects.delete_contract",
-        object_type="projects.purchasecontract",
-        object_id=str(pk),
-        object_repr=f"{before['buyer']} {before['product']}",
+        fields=CONTRACT_FIELDS,
         region_code=project.region_id,
-        before=before,
+        object_repr=f"{contract.buyer} {contract.product}",
     )
 
 

@@ -11,14 +11,14 @@ from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import can, require
-from fupin.audit.log import record, snapshot
+from fupin.audit.actions import audited_delete, audited_update
+from fupin.audit.log import acting_user, record, snapshot
 from fupin.lib.deletion import delete_or_explain
 from fupin.projects.actions.common import (
     ENTRY_FIELDS,
     NO_SUCH_RECORD,
     PARTICIPANT_FIELDS,
     PROJECT_OUTSIDE,
-    acting_user,
     check_fields,
 )
 from fupin.projects.choices import Asset, EntryKind, RunStatus
@@ -102,7 +102,6 @@ def add_participant(
         person=person,
         name=(name or "").strip(),
         region=region,
-        county_code=region.code[:6],
         is_poor=household is not None,
         is_shareholder=is_shareholder,
         is_worker=is_worker,
@@ -127,9 +126,18 @@ def update_participant(*, actor: Any, participant: Participant, **fields: Any) -
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"unknown participant fields {sorted(unknown)}")
-    before = participant_snapshot(participant)
-    for name, value in fields.items():
-        setattr(participant, name, value.strip() if isinstance(value, str) else value)
+    return audited_update(
+        actor,
+        participant,
+        {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()},
+        action="projects.update_participant",
+        fields=participant_snapshot,
+        region_code=participant.project.region_id,
+        check=_check_participant,
+    )
+
+
+def _check_participant(participant: Participant) -> None:
     if not (participant.is_shareholder or participant.is_worker or participant.is_trainee):
         raise ValidationError(
             _("A participant is a shareholder, a worker or a trainee (or several of these).")
@@ -142,16 +150,6 @@ def update_participant(*, actor: Any, participant: Participant, **fields: Any) -
             {"is_shareholder": _("This participant holds shares; transfer or withdraw them first.")}
         )
     check_fields(participant)
-    participant.save()
-    record(
-        actor=actor,
-        action="projects.update_participant",
-        obj=participant,
-        region_code=participant.project.region_id,
-        before=before,
-        after=participant_snapshot(participant),
-    )
-    return participant
 
 
 @transaction.atomic
@@ -160,19 +158,20 @@ def delete_participant(*, actor: Any, participant: Participant) -> None:
     (mark them as left instead)."""
     project = participant.project
     require(actor, project, Action.CHANGE, message=PROJECT_OUTSIDE)
-    before = participant_snapshot(participant)
-    pk = participant.pk
+    audited_delete(
+        actor,
+        participant,
+        action="projects.delete_participant",
+        fields=participant_snapshot,
+        region_code=project.region_id,
+        delete=_delete_participant,
+        object_repr=participant.name,
+    )
+
+
+def _delete_participant(participant: Participant) -> None:
     participant.incomes.all().delete()
     delete_or_explain(participant)
-    record(
-        actor=actor,
-        action="projects.delete_participant",
-        object_type="projects.participant",
-        object_id=str(pk),
-        object_repr=before["name"],
-        region_code=project.region_id,
-        before=before,
-    )
 
 
 @transaction.atomic
@@ -254,7 +253,6 @@ def _value_of(participant: Participant, preferred: bool, shares: Decimal) -> Dec
 
 
 def _save_entry(actor: Any, entry: ShareEntry, action: str) -> ShareEntry:
-    entry.county_code = entry.participant.county_code
     entry.created_by = acting_user(actor)
     entry.save()
     record(

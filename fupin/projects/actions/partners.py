@@ -11,6 +11,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import can, require
+from fupin.audit.actions import audited_delete, audited_update
 from fupin.audit.log import record, snapshot
 from fupin.lib.deletion import delete_or_explain
 from fupin.projects.actions.common import (
@@ -113,7 +114,6 @@ def create_partner(
         kind=kind,
         name=(name or "").strip(),
         region=region,
-        county_code=region.code[:6] if len(region.code) >= 6 else "",
         **{k: v.strip() if isinstance(v, str) else v for k, v in fields.items()},
     )
     check_fields(partner, exclude=["credit_code"])
@@ -136,31 +136,36 @@ def create_partner(
 @transaction.atomic
 def update_partner(*, actor: Any, partner: Partner, **fields: Any) -> Partner:
     require(actor, partner, Action.CHANGE)
-    before = partner_snapshot(partner)
     village_codes = fields.pop("village_codes", None)
     region_code = fields.pop("region_code", None)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"unknown partner fields {sorted(unknown)}")
-    for name, value in fields.items():
-        setattr(partner, name, value.strip() if isinstance(value, str) else value)
-    if region_code is not None:
-        partner.region = _region(actor, region_code)
-        partner.county_code = partner.region.code[:6] if len(partner.region.code) >= 6 else ""
-    check_fields(partner, exclude=["credit_code"])
-    partner.credit_code = check_credit_code(partner.credit_code, partner.kind)
-    _check_unique(partner)
-    villages = _villages(village_codes) if village_codes is not None else None
-    partner.save()
-    if villages is not None:
-        partner.villages.set(villages)
-    record(
-        actor=actor,
+    villages: list[Region] | None = None
+
+    def check(partner: Partner) -> None:
+        nonlocal villages
+        if region_code is not None:
+            partner.region = _region(actor, region_code)
+        check_fields(partner, exclude=["credit_code"])
+        partner.credit_code = check_credit_code(partner.credit_code, partner.kind)
+        _check_unique(partner)
+        villages = _villages(village_codes) if village_codes is not None else None
+
+    def save(partner: Partner) -> None:
+        partner.save()
+        if villages is not None:
+            partner.villages.set(villages)
+
+    audited_update(
+        actor,
+        partner,
+        {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()},
         action="projects.update_partner",
-        obj=partner,
-        region_code=partner.region_id,
-        before=before,
-        after=partner_snapshot(partner),
+        fields=partner_snapshot,
+        region_code=lambda p: p.region_id,
+        check=check,
+        save=save,
     )
     require(actor, partner, Action.CHANGE)
     return partner
@@ -169,19 +174,16 @@ def update_partner(*, actor: Any, partner: Partner, **fields: Any) -> Partner:
 @transaction.atomic
 def delete_partner(*, actor: Any, partner: Partner) -> None:
     require(actor, partner, Action.CHANGE)
-    before = partner_snapshot(partner)
-    pk, region = partner.pk, partner.region_id
     if partner.projects.exists():
         raise ValidationError(_("This partner supports projects; unlink it from them first."))
-    delete_or_explain(partner)
-    record(
-        actor=actor,
+    audited_delete(
+        actor,
+        partner,
         action="projects.delete_partner",
-        object_type="projects.partner",
-        object_id=str(pk),
-        object_repr=before["name"],
-        region_code=region,
-        before=before,
+        fields=partner_snapshot,
+        region_code=partner.region_id,
+        delete=delete_or_explain,
+        object_repr=partner.name,
     )
 
 

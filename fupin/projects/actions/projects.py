@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import can, regions_in_scope, require
-from fupin.audit.log import record, snapshot
+from fupin.audit.actions import audited_delete, audited_update
+from fupin.audit.log import acting_user, record, snapshot
 from fupin.lib.deletion import delete_or_explain
 from fupin.party.actions import common_region
 from fupin.party.models import Member, Organisation
@@ -18,7 +19,6 @@ from fupin.projects.actions.common import (
     NO_SUCH_RECORD,
     PROJECT_FIELDS,
     PROJECT_OUTSIDE,
-    acting_user,
     check_fields,
 )
 from fupin.projects.choices import STAGE_ORDER, Stage
@@ -32,7 +32,7 @@ from fupin.projects.models import (
 )
 from fupin.projects.rules import can_advance, money, next_stage
 from fupin.regions.choices import Level
-from fupin.regions.models import Region
+from fupin.regions.models import Region, with_county_codes
 from fupin.registry.rules import check_year
 
 EDITABLE_FIELDS = [f for f in PROJECT_FIELDS if f not in ("region", "stage")]
@@ -85,7 +85,7 @@ def _check_charter(project: Project) -> None:
 def _set_villages(project: Project, villages: list[Region]) -> None:
     project.coverage.all().delete()
     ProjectVillage.objects.bulk_create(
-        ProjectVillage(project=project, region=v, county_code=v.code[:6]) for v in villages
+        with_county_codes(ProjectVillage(project=project, region=v) for v in villages)
     )
 
 
@@ -146,7 +146,6 @@ def create_project(
 def update_project(*, actor: Any, project: Project, **fields: Any) -> Project:
     """Change a project's record, its villages (`village_codes`), leaders or partners."""
     require(actor, project, Action.CHANGE, message=PROJECT_OUTSIDE)
-    before = project_snapshot(project)
     village_codes = fields.pop("village_codes", None)
     leaders = fields.pop("leaders", None)
     partners = fields.pop("partners", None)
@@ -154,27 +153,32 @@ def update_project(*, actor: Any, project: Project, **fields: Any) -> Project:
     if unknown:
         raise ValueError(f"unknown project fields {sorted(unknown)}")
     _check_links(actor, leaders or (), fields.get("organisation"), partners or ())
-    for name, value in fields.items():
-        setattr(project, name, value.strip() if isinstance(value, str) else value)
     villages = villages_for(actor, village_codes) if village_codes is not None else None
-    if villages is not None:
-        project.region_id = common_region([v.code for v in villages])
-    check_fields(project, exclude=["region"])
-    _check_charter(project)
-    project.save()
-    if villages is not None:
-        _set_villages(project, villages)
-    if leaders is not None:
-        project.leaders.set(leaders)
-    if partners is not None:
-        project.partners.set(partners)
-    record(
-        actor=actor,
+
+    def check(project: Project) -> None:
+        if villages is not None:
+            project.region_id = common_region([v.code for v in villages])
+        check_fields(project, exclude=["region"])
+        _check_charter(project)
+
+    def save(project: Project) -> None:
+        project.save()
+        if villages is not None:
+            _set_villages(project, villages)
+        if leaders is not None:
+            project.leaders.set(leaders)
+        if partners is not None:
+            project.partners.set(partners)
+
+    audited_update(
+        actor,
+        project,
+        {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()},
         action="projects.update_project",
-        obj=project,
-        region_code=project.region_id,
-        before=before,
-        after=project_snapshot(project),
+        fields=project_snapshot,
+        region_code=lambda p: p.region_id,
+        check=check,
+        save=save,
     )
     require(actor, project, Action.CHANGE)
     return project
@@ -184,23 +188,24 @@ def update_project(*, actor: Any, project: Project, **fields: Any) -> Project:
 def delete_project(*, actor: Any, project: Project) -> None:
     """Delete a project; one with dividend runs is kept (its payouts are money paid)."""
     require(actor, project, Action.CHANGE, message=PROJECT_OUTSIDE)
-    before = project_snapshot(project)
-    pk, region = project.pk, project.region_id
     if project.dividend_runs.exists():
         raise ValidationError(
             _("This project has dividend runs; a project that paid dividends is kept.")
         )
+    audited_delete(
+        actor,
+        project,
+        action="projects.delete_project",
+        fields=project_snapshot,
+        region_code=project.region_id,
+        delete=_delete_project,
+        object_repr=project.name,
+    )
+
+
+def _delete_project(project: Project) -> None:
     project.share_entries.all().delete()
     delete_or_explain(project)
-    record(
-        actor=actor,
-        action="projects.delete_project",
-        object_type="projects.project",
-        object_id=str(pk),
-        object_repr=before["name"],
-        region_code=region,
-        before=before,
-    )
 
 
 @transaction.atomic

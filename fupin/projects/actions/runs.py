@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import require
-from fupin.audit.log import record, snapshot
+from fupin.audit.log import acting_user, record, snapshot
 from fupin.lib.bulk import update_rows, write_rows
 from fupin.lib.fields import cents
 from fupin.projects import dividends
-from fupin.projects.actions.common import PROJECT_OUTSIDE, RUN_FIELDS, acting_user
+from fupin.projects.actions.common import PROJECT_OUTSIDE, RUN_FIELDS
 from fupin.projects.choices import RunStatus
 from fupin.projects.models import (
     DividendPayout,
