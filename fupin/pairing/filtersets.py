@@ -10,8 +10,16 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from fupin.pairing.choices import PairingKind, ProposalStatus, Skill, Source
-from fupin.pairing.models import CapRule, Helper, HouseholdPlan, Pairing, Proposal, Visit
+from fupin.pairing.choices import PairingKind, ProposalChange, ProposalStatus, Skill, Source
+from fupin.pairing.models import (
+    CapRule,
+    Helper,
+    HouseholdPlan,
+    Pairing,
+    Proposal,
+    ProposalItem,
+    Visit,
+)
 from fupin.party.filtersets import DateRangeForm, IdFilter, RegionFilter, YesNoFilter
 from fupin.registry.filtersets import year_filter
 from fupin.registry.models import Person
@@ -129,3 +137,13 @@ class ProposalFilterSet(django_filters.FilterSet):
     class Meta:
         model = Proposal
         fields = ["region", "status"]
+
+
+class ProposalItemFilterSet(django_filters.FilterSet):
+    """A proposal's items by their change: new, changed, unassignable (the page's sections)."""
+
+    change = django_filters.ChoiceFilter(choices=ProposalChange.choices, label=_("Change"))
+
+    class Meta:
+        model = ProposalItem
+        fields = ["change"]

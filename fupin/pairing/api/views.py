@@ -5,7 +5,8 @@ they own); every write is an action, which decides and audits."""
 from typing import Any
 
 import django_filters
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -25,6 +26,7 @@ from fupin.pairing.api.serializers import (
     MeasureSerializer,
     PairingSerializer,
     ProposalDetailSerializer,
+    ProposalItemSerializer,
     ProposalSerializer,
     VisitSerializer,
 )
@@ -35,9 +37,19 @@ from fupin.pairing.filtersets import (
     HouseholdPlanFilterSet,
     PairingFilterSet,
     ProposalFilterSet,
+    ProposalItemFilterSet,
     VisitFilterSet,
 )
-from fupin.pairing.models import CapRule, Helper, HouseholdPlan, Measure, Pairing, Proposal, Visit
+from fupin.pairing.models import (
+    CapRule,
+    Helper,
+    HouseholdPlan,
+    Measure,
+    Pairing,
+    Proposal,
+    ProposalItem,
+    Visit,
+)
 from fupin.party.filtersets import IdFilter, RegionFilter
 
 READ_WRITE = ["get", "post", "patch", "delete", "head", "options"]
@@ -312,22 +324,35 @@ class CapRuleViewSet(ScopedModelViewSet):
 
 class ProposalViewSet(ScopedReadOnlyViewSet):
     """The optimiser's proposals for regions of the caller's subtree (made by `fupin pair` or
-    the proposal page). The detail lists the items: each beneficiary whose primary helper
-    changes, or who stays unassigned and why. `apply` makes the pairings as one audited
-    action (refused if pairings changed meanwhile); `discard` drops the proposal."""
+    the proposal page). `items` pages the items (the detail gives their address): each
+    beneficiary whose primary helper changes, or who stays unassigned and why. `apply` makes
+    the pairings as one audited action (refused if pairings changed meanwhile); `discard`
+    drops the proposal."""
 
     queryset = Proposal.objects.select_related("region", "created_by", "decided_by")
     serializer_class = ProposalSerializer
     filterset_class = ProposalFilterSet
     ordering_fields = ["created_at", "decided_at", "status", "region"]
 
-    def get_queryset(self) -> QuerySet[Proposal]:
-        qs = super().get_queryset()
-        # A province's items run to hundreds of thousands: the list leaves them out.
-        return qs.defer("items") if self.action == "list" else qs
-
     def get_serializer_class(self) -> type[BaseSerializer[Any]]:
+        if self.action == "items":
+            return ProposalItemSerializer
         return ProposalSerializer if self.action == "list" else ProposalDetailSerializer
+
+    @extend_schema(responses=ProposalItemSerializer(many=True))
+    @action(
+        detail=True,
+        methods=["get"],
+        filterset_class=ProposalItemFilterSet,
+        ordering_fields=[],
+    )
+    def items(self, request: Request, pk: Any = None) -> Response:
+        """The proposal's items, paged, in the optimiser's order; `change` picks one kind."""
+        # Not get_object(): its filters are the proposals', these are the items'.
+        proposal = get_object_or_404(self.get_queryset(), pk=pk)
+        items = ProposalItem.objects.for_user(request.user).filter(proposal=proposal)
+        page = self.paginate_queryset(self.filter_queryset(items.order_by("pk")))
+        return self.get_paginated_response(ProposalItemSerializer(page, many=True).data)
 
     @extend_schema(request=None, responses=AppliedProposalSerializer)
     @action(detail=True, methods=["post"])
