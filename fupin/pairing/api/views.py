@@ -8,7 +8,8 @@ import django_filters
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from django_filters.utils import translate_validation
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -30,7 +31,13 @@ from fupin.pairing.api.serializers import (
     ProposalSerializer,
     VisitSerializer,
 )
-from fupin.pairing.choices import MeasureCategory, MeasureStatus, PairingKind, Source
+from fupin.pairing.choices import (
+    MeasureCategory,
+    MeasureStatus,
+    PairingKind,
+    ProposalChange,
+    Source,
+)
 from fupin.pairing.filtersets import (
     CapRuleFilterSet,
     HelperFilterSet,
@@ -339,19 +346,21 @@ class ProposalViewSet(ScopedReadOnlyViewSet):
             return ProposalItemSerializer
         return ProposalSerializer if self.action == "list" else ProposalDetailSerializer
 
-    @extend_schema(responses=ProposalItemSerializer(many=True))
-    @action(
-        detail=True,
-        methods=["get"],
-        filterset_class=ProposalItemFilterSet,
-        ordering_fields=[],
+    @extend_schema(
+        responses=ProposalItemSerializer(many=True),
+        parameters=[OpenApiParameter("change", enum=ProposalChange.values)],
     )
+    @action(detail=True, methods=["get"], filter_backends=[])
     def items(self, request: Request, pk: Any = None) -> Response:
         """The proposal's items, paged, in the optimiser's order; `change` picks one kind."""
-        # Not get_object(): its filters are the proposals', these are the items'.
+        # The proposal through the scope (404 outside it); not get_object(), whose filters are
+        # the proposals' and would read this page's query as theirs.
         proposal = get_object_or_404(self.get_queryset(), pk=pk)
         items = ProposalItem.objects.for_user(request.user).filter(proposal=proposal)
-        page = self.paginate_queryset(self.filter_queryset(items.order_by("pk")))
+        filterset = ProposalItemFilterSet(request.query_params, items.order_by("pk"))
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        page = self.paginate_queryset(filterset.qs)
         return self.get_paginated_response(ProposalItemSerializer(page, many=True).data)
 
     @extend_schema(request=None, responses=AppliedProposalSerializer)
