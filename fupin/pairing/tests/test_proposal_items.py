@@ -125,6 +125,7 @@ def test_it_shows_no_item_to_a_sibling_county(cast, pairing):
     proposal = long_proposal()
     url = f"/api/v1/proposals/{proposal.pk}/items/"
     assert api_for(cast.county_b_admin).get(url).status_code == 404
+    assert api_for(cast.county_a_admin).get("/api/v1/proposals/x/items/").status_code == 404
     assert client_for(cast.county_b_admin).get(proposal.get_absolute_url()).status_code == 404
     assert not ProposalItem.objects.for_user(cast.county_b_admin).exists()
     assert not ProposalItem.objects.for_user(cast.county_b_admin, Action.CHANGE).exists()
