@@ -205,6 +205,7 @@ SPECTACULAR_SETTINGS = {
         "MeasureCategoryEnum": "fupin.pairing.choices.MeasureCategory",
         "MeasureStatusEnum": "fupin.pairing.choices.MeasureStatus",
         "ProposalStatusEnum": "fupin.pairing.choices.ProposalStatus",
+        "ProposalChangeEnum": "fupin.pairing.choices.ProposalChange",
         "ProjectTypeEnum": "fupin.projects.choices.ProjectType",
         "ProjectStageEnum": "fupin.projects.choices.Stage",
         "PartnerKindEnum": "fupin.projects.choices.PartnerKind",

@@ -48,6 +48,7 @@ from fupin.pairing.models import (
     Measure,
     Pairing,
     Proposal,
+    ProposalItem,
     Visit,
 )
 from fupin.party.choices import MembershipStatus, Stage, TagKind
@@ -101,7 +102,15 @@ MEASURE_COLUMNS = (
 )
 VISIT_COLUMNS = "helper household member region county_code visited_on done follow_ups created_at"
 # Cleared in this order (each row's dependants first).
-DELETE_ORDER: list[type[models.Model]] = [Visit, Measure, HouseholdPlan, Pairing, Proposal, Helper]
+DELETE_ORDER: list[type[models.Model]] = [
+    Visit,
+    Measure,
+    HouseholdPlan,
+    Pairing,
+    ProposalItem,
+    Proposal,
+    Helper,
+]
 
 
 @dataclass

@@ -79,3 +79,11 @@ class ProposalStatus(models.TextChoices):
     OPEN = "open", _("Open")
     APPLIED = "applied", _("Applied")
     DISCARDED = "discarded", _("Discarded")
+
+
+class ProposalChange(models.TextChoices):
+    """What a proposal's item does to its beneficiary's primary helper."""
+
+    NEW = "new", _("New pairing")
+    CHANGED = "changed", _("Changed pairing")
+    UNASSIGNABLE = "unassignable", _("Unassignable")

@@ -18,8 +18,16 @@ from fupin.lib.filters import (
     until_filter,
     year_filter,
 )
-from fupin.pairing.choices import PairingKind, ProposalStatus, Skill, Source
-from fupin.pairing.models import CapRule, Helper, HouseholdPlan, Pairing, Proposal, Visit
+from fupin.pairing.choices import PairingKind, ProposalChange, ProposalStatus, Skill, Source
+from fupin.pairing.models import (
+    CapRule,
+    Helper,
+    HouseholdPlan,
+    Pairing,
+    Proposal,
+    ProposalItem,
+    Visit,
+)
 from fupin.regions.filters import RegionFilter
 from fupin.registry.models import Person
 
@@ -136,3 +144,13 @@ class ProposalFilterSet(django_filters.FilterSet):
     class Meta:
         model = Proposal
         fields = ["region", "status"]
+
+
+class ProposalItemFilterSet(django_filters.FilterSet):
+    """A proposal's items by their change: new, changed, unassignable (the page's sections)."""
+
+    change = django_filters.ChoiceFilter(choices=ProposalChange.choices, label=_("Change"))
+
+    class Meta:
+        model = ProposalItem
+        fields = ["change"]

@@ -10,7 +10,7 @@ see only their own pairings, households, plans and visits (registered in apps.py
 
 import datetime
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -19,16 +19,18 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from fupin.accounts.scoping import ReferenceQuerySet, ScopedQuerySet
+from fupin.accounts.scoping import ReferenceQuerySet, ScopedQuerySet, ThroughQuerySet
 from fupin.lib.fields import HundredthsField
 from fupin.pairing.choices import (
     MeasureCategory,
     MeasureStatus,
     PairingKind,
+    ProposalChange,
     ProposalStatus,
     Skill,
     Source,
 )
+from fupin.regions.codes import county_of
 from fupin.regions.models import RegionalRecord
 
 DEFAULT_CAP = 5
@@ -381,7 +383,8 @@ class Visit(RegionalRecord):
 class Proposal(models.Model):
     """What the optimiser proposes for a region: the figures (`summary`: beneficiaries,
     assigned, unassigned, cost before and after, load histogram) and one item per changed or
-    unassignable beneficiary (`items`), until it is applied as one action or discarded."""
+    unassignable beneficiary (rows of `ProposalItem`), until it is applied as one action or
+    discarded."""
 
     scope_field: ClassVar[str] = "region__code"
 
@@ -397,7 +400,6 @@ class Proposal(models.Model):
         _("status"), max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.OPEN
     )
     summary = models.JSONField(_("summary"), default=dict)
-    items = models.JSONField(_("items"), default=list)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("proposed by"),
@@ -429,3 +431,145 @@ class Proposal(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("pairing:proposal-detail", args=[self.pk])
+
+
+class ProposalItem(models.Model):
+    """One beneficiary of a proposal: a new pairing (no primary helper before), a changed one
+    (old helper → new), or a beneficiary the optimiser could not pair, with the reason. Names
+    are kept as they were proposed, so the diff reads the same later. A province's proposal has
+    hundreds of thousands of items, which is why they are rows and not one JSON value: the page
+    and the API page them, applying reads them in chunks. Seen exactly when its proposal is."""
+
+    scope_through: ClassVar[str] = "proposal"
+
+    # db_index off: the page's index below starts with the proposal.
+    proposal = models.ForeignKey(
+        Proposal,
+        verbose_name=_("pairing proposal"),
+        on_delete=models.CASCADE,
+        related_name="items",
+        db_index=False,
+    )
+    change = models.CharField(_("change"), max_length=16, choices=ProposalChange.choices)
+    # The beneficiary and the helpers as the optimiser saw them: plain ids (no database
+    # constraint, no index), so that a proposal neither holds a household back from deletion
+    # nor slows the registry's writes; applying checks them against the current pairings.
+    household = models.ForeignKey(
+        "registry.Household",
+        verbose_name=_("household"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    member = models.ForeignKey(
+        "party.Member",
+        verbose_name=_("poor party member"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    name = models.CharField(_("beneficiary"), max_length=100, blank=True)
+    # The beneficiary's village (rule 1).
+    region_code = models.CharField(_("village code"), max_length=12)
+    county_code = models.CharField(_("county code"), max_length=6, editable=False)
+    old_helper = models.ForeignKey(
+        Helper,
+        verbose_name=_("old helper"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    old_name = models.CharField(_("old helper's name"), max_length=100, blank=True)
+    new_helper = models.ForeignKey(
+        Helper,
+        verbose_name=_("new helper"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    new_name = models.CharField(_("new helper's name"), max_length=100, blank=True)
+    # Why an unassignable beneficiary stays so (solver.NO_HELPER_IN_REACH, HELPERS_AT_CAP).
+    reason = models.CharField(_("reason"), max_length=32, blank=True)
+
+    objects = ThroughQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pairing proposal item")
+        verbose_name_plural = _("pairing proposal items")
+        ordering = ["proposal_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(household__isnull=True) ^ Q(member__isnull=True),
+                name="proposal_item_one_beneficiary",
+            ),
+            # A beneficiary appears once in a proposal.
+            models.UniqueConstraint(
+                fields=["proposal", "county_code", "household"],
+                condition=Q(household__isnull=False),
+                name="proposal_item_one_household",
+            ),
+            models.UniqueConstraint(
+                fields=["proposal", "county_code", "member"],
+                condition=Q(member__isnull=False),
+                name="proposal_item_one_member",
+            ),
+        ]
+        # The page's sections and the API: one kind of change of one proposal, in order.
+        indexes = [
+            models.Index(fields=["proposal", "change", "id"], name="proposal_item_page"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_change_display()})"
+
+    @classmethod
+    def of(cls, proposal: Proposal, item: dict[str, Any]) -> "ProposalItem":
+        """The row of one item as the optimiser gives it (optimise.ProposalResult.items)."""
+        household = item["kind"] == "household"
+        old, new = item.get("old") or None, item.get("new") or None
+        return cls(
+            proposal=proposal,
+            change=change_of(old, new),
+            household_id=item["id"] if household else None,
+            member_id=None if household else item["id"],
+            name=item.get("name") or "",
+            region_code=item["village"],
+            county_code=county_of(item["village"]),
+            old_helper_id=old,
+            old_name=item.get("old_name") or "",
+            new_helper_id=new,
+            new_name=item.get("new_name") or "",
+            reason=item.get("reason") or "",
+        )
+
+    @property
+    def kind(self) -> str:
+        """The beneficiary's kind as the optimiser's items say: household or member."""
+        return "household" if self.household_id is not None else "member"
+
+    @property
+    def beneficiary_id(self) -> int:
+        return self.household_id if self.household_id is not None else self.member_id  # type: ignore[return-value]
+
+    @property
+    def village(self) -> str:
+        return self.region_code
+
+
+def change_of(old: int | None, new: int | None) -> str:
+    """An item's change: no new helper is unassignable; a new one is new or changed."""
+    if not new:
+        return ProposalChange.UNASSIGNABLE
+    return ProposalChange.CHANGED if old else ProposalChange.NEW

@@ -263,8 +263,9 @@ def test_it_builds_helpers_pairings_plans_and_visits_for_the_optimiser():
     first = json.loads(out.getvalue())
     assert first["assigned"] + first["unassigned"] == first["beneficiaries"] > 0
     proposal = Proposal.objects.get()
-    assert any(i["new"] for i in proposal.items)  # the demo left beneficiaries unpaired
-    assert all(i["reason"] for i in proposal.items if not i["new"])
+    items = proposal.items.all()
+    assert any(i.new_helper_id for i in items)  # the demo left beneficiaries unpaired
+    assert all(i.reason for i in items if not i.new_helper_id)
     pairings = Pairing.objects.filter(ended_on__isnull=True).count()
     out = StringIO()
     call_command("pair", "--region", COUNTY_A, "--json", "--workers", "1", stdout=out)

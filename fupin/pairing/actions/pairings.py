@@ -1,7 +1,8 @@
 """Pairings, made by hand or by applying the optimiser's proposal."""
 
 import datetime
-from collections import defaultdict
+import itertools
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -20,6 +21,7 @@ from fupin.pairing.models import (
     Helper,
     Pairing,
     Proposal,
+    ProposalItem,
 )
 from fupin.pairing.rules import cap_of, cap_rules, has_poor_tag, household_needs_helper
 from fupin.party.models import Member
@@ -33,6 +35,12 @@ from fupin.pairing.actions.common import (
     ONLY_ADMINISTRATORS_PAIR,
     PAIRING_FIELDS,
 )
+
+# Items saved and read this many at a time: a province's proposal has hundreds of thousands.
+CHUNK = 5000
+
+# An item to apply: household, member, village, old helper, new helper.
+Change = tuple[int | None, int | None, str, int | None, int]
 
 # Pairings -----------------------------------------------------------------------------------
 
@@ -236,9 +244,12 @@ def save_proposal(
         region_id=region_code,
         rebalance=rebalance,
         summary=summary,
-        items=result.items,
         created_by=acting_user(actor),
     )
+    for start in range(0, len(result.items), CHUNK):
+        ProposalItem.objects.bulk_create(
+            [ProposalItem.of(proposal, item) for item in result.items[start : start + CHUNK]]
+        )
     record(
         actor=actor,
         action="pairing.propose",
@@ -279,90 +290,107 @@ def apply_proposal(*, actor: Any, proposal: Proposal) -> int:
 
     Refused when any pairing it replaces changed since it was proposed. Audited once for the
     proposal and once per village (with that village's changes), so a village's history shows
-    them without one event per household of a province.
+    them without one event per household of a province. Reads the items CHUNK at a time, a
+    village after another, so a province's proposal is never in memory whole.
     """
     _decide(actor, proposal, ProposalStatus.APPLIED)
-    changes = [item for item in proposal.items if item.get("new")]
+    changes = (
+        ProposalItem.objects.filter(proposal=proposal, new_helper__isnull=False)
+        .order_by("region_code", "pk")
+        .values_list("household_id", "member_id", "region_code", "old_helper_id", "new_helper_id")
+    )
     today = datetime.date.today()
-    rows = _current_primary_rows(changes)
-    current = {("household", h) if h else ("member", m): helper for _pk, h, m, helper in rows}
-    stale = [i for i in changes if current.get((i["kind"], i["id"])) != (i.get("old") or None)]
+    made_by = acting_user(actor)
+    made = ended = stale = 0
+    helpers: set[int] = set()
+    village = ""  # the village whose audited rows are being gathered
+    village_rows: list[dict[str, Any]] = []
+    for chunk in _chunks(changes.iterator(chunk_size=CHUNK)):
+        rows = _current_primary_rows(chunk)
+        current = {(h, m): helper for _pk, h, m, helper in rows}
+        stale += sum(1 for h, m, _v, old, _new in chunk if current.get((h, m)) != old)
+        if stale:
+            continue  # refused at the end, with the count of every stale beneficiary
+        replaced = [row[0] for row in rows]
+        ended += Pairing.objects.filter(pk__in=replaced).update(ended_on=today)
+        Pairing.objects.bulk_create(
+            with_county_codes(
+                Pairing(
+                    helper_id=new,
+                    household_id=household,
+                    member_id=member,
+                    region_id=code,
+                    kind=PairingKind.PRIMARY,
+                    started_on=today,
+                    source=Source.OPTIMISER,
+                    made_by=made_by,
+                )
+                for household, member, code, _old, new in chunk
+            )
+        )
+        made += len(chunk)
+        helpers.update(new for *_rest, new in chunk)
+        for household, member, code, old, new in chunk:
+            if code != village:
+                _record_village(actor, proposal, village, village_rows)
+                village, village_rows = code, []
+            kind, pk = ("household", household) if household else ("member", member)
+            village_rows.append({"kind": kind, "id": pk, "old": old, "new": new})
     if stale:
         raise ValidationError(
             _(
                 "Pairings changed since this proposal was made (%(count)s beneficiaries): "
                 "propose again."
             )
-            % {"count": len(stale)}
+            % {"count": stale}
         )
-    ended = 0
-    replaced = [row[0] for row in rows]
-    for start in range(0, len(replaced), 5000):
-        ended += Pairing.objects.filter(pk__in=replaced[start : start + 5000]).update(
-            ended_on=today
-        )
-    made_by = acting_user(actor)
-    Pairing.objects.bulk_create(
-        with_county_codes(
-            Pairing(
-                helper_id=item["new"],
-                household_id=item["id"] if item["kind"] == "household" else None,
-                member_id=item["id"] if item["kind"] == "member" else None,
-                region_id=item["village"],
-                kind=PairingKind.PRIMARY,
-                started_on=today,
-                source=Source.OPTIMISER,
-                made_by=made_by,
-            )
-            for item in changes
-        ),
-        batch_size=5000,
-    )
-    _check_caps({item["new"] for item in changes})
-    by_village: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for item in changes:
-        by_village[item["village"]].append(
-            {"kind": item["kind"], "id": item["id"], "old": item.get("old"), "new": item["new"]}
-        )
-    for village, village_rows in sorted(by_village.items()):
-        record(
-            actor=actor,
-            action="pairing.apply_proposal_village",
-            object_type="regions.region",
-            object_id=village,
-            object_repr=village,
-            region_code=village,
-            after={"proposal": proposal.pk, "pairings": village_rows},
-        )
+    _record_village(actor, proposal, village, village_rows)
+    _check_caps(helpers)
     record(
         actor=actor,
         action="pairing.apply_proposal",
         obj=proposal,
         region_code=proposal.region_id,
-        after={"made": len(changes), "ended": ended},
+        after={"made": made, "ended": ended},
     )
-    return len(changes)
+    return made
 
 
-def _beneficiary_filters(items: list[dict[str, Any]]) -> tuple[list[int], list[int]]:
-    households = [i["id"] for i in items if i["kind"] == "household"]
-    members = [i["id"] for i in items if i["kind"] == "member"]
-    return households, members
+def _chunks(rows: Iterator[Change]) -> Iterator[list[Change]]:
+    """`rows` CHUNK at a time."""
+    while chunk := list(itertools.islice(rows, CHUNK)):
+        yield chunk
+
+
+def _record_village(actor: Any, proposal: Proposal, village: str, rows: list[Any]) -> None:
+    """The audit event of one village's changes (none for no village)."""
+    if not rows:
+        return
+    record(
+        actor=actor,
+        action="pairing.apply_proposal_village",
+        object_type="regions.region",
+        object_id=village,
+        object_repr=village,
+        region_code=village,
+        after={"proposal": proposal.pk, "pairings": rows},
+    )
 
 
 def _current_primary_rows(
-    items: list[dict[str, Any]],
+    chunk: list[Change],
 ) -> list[tuple[int, int | None, int | None, int]]:
-    households, members = _beneficiary_filters(items)
-    rows: list[tuple[int, int | None, int | None, int]] = []
+    """(pk, household, member, helper) of the current primary pairings of a chunk's
+    beneficiaries."""
+    households = [h for h, *_rest in chunk if h]
+    members = [m for _h, m, *_rest in chunk if m]
     current = Pairing.objects.filter(ended_on__isnull=True, kind=PairingKind.PRIMARY)
     fields = ("pk", "household_id", "member_id", "helper_id")
-    for start in range(0, len(households), 5000):
-        rows += current.filter(household_id__in=households[start : start + 5000]).values_list(
-            *fields
-        )
-    for start in range(0, len(members), 5000):
-        rows += current.filter(member_id__in=members[start : start + 5000]).values_list(*fields)
+    rows: list[tuple[int, int | None, int | None, int]] = []
+    if households:
+        rows += current.filter(household_id__in=households).values_list(*fields)
+    if members:
+        rows += current.filter(member_id__in=members).values_list(*fields)
     return rows
 
 

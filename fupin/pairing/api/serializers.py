@@ -16,7 +16,16 @@ from fupin.lib.serializers import ImmutableOnUpdate, ScopedRelatedField, amount,
 from fupin.lib.tables import personal
 from fupin.pairing.actions import MEASURE_FIELDS, PLAN_FIELDS
 from fupin.pairing.choices import Skill
-from fupin.pairing.models import CapRule, Helper, HouseholdPlan, Measure, Pairing, Proposal, Visit
+from fupin.pairing.models import (
+    CapRule,
+    Helper,
+    HouseholdPlan,
+    Measure,
+    Pairing,
+    Proposal,
+    ProposalItem,
+    Visit,
+)
 from fupin.party.models import Member
 from fupin.registry.models import Household
 
@@ -321,28 +330,45 @@ class ProposalSerializer(serializers.ModelSerializer[Proposal]):
         read_only_fields = fields
 
 
-class ProposalItemSerializer(serializers.Serializer[Any]):
-    """One beneficiary whose primary helper the proposal changes, or who stays unassigned
-    (with the reason)."""
+class ProposalItemSerializer(serializers.ModelSerializer[ProposalItem]):
+    """One beneficiary whose primary helper the proposal changes (`change`: new or changed),
+    or who stays unassigned (with the reason). `id` is the household's or the member's, as
+    `kind` says; `old` and `new` are helpers' ids."""
 
-    kind = serializers.ChoiceField(choices=["household", "member"])
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    village = serializers.CharField()
-    old = serializers.IntegerField(allow_null=True)
-    old_name = serializers.CharField()
-    new = serializers.IntegerField(allow_null=True)
-    new_name = serializers.CharField()
-    reason = serializers.ChoiceField(choices=["", "no_helper_in_reach", "helpers_at_cap"])
+    kind = serializers.ChoiceField(choices=["household", "member"], read_only=True)
+    id = serializers.IntegerField(source="beneficiary_id", read_only=True)
+    village = serializers.CharField(source="region_code", read_only=True)
+    old = serializers.IntegerField(source="old_helper_id", allow_null=True, read_only=True)
+    new = serializers.IntegerField(source="new_helper_id", allow_null=True, read_only=True)
+    reason = serializers.ChoiceField(
+        choices=["", "no_helper_in_reach", "helpers_at_cap"], read_only=True
+    )
+
+    class Meta:
+        model = ProposalItem
+        fields = [
+            "kind",
+            "id",
+            "name",
+            "village",
+            "old",
+            "old_name",
+            "new",
+            "new_name",
+            "reason",
+            "change",
+        ]
+        read_only_fields = fields
 
 
 class ProposalDetailSerializer(ProposalSerializer):
-    """A proposal with its items: the diff to review before applying it."""
+    """A proposal with the address of its items (`items_url`, paged: a province's run to
+    hundreds of thousands), the diff to review before applying it."""
 
-    items = ProposalItemSerializer(many=True, read_only=True)
+    items_url = serializers.HyperlinkedIdentityField(view_name="api:proposal-items")
 
     class Meta(ProposalSerializer.Meta):
-        fields = [*ProposalSerializer.Meta.fields, "items"]
+        fields = [*ProposalSerializer.Meta.fields, "items_url"]
         read_only_fields = fields
 
 

@@ -5,11 +5,13 @@ they own); every write is an action, which decides and audits."""
 from typing import Any
 
 import django_filters
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from django_filters.utils import translate_validation
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -26,19 +28,36 @@ from fupin.pairing.api.serializers import (
     MeasureSerializer,
     PairingSerializer,
     ProposalDetailSerializer,
+    ProposalItemSerializer,
     ProposalSerializer,
     VisitSerializer,
 )
-from fupin.pairing.choices import MeasureCategory, MeasureStatus, PairingKind, Source
+from fupin.pairing.choices import (
+    MeasureCategory,
+    MeasureStatus,
+    PairingKind,
+    ProposalChange,
+    Source,
+)
 from fupin.pairing.filtersets import (
     CapRuleFilterSet,
     HelperFilterSet,
     HouseholdPlanFilterSet,
     PairingFilterSet,
     ProposalFilterSet,
+    ProposalItemFilterSet,
     VisitFilterSet,
 )
-from fupin.pairing.models import CapRule, Helper, HouseholdPlan, Measure, Pairing, Proposal, Visit
+from fupin.pairing.models import (
+    CapRule,
+    Helper,
+    HouseholdPlan,
+    Measure,
+    Pairing,
+    Proposal,
+    ProposalItem,
+    Visit,
+)
 from fupin.regions.filters import RegionFilter
 
 READ_WRITE = ["get", "post", "patch", "delete", "head", "options"]
@@ -313,22 +332,37 @@ class CapRuleViewSet(ScopedModelViewSet):
 
 class ProposalViewSet(ScopedReadOnlyViewSet):
     """The optimiser's proposals for regions of the caller's subtree (made by `fupin pair` or
-    the proposal page). The detail lists the items: each beneficiary whose primary helper
-    changes, or who stays unassigned and why. `apply` makes the pairings as one audited
-    action (refused if pairings changed meanwhile); `discard` drops the proposal."""
+    the proposal page). `items` pages the items (the detail gives their address): each
+    beneficiary whose primary helper changes, or who stays unassigned and why. `apply` makes
+    the pairings as one audited action (refused if pairings changed meanwhile); `discard`
+    drops the proposal."""
 
     queryset = Proposal.objects.select_related("region", "created_by", "decided_by")
     serializer_class = ProposalSerializer
     filterset_class = ProposalFilterSet
     ordering_fields = ["created_at", "decided_at", "status", "region"]
 
-    def get_queryset(self) -> QuerySet[Proposal]:
-        qs = super().get_queryset()
-        # A province's items run to hundreds of thousands: the list leaves them out.
-        return qs.defer("items") if self.action == "list" else qs
-
     def get_serializer_class(self) -> type[BaseSerializer[Any]]:
+        if self.action == "items":
+            return ProposalItemSerializer
         return ProposalSerializer if self.action == "list" else ProposalDetailSerializer
+
+    @extend_schema(
+        responses=ProposalItemSerializer(many=True),
+        parameters=[OpenApiParameter("change", enum=ProposalChange.values)],
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def items(self, request: Request, pk: Any = None) -> Response:
+        """The proposal's items, paged, in the optimiser's order; `change` picks one kind."""
+        # The proposal through the scope (404 outside it); not get_object(), whose filters are
+        # the proposals' and would read this page's query as theirs.
+        proposal = get_object_or_404(self.get_queryset(), pk=pk)
+        items = ProposalItem.objects.for_user(request.user).filter(proposal=proposal)
+        filterset = ProposalItemFilterSet(request.query_params, items.order_by("pk"))
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        page = self.paginate_queryset(filterset.qs)
+        return self.get_paginated_response(ProposalItemSerializer(page, many=True).data)
 
     @extend_schema(request=None, responses=AppliedProposalSerializer)
     @action(detail=True, methods=["post"])

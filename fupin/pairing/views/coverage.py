@@ -16,14 +16,14 @@ from fupin.lib.forms import ConfirmForm
 from fupin.lib.tables import personal
 from fupin.lib.views import ActionFormView, ObjectDetailView, ObjectListView, ScopedMixin
 from fupin.pairing import actions, checks
-from fupin.pairing.choices import PairingKind, ProposalStatus
+from fupin.pairing.choices import PairingKind, ProposalChange, ProposalStatus
 from fupin.pairing.filtersets import (
     ProposalFilterSet,
 )
 from fupin.pairing.forms import (
     ProposeForm,
 )
-from fupin.pairing.models import Helper, HouseholdPlan, Pairing, Proposal, Visit
+from fupin.pairing.models import Helper, HouseholdPlan, Pairing, Proposal, ProposalItem, Visit
 from fupin.pairing.rules import cap_of
 from fupin.pairing.tables import (
     ProposalTable,
@@ -147,18 +147,21 @@ def histogram_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def with_numbers(items: list[dict[str, Any]]) -> None:
-    """Adds the household number to the household items of one page (one query)."""
-    ids = [i["id"] for i in items if i.get("kind") == "household"]
+def with_numbers(items: list[ProposalItem]) -> None:
+    """Adds the household number and the reason's words to the items of one page (one
+    query)."""
+    ids = [i.household_id for i in items if i.household_id is not None]
     numbers = dict(Household.objects.filter(pk__in=ids).values_list("pk", "number"))
     for item in items:
-        if item.get("kind") == "household":
-            item["number"] = numbers.get(item["id"], "")
+        number = numbers.get(item.household_id, "") if item.household_id is not None else ""
+        item.number = number  # type: ignore[attr-defined]
+        item.reason_text = REASONS.get(item.reason, "")  # type: ignore[attr-defined]
 
 
 class ProposalDetailView(ObjectDetailView):
     """The proposal as a diff: new pairings, changed ones (old → new helper), the
-    beneficiaries it could not pair and why, the cost before and after, the load histogram."""
+    beneficiaries it could not pair and why, the cost before and after, the load histogram.
+    Each section pages its items (a province's proposal has hundreds of thousands)."""
 
     queryset = Proposal.objects.select_related("region", "created_by", "decided_by")
     template_name = "pairing/proposal_detail.html"
@@ -166,18 +169,18 @@ class ProposalDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         proposal: Proposal = self.object
-        items = [
-            {**item, "reason_text": REASONS.get(item.get("reason") or "", "")}
-            for item in proposal.items
-        ]
-        new = [i for i in items if i.get("new") and not i.get("old")]
-        changed = [i for i in items if i.get("new") and i.get("old")]
-        unassigned = [i for i in items if not i.get("new")]
         request = self.request
-        summary = proposal.summary
-        pages = [page_of(request, rows, name) for rows, name in ((new, "n"), (changed, "c"))]
-        pages.append(page_of(request, unassigned, "u"))
+        items = ProposalItem.objects.for_user(request.user).filter(proposal=proposal)
+        pages = [
+            page_of(request, items.filter(change=change).order_by("pk"), name)
+            for change, name in (
+                (ProposalChange.NEW, "n"),
+                (ProposalChange.CHANGED, "c"),
+                (ProposalChange.UNASSIGNABLE, "u"),
+            )
+        ]
         with_numbers([i for page in pages for i in page.object_list])
+        summary = proposal.summary
         context.update(
             title=_("Pairing proposal for %(region)s") % {"region": proposal.region.name},
             summary=summary,
