@@ -524,7 +524,8 @@ def test_it_clears_party_rows_entered_by_hand_and_their_reorganisations():
     )
     assert successor.members_moved > 0
 
-    data = demo("--scale", "0.0001", "--seed", "1")
+    # Rows entered by hand: the demo goes ahead only when told to (fupin.demo.guard).
+    data = demo("--scale", "0.0001", "--seed", "1", "--replace-everything")
 
     assert not Organisation.objects.filter(name="手工党支部").exists()
     assert Member.objects.count() == data["party"]["members"] + data["party"]["cadres"]
