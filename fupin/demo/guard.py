@@ -7,16 +7,18 @@ the command first asks `refusal` and stops unless given --replace-everything.
 How the demo knows its own records: every build ends with one audit event, `demo.build`, whose
 `after` holds for each table it replaces the id range it wrote, (highest id before the build,
 highest id after]. Ids only grow (AUTOINCREMENT on SQLite, sequences on PostgreSQL; the bulk
-writers never take an id used before), so a row inside the last build's range is the demo's,
-and a row outside it was there before the build and survived it (kept with --replace-everything)
-or was added after it: somebody else's. Editing or deleting demo rows leaves them the demo's.
-Without a `demo.build` event every row is somebody else's. The audit log is append-only, so the
-marker cannot drift from the rows, and it needs no table of its own.
+writers never take an id used before), so a row inside some build's range is the demo's (a
+fixture village's households outlive the rebuilds that leave them alone), and a row outside
+every range was there before a build and survived it (kept with --replace-everything) or was
+added after it: somebody else's. Editing or deleting demo rows leaves them the demo's. Without
+a `demo.build` event every row is somebody else's. The audit log is append-only, so the marker
+cannot drift from the rows, and it needs no table of its own.
 
 The demo's users are replaced by their names (`admin`, `county_a`, …) and are not counted: a
 development database often has such a user already, and the production check covers the rest.
 """
 
+import itertools
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -74,14 +76,41 @@ class Foreign:
     example: str
 
 
+def demo_ranges() -> dict[str, list[tuple[int, int]]]:
+    """Each table's ranges of ids the demo wrote, (start, end], in order, those that touch
+    merged (a rebuild with nobody else's rows in between starts where the last one ended)."""
+    out: dict[str, list[tuple[int, int]]] = {}
+    for after in (
+        AuditEvent.objects.filter(action=ACTION).order_by("id").values_list("after", flat=True)
+    ):
+        for table, (start, end) in (after or {}).items():
+            if end <= start:
+                continue
+            ranges = out.setdefault(table, [])
+            if ranges and start <= ranges[-1][1]:
+                ranges[-1] = (ranges[-1][0], max(end, ranges[-1][1]))
+            else:
+                ranges.append((start, end))
+    return out
+
+
+def outside(ranges: list[tuple[int, int]]) -> Q:
+    """Rows whose id is in none of `ranges`: the gaps before, between and after them (each an
+    index range, unlike a NOT over the ranges)."""
+    gaps = Q(pk__gt=ranges[-1][1]) if ranges else Q(pk__isnull=False)
+    if ranges:
+        gaps |= Q(pk__lte=ranges[0][0])
+    for (_start, end), (next_start, _end) in itertools.pairwise(ranges):
+        gaps |= Q(pk__gt=end, pk__lte=next_start)
+    return gaps
+
+
 def foreign_records() -> list[Foreign]:
-    """Rows of the tables a build replaces that are not the last build's, table by table."""
-    event = AuditEvent.objects.filter(action=ACTION).order_by("-id").first()
-    ranges: dict[str, list[int]] = (event.after or {}) if event else {}
+    """Rows of the tables a build replaces that no build of the demo wrote, table by table."""
+    ranges = demo_ranges()
     out = []
     for model in replaced_models():
-        start, end = ranges.get(model._meta.label_lower, (0, 0))
-        rows = model._base_manager.filter(Q(pk__lte=start) | Q(pk__gt=end))
+        rows = model._base_manager.filter(outside(ranges.get(model._meta.label_lower, [])))
         count = rows.count()
         if count:
             out.append(Foreign(model, count, str(rows.order_by("pk").first())))

@@ -6,10 +6,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from fupin.audit.models import AuditEvent
-from fupin.demo.guard import foreign_records
+from fupin.demo.guard import demo_ranges, foreign_records
 from fupin.party.models import Member
 from fupin.regions.models import Region
 from fupin.registry import actions
@@ -31,7 +32,7 @@ def refusal(*args: str) -> str:
     return str(refused.value)
 
 
-def named(model: type, example: object) -> str:
+def named(model: type[Model], example: object) -> str:
     """The refusal's line for one record of `model`, in the language of the test."""
     return _("%(kind)s: %(count)s, for example %(example)s") % {
         "kind": model._meta.verbose_name_plural,
@@ -79,6 +80,8 @@ def test_it_rebuilds_its_own_demo_without_the_flag_even_after_its_rows_were_edit
 
     assert demo() == first
     assert demo() == first
+    # Three builds, one range of ids a table: nothing in between was somebody else's.
+    assert len(demo_ranges()["registry.household"]) == 1
 
 
 def test_it_names_every_kind_of_record_added_after_its_build():
