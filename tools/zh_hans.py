@@ -889,7 +889,7 @@ ZH = {
     "Before the reorganisation": "调整前",
     "After the reorganisation": "调整后",
     "The parent organisation is outside the regions you may see.": "上级组织不在您可查看的区域内。",
-    # The demo's party organisations and members (fupin/demo/party.py).
+    # The demo's party organisations and members (fupin/demo/party/).
     "Party organisations: %(organisations)s on %(villages)s villages of %(counties)s counties, with %(members)s members (%(poor)s poor members) and %(cadres)s cadres in county organs.": "党组织 %(organisations)s 个，覆盖 %(counties)s 个县的 %(villages)s 个村（社区）；党员 %(members)s 名（其中贫困党员 %(poor)s 名），县直机关干部 %(cadres)s 名。",
     "%(n)s demo party members": "%(n)s 名演示党员",
     "Other records refer to this one (%(records)s): change them first.": "其他记录仍引用此记录（%(records)s）：请先修改它们。",
@@ -1609,7 +1609,7 @@ ZH = {
     "The approval step was recorded.": "审批步骤已记录。",
     "The investment was recorded.": "投资已登记。",
     "The year's figures were recorded.": "年度数据已登记。",
-    # projects: imports (fupin/projects/imports.py)
+    # projects: imports (fupin/projects/imports/)
     "No village code: write the codes of the villages covered.": "没有村代码：请填写覆盖村的代码。",
     "There is no project with this number in the regions you may see.": "在您可查看的区域内没有这个编号的项目。",
     "Project number %(number)d is named “%(name)s”.": "编号 %(number)d 的项目名为“%(name)s”。",

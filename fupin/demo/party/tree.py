@@ -211,6 +211,23 @@ class Generator(People):
             self.write_org(org)
             self.write_members(rng, members, (org.name, committee.name))
 
+    def staff(
+        self,
+        rng: random.Random,
+        org: Org,
+        region: str,
+        male_share: float,
+        ages: tuple[int, int],
+        ethnicities: Weighted,
+        education: Weighted,
+    ) -> Draft:
+        """A member working in an organ, a park or a business: sex, age, ethnicity and then
+        education drawn in this order (the seed's rows depend on it)."""
+        sex = MALE if rng.random() < male_share else FEMALE
+        m = self.person(rng, org, region, sex, rand_int(rng, *ages), ethnicities.pick(rng))
+        m.education = education.pick(rng)
+        return m
+
     def cadres(
         self, rng: random.Random, org: Org, unit: str, n: int, ethnicities: Weighted
     ) -> list[Draft]:
@@ -218,15 +235,7 @@ class Generator(People):
         out = []
         for _i in range(n):
             rnd = rng.random
-            m = self.person(
-                rng,
-                org,
-                county,
-                MALE if rnd() < 0.62 else FEMALE,
-                rand_int(rng, 24, 59),
-                ethnicities.pick(rng),
-            )
-            m.education = CADRE_EDUCATION.pick(rng)
+            m = self.staff(rng, org, county, 0.62, (24, 59), ethnicities, CADRE_EDUCATION)
             m.address = f"{unit}"
             if rnd() < 0.04:
                 self.develop(rng, m, PROBATIONARY)
@@ -260,15 +269,7 @@ class Generator(People):
         # Its own members: the township organ's (乡镇机关党员).
         own = []
         for _i in range(rand_int(rng, 5, 10)):
-            m = self.person(
-                rng,
-                committee,
-                code,
-                MALE if rng.random() < 0.65 else FEMALE,
-                rand_int(rng, 25, 58),
-                ethnicities.pick(rng),
-            )
-            m.education = CADRE_EDUCATION.pick(rng)
+            m = self.staff(rng, committee, code, 0.65, (25, 58), ethnicities, CADRE_EDUCATION)
             m.address = f"{name}人民政府"
             self.old_member(rng, m)
             own.append(m)
@@ -323,15 +324,7 @@ class Generator(People):
             staff = []
             for _i in range(rand_int(rng, 3, 6)):
                 place = covered[int(rng.random() * n)]
-                m = self.person(
-                    rng,
-                    park,
-                    place.code,
-                    MALE if rng.random() < 0.7 else FEMALE,
-                    rand_int(rng, 28, 55),
-                    ethnicities.pick(rng),
-                )
-                m.education = CADRE_EDUCATION.pick(rng)
+                m = self.staff(rng, park, place.code, 0.7, (28, 55), ethnicities, CADRE_EDUCATION)
                 m.address = park.name[:-2] + "管理委员会"
                 self.old_member(rng, m)
                 staff.append(m)
@@ -433,15 +426,7 @@ class Generator(People):
         )
         members = []
         for _i in range(rand_int(rng, 5, 12)):
-            m = self.person(
-                rng,
-                org,
-                place.code,
-                MALE if rng.random() < 0.7 else FEMALE,
-                rand_int(rng, 25, 60),
-                e.pick(rng),
-            )
-            m.education = EDUCATION_BY_AGE[1][1].pick(rng)
+            m = self.staff(rng, org, place.code, 0.7, (25, 60), e, EDUCATION_BY_AGE[1][1])
             m.address = f"{township}{place.name}{rand_int(rng, 1, 12)}组"
             self.old_member(rng, m)
             members.append(m)

@@ -6,6 +6,7 @@ built through `fupin.projects.actions` so they are audited like any user's work
 import datetime as dt
 import random
 from decimal import Decimal
+from typing import Any
 
 from fupin.demo.party.drafts import short_name
 from fupin.demo.projects.generator import STAGE_LIST, WORKING, ProjectsResult
@@ -132,6 +133,23 @@ def _filed(project: Project, started: dt.date) -> None:
         actions.advance_project(actor=None, project=project, stage=stage, done_on=day)
 
 
+def _led_project(village: str, leaders: list[Member], started: dt.date, **fields: Any) -> Project:
+    """A fixture's project over its village, led by `leaders` and their organisation, filed
+    with the county (`_filed`), through the action."""
+    from fupin.projects import actions
+
+    project = actions.create_project(
+        actor=None,
+        village_codes=[village],
+        leaders=leaders,
+        organisation=leaders[0].organisation if leaders else None,
+        started_on=started,
+        **fields,
+    )
+    _filed(project, started)
+    return project
+
+
 def _fixture_users(result: ProjectsResult) -> None:
     """The county administrators of 大竹县 and its sibling 渠县 (replaced on a rebuild)."""
     from fupin.accounts import actions as account_actions
@@ -169,17 +187,15 @@ def build_fixtures(*, seed: int, result: ProjectsResult) -> None:
     if PINGQIAO in present:
         started = dt.date(2017, 3, 1)
         leaders = _members(PINGQIAO, 2, rng)
-        project = actions.create_project(
-            actor=None,
+        project = _led_project(
+            PINGQIAO,
+            leaders,
+            started,
             name="平桥村花椒专业合作社",
             type=ProjectType.COOPERATIVE,
             setup=SetupModel.BRANCH_COOPERATIVE,
-            village_codes=[PINGQIAO],
-            leaders=leaders,
-            organisation=leaders[0].organisation if leaders else None,
             product="花椒",
             land_mu=Decimal("320"),
-            started_on=started,
             share_price=Decimal("1"),
             land_price=Decimal("1000"),
             reserve_percent=Decimal("10"),
@@ -188,7 +204,6 @@ def build_fixtures(*, seed: int, result: ProjectsResult) -> None:
             shortfall_rule=ShortfallRule.PRO_RATA,
             note="村党支部领办，贫困党员和贫困群众以土地、扶贫资金和现金入股，在合作社务工挣薪金、年底分红。",
         )
-        _filed(project, started)
         actions.add_investment(
             actor=None,
             project=project,
@@ -270,20 +285,17 @@ def build_fixtures(*, seed: int, result: ProjectsResult) -> None:
     if GUANGRONG in present:
         started = dt.date(2016, 4, 1)
         leaders = _members(GUANGRONG, 5, rng)
-        project = actions.create_project(
-            actor=None,
+        project = _led_project(
+            GUANGRONG,
+            leaders,
+            started,
             name="光荣村核桃示范园",
             type=ProjectType.DEMONSTRATION_GARDEN,
             setup=SetupModel.BRANCH_COOPERATIVE,
-            village_codes=[GUANGRONG],
-            leaders=leaders,
-            organisation=leaders[0].organisation if leaders else None,
             product="核桃",
             land_mu=Decimal("200"),
-            started_on=started,
             note="5名党员带头示范种植核桃，带动贫困户发展。",
         )
-        _filed(project, started)
         for person in _working_people(GUANGRONG, 20):
             actions.add_participant(
                 actor=None,
@@ -297,20 +309,17 @@ def build_fixtures(*, seed: int, result: ProjectsResult) -> None:
     if LANWU in present:
         started = dt.date(2017, 2, 1)
         leaders = _members(LANWU, 1, rng)
-        project = actions.create_project(
-            actor=None,
+        project = _led_project(
+            LANWU,
+            leaders,
+            started,
             name="兰武村蔬菜专业合作社",
             type=ProjectType.COOPERATIVE,
             setup=SetupModel.BRANCH_COOPERATIVE,
-            village_codes=[LANWU],
-            leaders=leaders,
-            organisation=leaders[0].organisation if leaders else None,
             product="苦瓜",
             land_mu=Decimal("100"),
-            started_on=started,
             note="60户入社，种植苦瓜100亩，年产值150万元。",
         )
-        _filed(project, started)
         households = (
             Person.objects.filter(village_code=LANWU)
             .values_list("household_id", flat=True)
@@ -341,20 +350,17 @@ def build_fixtures(*, seed: int, result: ProjectsResult) -> None:
     if LINGSHAN in present:
         started = dt.date(2016, 9, 1)
         leaders = _members(LINGSHAN, 1, rng)
-        project = actions.create_project(
-            actor=None,
+        project = _led_project(
+            LINGSHAN,
+            leaders,
+            started,
             name="灵山村专业合作社",
             type=ProjectType.COOPERATIVE,
             setup=SetupModel.BRANCH_COOPERATIVE,
-            village_codes=[LINGSHAN],
-            leaders=leaders,
-            organisation=leaders[0].organisation if leaders else None,
             product="中药材",
             land_mu=Decimal("120"),
-            started_on=started,
             note="村党支部领办，投资75万元，18户入社，流转土地120亩。",
         )
-        _filed(project, started)
         for source, amount in (
             (FundingSource.FISCAL, "500000"),
             (FundingSource.PARTY_FEE, "50000"),
@@ -378,20 +384,17 @@ def build_fixtures(*, seed: int, result: ProjectsResult) -> None:
     if JUSHUI in present:
         started = dt.date(2018, 3, 1)
         leaders = _members(JUSHUI, 2, rng, poor=True)
-        project = actions.create_project(
-            actor=None,
+        project = _led_project(
+            JUSHUI,
+            leaders,
+            started,
             name="雎水镇宝元村莲藕种植项目",
             type=ProjectType.FAMILY_FARM,
             setup=SetupModel.BRANCH_FAMILY_FARM,
-            village_codes=[JUSHUI],
-            leaders=leaders,
-            organisation=leaders[0].organisation if leaders else None,
             product="莲藕",
             land_mu=Decimal("30"),
-            started_on=started,
             note="2名贫困党员领办，种植莲藕30亩，带动3名贫困群众务工，人均年增收1.2万元。",
         )
-        _filed(project, started)
         leader_ids = {m.id_number for m in leaders}
         people = [p for p in _working_people(JUSHUI, 10) if p.id_number not in leader_ids][:3]
         for person in people:
