@@ -507,6 +507,20 @@ class People:
                 )
             self.result.development_steps += len(m.steps)
 
+    def settle(
+        self,
+        rng: random.Random,
+        org: Org,
+        members: Sequence[Draft],
+        title: str,
+        approvals: tuple[str, str],
+    ) -> None:
+        """An organisation whose members are all drawn: its leaders (`lead`), then its rows and
+        its members' (`write_org`, `write_members`)."""
+        self.lead(rng, org, members, title)
+        self.write_org(org)
+        self.write_members(rng, members, approvals)
+
     def lead(self, rng: random.Random, org: Org, members: Sequence[Draft], title: str) -> None:
         """A secretary among the full members (one of 35–60 if there is one), and a committee
         where 7 or more full members elect one (checks.COMMITTEE_FROM)."""

@@ -191,9 +191,7 @@ class Generator(People):
         sizes = [1.0 + rng.random() for _i in chosen]
         total = sum(sizes)
         own = self.cadres(rng, committee, f"{name}直属机关工作委员会", 5, ethnicities)
-        self.lead(rng, committee, own, "机关工委书记")
-        self.write_org(committee)
-        self.write_members(rng, own, (committee.name, committee.name))
+        self.settle(rng, committee, own, "机关工委书记", (committee.name, committee.name))
         for i, size in zip(chosen, sizes, strict=True):
             unit = f"{name}{ORGANS[i]}"
             n = max(8, round((cadres - 5) * size / total))
@@ -207,9 +205,13 @@ class Generator(People):
                 rand_day(rng, dt.date(1984, 1, 1), dt.date(2005, 12, 31)),
             )
             members = self.cadres(rng, org, unit, n, ethnicities)
-            self.lead(rng, org, members, "机关党总支书记" if general else "机关党支部书记")
-            self.write_org(org)
-            self.write_members(rng, members, (org.name, committee.name))
+            self.settle(
+                rng,
+                org,
+                members,
+                "机关党总支书记" if general else "机关党支部书记",
+                (org.name, committee.name),
+            )
 
     def staff(
         self,
@@ -273,9 +275,7 @@ class Generator(People):
             m.address = f"{name}人民政府"
             self.old_member(rng, m)
             own.append(m)
-        self.lead(rng, committee, own, "党委书记")
-        self.write_org(committee)
-        self.write_members(rng, own, (committee.name, committee.name))
+        self.settle(rng, committee, own, "党委书记", (committee.name, committee.name))
         self.result.members += len(own)
         parent_of = self.parks(rng, committee, name, places, ethnicities)
         for place in places:
@@ -328,9 +328,7 @@ class Generator(People):
                 m.address = park.name[:-2] + "管理委员会"
                 self.old_member(rng, m)
                 staff.append(m)
-            self.lead(rng, park, staff, "园区党委书记")
-            self.write_org(park)
-            self.write_members(rng, staff, (park.name, committee.name))
+            self.settle(rng, park, staff, "园区党委书记", (park.name, committee.name))
             self.result.members += len(staff)
             self.result.parks += 1
             for p in covered:
