@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 SCALE ?= 0.1
 SEED ?= 1
+# `make demo DEMO_FLAGS=--replace-everything` rebuilds over records the demo did not make.
+DEMO_FLAGS ?=
 CHROMIUM ?= /usr/bin/chromium
 # Test processes: one per core (pytest-xdist); WORKERS=0 runs the suite in one process.
 WORKERS ?= auto
@@ -27,7 +29,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed
 	DEBUG=1 $(BIN)/fupin migrate --no-input
 	DEBUG=1 $(BIN)/fupin load_regions
-	DEBUG=1 $(BIN)/fupin demo --scale $(SCALE) --seed $(SEED)
+	DEBUG=1 $(BIN)/fupin demo --scale $(SCALE) --seed $(SEED) $(DEMO_FLAGS)
 	$(MAKE) --no-print-directory serve
 
 # The background worker runs beside the web server and stops with it.

@@ -81,7 +81,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.db.models import Sum  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from fupin.demo.party import _first_id  # noqa: E402
+from fupin.demo.common import first_id  # noqa: E402
 from fupin.lib.bulk import analyze, preparer, write_rows  # noqa: E402
 from fupin.projects import actions  # noqa: E402
 from fupin.projects.models import (  # noqa: E402
@@ -120,7 +120,7 @@ def build(n: int) -> Project:
     )
     now = timezone.now()
     county = VILLAGE[:6]
-    first = _first_id(Household)
+    first = first_id(Household)
     household = preparer(
         Household,
         columns := [f.name for f in Household._meta.concrete_fields],
@@ -153,7 +153,7 @@ def build(n: int) -> Project:
         "per_capita".split(),
         ((first + i, county, YEAR, 800000, 300000, 0, 0, 0, 3, 366667) for i in range(n)),
     )
-    participant = _first_id(Participant)
+    participant = first_id(Participant)
     write_rows(
         Participant,
         [

@@ -108,6 +108,11 @@ ZH = {
     "Audit event": "审计事件",
     "Demo": "演示",
     "--scale must be greater than 0 and at most 1.": "--scale 必须大于 0 且不超过 1。",
+    "These are production settings (DEBUG is off): the demo would replace real records. Build the demo on a development database with DEBUG=1 (as make demo does), or give %(flag)s to replace everything anyway.": "当前是生产环境设置（DEBUG 未开启）：演示数据会替换真实记录。请在开发数据库上以 DEBUG=1 生成演示数据（make demo 即如此），或加上 %(flag)s 仍然全部替换。",
+    "This database holds records the demo did not make, and building the demo would delete or replace them:": "此数据库中有并非演示数据生成的记录，生成演示数据会删除或替换它们：",
+    "%(kind)s: %(count)s, for example %(example)s": "%(kind)s：%(count)s 条，例如 %(example)s",
+    "Nothing was changed. To replace them anyway, run it again with %(flag)s, for example: fupin demo --scale 0.1 --seed 1 %(flag)s": "未做任何更改。如仍要替换，请加上 %(flag)s 再次运行，例如：fupin demo --scale 0.1 --seed 1 %(flag)s",
+    "demo build": "生成演示数据",
     "Demo built: %(counties)s poor counties, %(villages)s poor villages.": "演示数据已生成：贫困县 %(counties)s 个，贫困村 %(villages)s 个。",
     "County A is %(a)s, its sibling county B is %(b)s.": "县 A 为 %(a)s，相邻的县 B 为 %(b)s。",
     "Users (password %(password)s):": "用户（密码 %(password)s）：",
@@ -884,7 +889,7 @@ ZH = {
     "Before the reorganisation": "调整前",
     "After the reorganisation": "调整后",
     "The parent organisation is outside the regions you may see.": "上级组织不在您可查看的区域内。",
-    # The demo's party organisations and members (fupin/demo/party.py).
+    # The demo's party organisations and members (fupin/demo/party/).
     "Party organisations: %(organisations)s on %(villages)s villages of %(counties)s counties, with %(members)s members (%(poor)s poor members) and %(cadres)s cadres in county organs.": "党组织 %(organisations)s 个，覆盖 %(counties)s 个县的 %(villages)s 个村（社区）；党员 %(members)s 名（其中贫困党员 %(poor)s 名），县直机关干部 %(cadres)s 名。",
     "%(n)s demo party members": "%(n)s 名演示党员",
     "Other records refer to this one (%(records)s): change them first.": "其他记录仍引用此记录（%(records)s）：请先修改它们。",
@@ -1614,7 +1619,7 @@ ZH = {
     "The approval step was recorded.": "审批步骤已记录。",
     "The investment was recorded.": "投资已登记。",
     "The year's figures were recorded.": "年度数据已登记。",
-    # projects: imports (fupin/projects/imports.py)
+    # projects: imports (fupin/projects/imports/)
     "No village code: write the codes of the villages covered.": "没有村代码：请填写覆盖村的代码。",
     "There is no project with this number in the regions you may see.": "在您可查看的区域内没有这个编号的项目。",
     "Project number %(number)d is named “%(name)s”.": "编号 %(number)d 的项目名为“%(name)s”。",

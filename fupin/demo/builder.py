@@ -21,6 +21,7 @@ from fupin.accounts.models import User
 from fupin.analytics import follow
 from fupin.analytics.boundaries import load_bundled
 from fupin.analytics.refresh import rebuild
+from fupin.demo import guard
 from fupin.demo.households import build_households, village_populations
 from fupin.demo.pairing import build_pairing, clear_pairing
 from fupin.demo.party import build_party, clear_party, party_counties
@@ -94,8 +95,11 @@ def _first_village(county: str) -> str:
 def build(*, scale: float, seed: int) -> DemoResult:
     # The statistics follow each action's audit event; the demo writes in bulk, so it counts
     # the summary figures once, from everything it wrote.
+    # The id ranges this build writes mark its records as the demo's (fupin.demo.guard).
+    before = guard.highest_ids()
     with follow.paused():
         result = _build(scale=scale, seed=seed)
+    guard.mark_built(before)
     rebuild()
     return result
 

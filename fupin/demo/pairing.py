@@ -30,15 +30,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.management.color import no_style
-from django.db import connection, models
+from django.db import models
 from django.db.models import Count, Max, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fupin.audit.log import record
-from fupin.demo.party import _first_id
+from fupin.demo.common import delete_all, first_id, reset_sequences
 from fupin.lib.bulk import analyze, write_rows
 from fupin.pairing.choices import MeasureCategory, PairingKind, Skill, Source
 from fupin.pairing.models import (
@@ -143,10 +142,7 @@ def clear_pairing() -> int:
         .annotate(n=Count("id"))
         .values_list("county_code", "n")
     )
-    qn = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        for model in DELETE_ORDER:
-            cursor.execute(f"DELETE FROM {qn(model._meta.db_table)}")
+    delete_all(DELETE_ORDER)
     for county in sorted(set(helpers) | set(pairings)):
         record(
             actor=None,
@@ -222,7 +218,7 @@ def build_pairing(*, counties: Sequence[str], seed: int, user: Any = None) -> Pa
         .order_by("id")
         .values_list("id", "region_id", "county_code")
     )
-    helper_id = _first_id(Helper)
+    helper_id = first_id(Helper)
     helper_rows: list[tuple[Any, ...]] = []
     # Helpers by village and by county (cadres): [helper id, load, cap]
     by_village: dict[str, Pool] = defaultdict(Pool)
@@ -283,7 +279,7 @@ def build_pairing(*, counties: Sequence[str], seed: int, user: Any = None) -> Pa
     result.beneficiaries = len(beneficiaries)
 
     # Plans for half of the households: a named main need, or measures (the first main).
-    plan_id = _first_id(HouseholdPlan)
+    plan_id = first_id(HouseholdPlan)
     plan_rows: list[tuple[Any, ...]] = []
     measure_rows: list[tuple[Any, ...]] = []
     for kind, pk, village in beneficiaries:
@@ -420,9 +416,7 @@ def build_pairing(*, counties: Sequence[str], seed: int, user: Any = None) -> Pa
     if user is not None and pairing_rows:
         first = next((row[0] for row in pairing_rows if row[4] == first_county), pairing_rows[0][0])
         Helper.objects.filter(pk=first).update(user=user)
-    with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), [Helper, HouseholdPlan]):
-            cursor.execute(sql)
+    reset_sequences(Helper, HouseholdPlan)
     analyze(Helper, HouseholdPlan, Measure, Pairing, Visit)
     names = dict(Region.objects.filter(code__in=counties).values_list("code", "name"))
     for county in counties:

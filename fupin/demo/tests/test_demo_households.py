@@ -337,7 +337,8 @@ def test_it_clears_the_previous_seeds_villages_and_nothing_else():
         actor=None, village_code=other, number="K1", main_cause="funds", registered_in=2015
     )
 
-    demo("--scale", "0.0001", "--seed", "2")
+    # Somebody else's household: the demo goes ahead only when told to (fupin.demo.guard).
+    demo("--scale", "0.0001", "--seed", "2", "--replace-everything")
 
     assert set(Household.objects.values_list("village_id", flat=True)) == {village_2, other}
     assert Household.objects.filter(pk=kept.pk).exists()

@@ -23,7 +23,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from fupin.audit.models import AuditEvent
-from fupin.demo import party as demo_party
 from fupin.demo.households import IdNumbers
 from fupin.demo.party import (
     DELETE_ORDER,
@@ -34,6 +33,7 @@ from fupin.demo.party import (
     party_counties,
     short_name,
 )
+from fupin.demo.party import tree as party_tree
 from fupin.lib.ids import make_resident_id, parse_resident_id
 from fupin.party import actions
 from fupin.party.checks import warnings_for
@@ -95,8 +95,8 @@ def built(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch:
         from django.db import transaction
 
-        patch.setattr(demo_party, "PARK_CHANCE", 1.0)
-        patch.setattr(demo_party, "INDUSTRY_CHANCE", 1.0)
+        patch.setattr(party_tree, "PARK_CHANCE", 1.0)
+        patch.setattr(party_tree, "INDUSTRY_CHANCE", 1.0)
         with transaction.atomic():
             add_townships(WULONG, YONGNING)
             data = demo("--scale", "0.01", "--seed", "5")
@@ -524,7 +524,8 @@ def test_it_clears_party_rows_entered_by_hand_and_their_reorganisations():
     )
     assert successor.members_moved > 0
 
-    data = demo("--scale", "0.0001", "--seed", "1")
+    # Rows entered by hand: the demo goes ahead only when told to (fupin.demo.guard).
+    data = demo("--scale", "0.0001", "--seed", "1", "--replace-everything")
 
     assert not Organisation.objects.filter(name="手工党支部").exists()
     assert Member.objects.count() == data["party"]["members"] + data["party"]["cadres"]

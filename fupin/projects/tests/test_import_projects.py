@@ -1,4 +1,4 @@
-"""Importing demonstration projects (fupin/projects/imports.py, `fupin import projects`) end to
+"""Importing demonstration projects (fupin/projects/imports/, `fupin import projects`) end to
 end, with real .xlsx files: the template filled in by hand, a second import of the same file
 (nothing changes), every bad row reported with its row, column and reason and nothing saved,
 and scope (a county imports only into its own villages).

@@ -4,6 +4,7 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from fupin.demo.builder import DEMO_PASSWORD, build
+from fupin.demo.guard import FLAG, refusal
 from fupin.demo.projects import ProjectsResult
 from fupin.lib.cli import FupinCommand, working
 
@@ -34,12 +35,20 @@ class Command(FupinCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scale", type=float, default=0.1, help="1 = Sichuan's real size")
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            FLAG,
+            action="store_true",
+            help="build even with DEBUG off or on records the demo did not make, replacing them",
+        )
         super().add_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         scale = options["scale"]
         if not 0 < scale <= 1:
             raise CommandError(_("--scale must be greater than 0 and at most 1."))
+        why_not = refusal(replace_everything=options["replace_everything"])
+        if why_not:
+            raise CommandError(why_not)
         with working(_("Building the demo province…")):
             result = build(scale=scale, seed=options["seed"])
         lines = [
