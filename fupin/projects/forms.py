@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from fupin.lib.forms import ScopedFormMixin
 from fupin.party.forms import RegionCodesField
 from fupin.party.models import Member, Organisation
 from fupin.projects.choices import Asset
@@ -77,7 +78,7 @@ def percent_field(model: type[Any], name: str) -> forms.DecimalField:
     )
 
 
-class ProjectForm(ActionModelForm):
+class ProjectForm(ScopedFormMixin, ActionModelForm):
     village_codes = codes_field()
     leaders = forms.CharField(
         label=_("Leading party members (ID numbers)"),
@@ -126,10 +127,6 @@ class ProjectForm(ActionModelForm):
             "note",
         ]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
 
     def clean_leaders(self) -> list[Member]:
         numbers = [n.upper() for n in lines(self.cleaned_data.get("leaders", ""))]
@@ -250,7 +247,7 @@ class PartnerForm(ActionModelForm):
         return initial
 
 
-class ParticipantForm(forms.Form):
+class ParticipantForm(ScopedFormMixin, forms.Form):
     """A registered household (village code and number), a registered person (ID number), or
     anyone else by name and village (a non-poor villager, the village collective)."""
 
@@ -269,10 +266,6 @@ class ParticipantForm(forms.Form):
     is_worker = forms.BooleanField(label=label(Participant, "is_worker"), required=False)
     is_trainee = forms.BooleanField(label=label(Participant, "is_trainee"), required=False)
     joined_on = forms.DateField(label=label(Participant, "joined_on"))
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

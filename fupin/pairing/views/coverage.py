@@ -12,7 +12,14 @@ from django.views.generic import TemplateView
 from fupin.accounts.forms import ConfirmForm
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import region_in_scope
-from fupin.lib.views import ActionFormView, ObjectDetailView, ObjectListView, ScopedMixin
+from fupin.lib.views import (
+    ActionFormView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    ScopedMixin,
+    page_of,
+)
 from fupin.pairing import actions, checks
 from fupin.pairing.choices import PairingKind, ProposalStatus
 from fupin.pairing.filtersets import (
@@ -34,11 +41,9 @@ from fupin.pairing.tables import (
 from fupin.pairing.views.common import (
     REASONS,
     AdministratorsOnly,
-    PairingFormView,
     UserTableMixin,
     last_visit,
     mine,
-    page_of,
     pairs_in,
     unvisited_ids,
 )
@@ -193,7 +198,7 @@ class ProposalDetailView(ObjectDetailView):
         return context
 
 
-class ProposalDecideView(PairingFormView):
+class ProposalDecideView(ObjectEditView):
     queryset = Proposal.objects.select_related("region")
     object_view = True
     form_class = ConfirmForm
