@@ -300,6 +300,18 @@ def action_nowhere(user: Any, model: Any, action: str) -> bool:
     return action_nowhere(user, _owner_model(model, through), action)
 
 
+def region_page(code: str | None, asked: str) -> str:
+    """The region a per-region page shows (`code`, as the scoping module found it for the
+    `asked` one), or the rule's answer: 403 to a role with no region at all (nothing asked
+    and nothing to show: a helper, who sees only their own households), 404 for a region
+    outside the user's scope."""
+    if code is not None:
+        return code
+    if not asked:
+        raise PermissionDenied(_("Your role does not allow this page."))
+    raise Http404
+
+
 class ObjectEditView(ActionFormView):
     """A form whose valid data goes to a domain action, declared on the view (NetBox's
     ObjectEditView): `action = actions.update_partner` and `object_arg = "partner"`.

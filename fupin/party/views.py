@@ -27,6 +27,7 @@ from fupin.lib.views import (
     ObjectListView,
     ScopedMixin,
     changeable,
+    region_page,
 )
 from fupin.party import actions, checks
 from fupin.party.choices import OrgLevel, Stage
@@ -168,9 +169,8 @@ class OrganisationTreeView(ScopedMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        code = region_in_scope(user, self.request.GET.get("region", "").strip())
-        if code is None:
-            raise Http404
+        asked = self.request.GET.get("region", "").strip()
+        code = region_page(region_in_scope(user, asked), asked)
         region = Region.objects.get(code=code)
         found = list(
             with_member_count(covering(self.get_queryset().filter(closed_on__isnull=True), code))

@@ -2,7 +2,6 @@ from typing import Any
 
 from django.db.models import Case, IntegerField, Value, When
 from django.forms.models import model_to_dict
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +12,13 @@ from fupin.accounts.forms import ConfirmForm
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import covers, prefixes, region_in_scope
 from fupin.lib.fields import CENT
-from fupin.lib.views import ActionFormView, ObjectDetailView, ObjectListView, ScopedMixin
+from fupin.lib.views import (
+    ActionFormView,
+    ObjectDetailView,
+    ObjectListView,
+    ScopedMixin,
+    region_page,
+)
 from fupin.regions.models import Region
 from fupin.registry import actions, quality
 from fupin.registry.choices import Relation
@@ -247,9 +252,8 @@ class QualityView(ScopedMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        code = region_in_scope(self.request.user, self.request.GET.get("region", "").strip())
-        if code is None:
-            raise Http404
+        asked = self.request.GET.get("region", "").strip()
+        code = region_page(region_in_scope(self.request.user, asked), asked)
         counts = quality.counts_for(code)
         context.update(
             title=_("Data quality"),

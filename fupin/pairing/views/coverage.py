@@ -19,6 +19,7 @@ from fupin.lib.views import (
     ObjectListView,
     ScopedMixin,
     page_of,
+    region_page,
 )
 from fupin.pairing import actions, checks
 from fupin.pairing.choices import PairingKind, ProposalStatus
@@ -65,12 +66,10 @@ class CoverageView(ScopedMixin, TemplateView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         asked = request.GET.get("region", "").strip()
         code = region_in_scope(request.user, asked)
-        if code is None:
-            # A helper sees no region, only their own households: the menu leads there.
-            if not asked and mine(request.user):
-                return redirect("pairing:mine")
-            raise Http404
-        self.code = code
+        # A helper sees no region, only their own households: the menu leads there.
+        if code is None and not asked and mine(request.user):
+            return redirect("pairing:mine")
+        self.code = region_page(code, asked)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
