@@ -320,7 +320,8 @@ class ObjectEditView(ActionFormView):
     the record up through the user's scope for `lookup_action` (404 outside it) and hands it
     to the action as `object_arg`. `allowed(obj)` refuses with 403 a record in scope whose
     step the role may not take. Inside the transaction the saved record is read again
-    through the user's CHANGE scope: an action that left it outside rolls back, refused.
+    through the user's scope for the page's action: an action that left it outside rolls
+    back, refused.
     """
 
     scope_action: ClassVar[str] = "change"
@@ -380,7 +381,7 @@ class ObjectEditView(ActionFormView):
         """Read the saved record again through the user's scope; raise (and so roll back)
         when the action left it outside."""
         if isinstance(result, Model) and hasattr(type(result)._default_manager, "for_user"):
-            inside = changeable(self.request.user, result)
+            inside = scoped_for(self.request.user, result, self.scope_action)
         elif self.object is not None and self.object.pk is not None:
             inside = self.lookup_queryset().filter(pk=self.object.pk).exists()
         else:
