@@ -22,7 +22,8 @@ def restrict_form_fields(form: forms.BaseForm, user: Any, action: str = "view") 
 
 class ScopedFormMixin:
     """A form drawn for one user (`user=` keyword): its choice lists hold only what they
-    may pick (`restrict_form_fields`), and `self.user` is there for its clean methods."""
+    may pick (`restrict_form_fields`), and its clean methods look typed values up (an ID
+    number, a name) among the same records, `self.scoped(Model)`."""
 
     scope_action: str = "view"
     fields: dict[str, Any]
@@ -31,3 +32,7 @@ class ScopedFormMixin:
         super().__init__(*args, **kwargs)
         self.user = user
         restrict_form_fields(self, user, self.scope_action)  # type: ignore[arg-type]
+
+    def scoped(self, model: Any) -> Any:
+        """The records of `model` this form's user may pick."""
+        return model._default_manager.for_user(self.user, self.scope_action)

@@ -69,7 +69,7 @@ class LoginMixin(ScopedFormMixin, forms.Form):
         name = self.cleaned_data.get("user", "").strip()
         if not name:
             return None
-        found = User.objects.for_user(self.user).filter(username=name).first()
+        found = self.scoped(User).filter(username=name).first()
         if found is None:
             raise ValidationError(_("No user “%(name)s” in the regions you see.") % {"name": name})
         return found
@@ -125,7 +125,7 @@ class PairingForm(ScopedFormMixin, forms.Form):
 
     def clean_helper(self) -> Helper:
         member = member_by_id_number(self.user, self.cleaned_data["helper"])
-        helper = Helper.objects.for_user(self.user).filter(member=member).first()
+        helper = self.scoped(Helper).filter(member=member).first()
         if helper is None:
             raise ValidationError(
                 _("%(name)s is not registered as a helper.") % {"name": member.name}

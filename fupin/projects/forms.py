@@ -130,9 +130,7 @@ class ProjectForm(ScopedFormMixin, ActionModelForm):
 
     def clean_leaders(self) -> list[Member]:
         numbers = [n.upper() for n in lines(self.cleaned_data.get("leaders", ""))]
-        found = {
-            m.id_number: m for m in Member.objects.for_user(self.user).filter(id_number__in=numbers)
-        }
+        found = {m.id_number: m for m in self.scoped(Member).filter(id_number__in=numbers)}
         missing = [n for n in numbers if n not in found]
         if missing:
             raise ValidationError(
@@ -146,9 +144,7 @@ class ProjectForm(ScopedFormMixin, ActionModelForm):
         if not name:
             return None
         found = list(
-            Organisation.objects.for_user(self.user)
-            .filter(name=name, closed_on__isnull=True)
-            .order_by("pk")[:2]
+            self.scoped(Organisation).filter(name=name, closed_on__isnull=True).order_by("pk")[:2]
         )
         if not found:
             raise ValidationError(
@@ -163,7 +159,7 @@ class ProjectForm(ScopedFormMixin, ActionModelForm):
 
     def clean_partners(self) -> list[Partner]:
         wanted = lines(self.cleaned_data.get("partners", ""))
-        seen = Partner.objects.for_user(self.user)
+        seen = self.scoped(Partner)
         partners: list[Partner] = []
         for text in wanted:
             matches = list(
@@ -276,10 +272,7 @@ class ParticipantForm(ScopedFormMixin, forms.Form):
         data.update(household=None, person=None, region_code="", name=name)
         if id_number:
             person = (
-                Person.objects.for_user(self.user)
-                .select_related("household")
-                .filter(id_number=id_number)
-                .first()
+                self.scoped(Person).select_related("household").filter(id_number=id_number).first()
             )
             if person is None:
                 self.add_error(
@@ -289,11 +282,7 @@ class ParticipantForm(ScopedFormMixin, forms.Form):
             else:
                 data.update(person=person, household=person.household)
         elif village and number:
-            household = (
-                Household.objects.for_user(self.user)
-                .filter(village_id=village, number=number)
-                .first()
-            )
+            household = self.scoped(Household).filter(village_id=village, number=number).first()
             if household is None:
                 self.add_error(
                     "number",
