@@ -19,8 +19,13 @@ from fupin.accounts.forms import (
 from fupin.accounts.models import Grant, User
 from fupin.accounts.roles import Action
 from fupin.accounts.tables import GrantTable, UserListTable
-from fupin.lib.forms import ConfirmForm
-from fupin.lib.views import ActionFormView, ObjectDetailView, ObjectListView
+from fupin.lib.views import (
+    ActionFormView,
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+)
 
 
 class FupinLoginView(LoginView):
@@ -54,105 +59,77 @@ class UserDetailView(ObjectDetailView):
         return context
 
 
-class UserCreateView(ActionFormView):
+class UserCreateView(ObjectEditView):
     queryset = User.objects.all()
     scope_action = Action.MANAGE_USERS
     form_class = UserCreateForm
     title = gettext_lazy("Add a user")
+    action = actions.create_user
 
-    def perform(self, form: Any) -> User:
-        return actions.create_user(
-            actor=self.request.user,  # type: ignore[arg-type]
-            username=form.cleaned_data["username"],
-            password=form.cleaned_data["password"],
-            region_code=form.cleaned_data["region"],
-            role=form.cleaned_data["role"],
-            first_name=form.cleaned_data["first_name"],
-            email=form.cleaned_data["email"],
-        )
+    def action_kwargs(self, form: Any) -> dict[str, Any]:
+        data = dict(form.cleaned_data)
+        data["region_code"] = data.pop("region")
+        return data
 
 
-class UserUpdateView(ActionFormView):
+class UserUpdateView(ObjectEditView):
     queryset = User.objects.all()
     scope_action = Action.MANAGE_USERS
-    object_view = True
     form_class = UserUpdateForm
     title = gettext_lazy("Edit user")
+    action = actions.update_user
+    object_arg = "user"
 
     def get_initial(self) -> dict[str, Any]:
         user: User = self.object
         return {"first_name": user.first_name, "email": user.email, "is_active": user.is_active}
 
-    def perform(self, form: Any) -> User:
-        return actions.update_user(
-            actor=self.request.user,  # type: ignore[arg-type]
-            user=self.object,
-            first_name=form.cleaned_data["first_name"],
-            last_name=self.object.last_name,
-            email=form.cleaned_data["email"],
-            is_active=form.cleaned_data["is_active"],
-        )
+    def action_kwargs(self, form: Any) -> dict[str, Any]:
+        return {**form.cleaned_data, "last_name": self.object.last_name}
 
 
-class UserSetPasswordView(ActionFormView):
+class UserSetPasswordView(ObjectEditView):
     queryset = User.objects.all()
     scope_action = Action.MANAGE_USERS
-    object_view = True
     form_class = SetPasswordForm
     title = gettext_lazy("Set password")
+    action = actions.set_password
+    object_arg = "user"
 
-    def perform(self, form: Any) -> None:
-        actions.set_password(
-            actor=self.request.user,  # type: ignore[arg-type]
-            user=self.object,
-            password=form.cleaned_data["password"],
-        )
+    def action_kwargs(self, form: Any) -> dict[str, Any]:
+        return {"password": form.cleaned_data["password"]}
 
 
-class UserDeleteView(ActionFormView):
+class UserDeleteView(ObjectDeleteView):
     queryset = User.objects.all()
     scope_action = Action.MANAGE_USERS
-    object_view = True
-    form_class = ConfirmForm
     title = gettext_lazy("Delete user")
-    template_name = "generic/confirm_delete.html"
-
-    def perform(self, form: Any) -> None:
-        actions.delete_user(actor=self.request.user, user=self.object)  # type: ignore[arg-type]
-
-    def success_message(self) -> str:
-        return _("The user was deleted.")
-
-    def get_success_url(self, result: Any = None) -> str:
-        return reverse("accounts:user-list")
+    action = actions.delete_user
+    object_arg = "user"
+    message = gettext_lazy("The user was deleted.")
+    success_url_name = "accounts:user-list"
 
 
-class GrantAddView(ActionFormView):
+class GrantAddView(ObjectEditView):
     queryset = User.objects.all()
     scope_action = Action.MANAGE_USERS
-    object_view = True
     form_class = GrantForm
     title = gettext_lazy("Add a role")
+    action = actions.add_grant
+    object_arg = "user"
 
-    def perform(self, form: Any) -> None:
-        actions.add_grant(
-            actor=self.request.user,  # type: ignore[arg-type]
-            user=self.object,
-            region_code=form.cleaned_data["region"],
-            role=form.cleaned_data["role"],
-        )
+    def action_kwargs(self, form: Any) -> dict[str, Any]:
+        data = dict(form.cleaned_data)
+        data["region_code"] = data.pop("region")
+        return data
 
 
-class GrantRemoveView(ActionFormView):
+class GrantRemoveView(ObjectDeleteView):
     queryset = Grant.objects.select_related("user")
     scope_action = Action.MANAGE_USERS
-    object_view = True
-    form_class = ConfirmForm
     title = gettext_lazy("Remove role")
-    template_name = "generic/confirm_delete.html"
-
-    def perform(self, form: Any) -> None:
-        actions.remove_grant(actor=self.request.user, grant=self.object)  # type: ignore[arg-type]
+    action = actions.remove_grant
+    object_arg = "grant"
 
     def get_success_url(self, result: Any = None) -> str:
         return str(self.object.user.get_absolute_url())

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from fupin.accounts.roles import Action
-from fupin.accounts.scoping import covers, prefixes
+from fupin.accounts.scoping import prefixes
 from fupin.imports import actions, registry
 from fupin.imports.filtersets import ImportJobFilterSet
 from fupin.imports.forms import UploadForm
@@ -38,6 +38,9 @@ class ImportJobListView(ObjectListView):
 
 
 class ImportJobDetailView(ObjectDetailView):
+    """A job's page; "Save the rows" only for who may (`permitted.change`: ImportCommitView
+    answers readers with 403)."""
+
     queryset = ImportJob.objects.select_related("created_by")
     template_name = "imports/importjob_detail.html"
 
@@ -46,12 +49,6 @@ class ImportJobDetailView(ObjectDetailView):
         if self.request.headers.get("HX-Request"):
             return ["imports/importjob_status.html"]
         return [self.template_name]
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        # "Save the rows" only for who may (ImportCommitView answers readers with 403).
-        context["can_commit"] = covers(self.request.user, self.object.region_code, Action.CHANGE)
-        return context
 
 
 class ImportStartView(ActionFormView):

@@ -1,5 +1,6 @@
 """Form pieces every app's forms.py builds from: bounds for years and amounts, fields labelled
-from the model, the form whose record an action validates, and the delete confirmation.
+from the model, the form whose record an action validates, the delete confirmation, and
+choice lists narrowed to what the user may pick.
 
 Forms parse what was typed; the actions decide whether it may be saved (their ValidationError
 comes back onto the form, field by field).
@@ -65,3 +66,34 @@ class RegionCodesField(forms.CharField):
         if isinstance(value, list | tuple):
             return "\n".join(value)
         return value
+
+
+def restrict_form_fields(form: forms.BaseForm, user: Any, action: str = "view") -> None:
+    """Narrow every model choice list of `form` to the records `user` may `action`: each
+    ModelChoiceField (and ModelMultipleChoiceField) whose queryset's model scopes (a
+    `for_user` queryset) keeps only those rows. A list the form already narrowed (open
+    organisations of a region) stays narrowed: the scope is applied on top of it."""
+    for field in form.fields.values():
+        if not isinstance(field, forms.ModelChoiceField):
+            continue
+        queryset: Any = field.queryset
+        if queryset is not None and hasattr(queryset, "for_user"):
+            field.queryset = queryset.for_user(user, action)
+
+
+class ScopedFormMixin:
+    """A form drawn for one user (`user=` keyword): its choice lists hold only what they
+    may pick (`restrict_form_fields`), and its clean methods look typed values up (an ID
+    number, a name) among the same records, `self.scoped(Model)`."""
+
+    scope_action: str = "view"
+    fields: dict[str, Any]
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        restrict_form_fields(self, user, self.scope_action)  # type: ignore[arg-type]
+
+    def scoped(self, model: Any) -> Any:
+        """The records of `model` this form's user may pick."""
+        return model._default_manager.for_user(self.user, self.scope_action)

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.models import User
-from fupin.lib.forms import ActionModelForm, amount_field, label
+from fupin.lib.forms import ActionModelForm, ScopedFormMixin, amount_field, label
 from fupin.pairing.actions import MEASURE_FIELDS, PLAN_FIELDS
 from fupin.pairing.choices import PairingKind, Skill
 from fupin.pairing.models import Helper, HouseholdPlan, Measure, Visit
@@ -61,18 +61,14 @@ def login_field() -> forms.CharField:
     )
 
 
-class LoginMixin(forms.Form):
+class LoginMixin(ScopedFormMixin, forms.Form):
     """Turns the typed user name into the user (one the signed-in administrator sees)."""
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
 
     def clean_user(self) -> Any:
         name = self.cleaned_data.get("user", "").strip()
         if not name:
             return None
-        found = User.objects.for_user(self.user).filter(username=name).first()
+        found = self.scoped(User).filter(username=name).first()
         if found is None:
             raise ValidationError(_("No user “%(name)s” in the regions you see.") % {"name": name})
         return found
@@ -109,7 +105,7 @@ class HelperEditForm(LoginMixin):
     user = login_field()
 
 
-class PairingForm(forms.Form):
+class PairingForm(ScopedFormMixin, forms.Form):
     """A helper (by ID number) and a beneficiary: a household (village code and number) or a
     poor party member (ID number)."""
 
@@ -126,13 +122,9 @@ class PairingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=PairingKind.choices)
     started_on = forms.DateField(label=_("Start date"))
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-
     def clean_helper(self) -> Helper:
         member = member_by_id_number(self.user, self.cleaned_data["helper"])
-        helper = Helper.objects.for_user(self.user).filter(member=member).first()
+        helper = self.scoped(Helper).filter(member=member).first()
         if helper is None:
             raise ValidationError(
                 _("%(name)s is not registered as a helper.") % {"name": member.name}
@@ -178,16 +170,12 @@ class PlanForm(ActionModelForm):
         }
 
 
-class PlanCreateForm(PlanForm):
+class PlanCreateForm(ScopedFormMixin, PlanForm):
     village = forms.CharField(label=_("Village code of the household"), max_length=12)
     number = forms.CharField(label=_("Household number"), max_length=30)
 
     class Meta(PlanForm.Meta):
         fields = ["village", "number", *PLAN_FIELDS]
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

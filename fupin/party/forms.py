@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.roles import Action
-from fupin.lib.forms import ActionModelForm, RegionCodesField, label
+from fupin.lib.forms import ActionModelForm, RegionCodesField, label, restrict_form_fields
 from fupin.party.actions import MEMBER_FIELDS, TAG_FIELDS
 from fupin.party.choices import OrgKind, OrgLevel, Stage
 from fupin.party.models import (
@@ -213,13 +213,9 @@ class MemberEditForm(MemberForm):
         county = Coverage.objects.filter(
             organisation=OuterRef("pk"), county_code=member.county_code
         )
-        choices = (
-            Organisation.objects.for_user(user)
-            .filter(closed_on__isnull=True)
-            .filter(Exists(county))
-            .order_by("region_id", "name")
-        )
-        self.fields["organisation"].queryset = choices  # type: ignore[attr-defined]
+        choices = Organisation.objects.filter(closed_on__isnull=True).filter(Exists(county))
+        self.fields["organisation"].queryset = choices.order_by("region_id", "name")  # type: ignore[attr-defined]
+        restrict_form_fields(self, user)  # only the organisations the user sees
 
 
 class TagForm(ActionModelForm):

@@ -7,7 +7,7 @@ Views stay declarative over fupin/lib/views.py; every write calls fupin/party/ac
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Model, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
@@ -20,14 +20,17 @@ from fupin.accounts.roles import Action
 from fupin.accounts.scoping import covers, region_in_scope
 from fupin.audit.links import audit_url
 from fupin.audit.models import AuditEvent
-from fupin.lib.forms import ConfirmForm
 from fupin.lib.tables import personal
 from fupin.lib.views import (
     ActionFormView,
+    ObjectDeleteView,
     ObjectDetailView,
+    ObjectEditView,
     ObjectListView,
     ScopedMixin,
+    changeable,
     changes_somewhere,
+    region_page,
 )
 from fupin.party import actions, checks
 from fupin.party.choices import OrgLevel, Stage
@@ -73,14 +76,6 @@ from fupin.party.tables import (
 from fupin.regions.models import Region
 
 
-def changeable(user: Any, organisation: Organisation) -> bool:
-    """Whether the user may change the organisation: every region it covers is theirs."""
-    return (
-        organisation.is_open
-        and Organisation.objects.for_user(user, Action.CHANGE).filter(pk=organisation.pk).exists()
-    )
-
-
 def reorganise_url(organisation: Organisation) -> str:
     """The reorganise page with this organisation ticked, among its county's organisations."""
     code = organisation.region_id
@@ -124,7 +119,7 @@ class OrganisationDetailView(ObjectDetailView):
         coverage = list(organisation.coverage.select_related("region").order_by("region_id"))
         context.update(
             title=organisation.name,
-            can_change=changeable(user, organisation),
+            can_change=organisation.is_open and changeable(user, organisation),
             # A county may add its villagers to a park committee it cannot change itself.
             can_add_member=organisation.is_open
             and any(covers(user, c.region_id, Action.CHANGE) for c in coverage),
@@ -168,9 +163,8 @@ class OrganisationTreeView(ScopedMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        code = region_in_scope(user, self.request.GET.get("region", "").strip())
-        if code is None:
-            raise Http404
+        asked = self.request.GET.get("region", "").strip()
+        code = region_page(region_in_scope(user, asked), asked)
         region = Region.objects.get(code=code)
         found = list(
             with_member_count(covering(self.get_queryset().filter(closed_on__isnull=True), code))
@@ -201,24 +195,12 @@ class OrganisationTreeView(ScopedMixin, TemplateView):
         return context
 
 
-class OrganisationFormView(ActionFormView):
-    queryset: Any = Organisation.objects.all()
-    scope_action = Action.CHANGE
-
-    def cancel_url(self) -> str:
-        if self.object is not None:
-            return str(self.object.get_absolute_url())
-        return reverse("party:organisation-list")
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["cancel_url"] = self.cancel_url()
-        return context
-
-
-class OrganisationCreateView(OrganisationFormView):
+class OrganisationCreateView(ObjectEditView):
+    queryset = Organisation.objects.all()
     form_class = OrganisationForm
     title = gettext_lazy("New party organisation")
+    cancel = "party:organisation-list"
+    action = actions.create_organisation
 
     def parent_pk(self) -> int | None:
         value = self.request.GET.get("parent", "")
@@ -234,14 +216,13 @@ class OrganisationCreateView(OrganisationFormView):
             "level": OrgLevel.BRANCH,
         }
 
-    def perform(self, form: Any) -> Organisation:
-        return actions.create_organisation(actor=self.request.user, **form.cleaned_data)
 
-
-class OrganisationUpdateView(OrganisationFormView):
-    object_view = True
+class OrganisationUpdateView(ObjectEditView):
+    queryset = Organisation.objects.all()
     form_class = OrganisationEditForm
     title = gettext_lazy("Edit party organisation")
+    action = actions.update_organisation
+    object_arg = "organisation"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.object}
@@ -253,31 +234,22 @@ class OrganisationUpdateView(OrganisationFormView):
         )
         return initial
 
-    def perform(self, form: Any) -> Organisation:
+    def action_kwargs(self, form: Any) -> dict[str, Any]:
         data = dict(form.cleaned_data)
         # The coverage is rewritten (and re-checked against members and children) only when
         # it changed.
         if sorted(data["region_codes"]) == sorted(self.get_initial()["region_codes"]):
             data["region_codes"] = None
-        return actions.update_organisation(
-            actor=self.request.user, organisation=self.object, **data
-        )
+        return data
 
 
-class OrganisationDeleteView(OrganisationFormView):
-    object_view = True
-    form_class = ConfirmForm
+class OrganisationDeleteView(ObjectDeleteView):
+    queryset = Organisation.objects.all()
     title = gettext_lazy("Delete party organisation")
-    template_name = "generic/confirm_delete.html"
-
-    def perform(self, form: Any) -> None:
-        actions.delete_organisation(actor=self.request.user, organisation=self.object)
-
-    def success_message(self) -> str:
-        return _("The organisation was deleted.")
-
-    def get_success_url(self, result: Any = None) -> str:
-        return reverse("party:organisation-list")
+    action = actions.delete_organisation
+    object_arg = "organisation"
+    message = gettext_lazy("The organisation was deleted.")
+    success_url_name = "party:organisation-list"
 
 
 # Reorganisations ----------------------------------------------------------------------------
@@ -464,7 +436,6 @@ class MemberDetailView(ObjectDetailView):
         code = member.region_id
         context.update(
             title=member.name,
-            can_change=covers(user, code, Action.CHANGE),
             id_number=personal(user, code, "id_number", member.id_number, record=member),
             birth_date=personal(
                 user, code, "birth_date", member.birth_date.isoformat(), record=member
@@ -481,12 +452,11 @@ class MemberDetailView(ObjectDetailView):
         return context
 
 
-class MemberFormView(ActionFormView):
+class MemberFormView(ObjectEditView):
     """A form about one member (the URL's pk), back to the member's page when done."""
 
     queryset: Any = Member.objects.select_related("organisation")
-    scope_action = Action.CHANGE
-    object_view = True
+    object_arg = "member"
 
     def member(self) -> Member:
         return self.object
@@ -495,45 +465,35 @@ class MemberFormView(ActionFormView):
         target = result if isinstance(result, Member) else self.member()
         return target.get_absolute_url()
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["cancel_url"] = self.member().get_absolute_url()
-        return context
+    def cancel_url(self) -> str:
+        return self.member().get_absolute_url()
 
 
-class MemberCreateView(ActionFormView):
+class MemberCreateView(ObjectEditView):
     """A new member (or applicant) of the organisation in the URL."""
 
     queryset = Organisation.objects.all()
-    scope_action = Action.CHANGE
-    object_view = True
+    # The organisation needs only be seen: a county may add its villagers to a park
+    # committee spanning two counties (the action checks the member's own village).
+    lookup_action = Action.VIEW
     form_class = MemberForm
     title = gettext_lazy("Register a party member")
+    action = actions.register_member
+    object_arg = "organisation"
 
-    def get_object(self) -> Model:
-        # The organisation needs only be seen: a county may add its villagers to a park
-        # committee spanning two counties (the action checks the member's own village).
-        try:
-            return Organisation.objects.for_user(self.request.user).get(pk=self.kwargs["pk"])
-        except Organisation.DoesNotExist:
-            raise Http404 from None
-
-    def perform(self, form: Any) -> Member:
+    def action_kwargs(self, form: Any) -> dict[str, Any]:
         data = dict(form.cleaned_data)
-        region = data.pop("region") or None
-        return actions.register_member(
-            actor=self.request.user, organisation=self.object, region_code=region, **data
-        )
+        data["region_code"] = data.pop("region") or None
+        return data
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["cancel_url"] = self.object.get_absolute_url()
-        return context
+    def get_success_url(self, result: Any = None) -> str:
+        return str(result.get_absolute_url())  # the new member's page
 
 
 class MemberUpdateView(MemberFormView):
     form_class = MemberEditForm
     title = gettext_lazy("Edit party member")
+    action = actions.update_member
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "user": self.request.user, "member": self.object}
@@ -546,59 +506,48 @@ class MemberUpdateView(MemberFormView):
         initial.update(organisation=self.object.organisation_id, region=self.object.region_id)
         return initial
 
-    def perform(self, form: Any) -> Member:
+    def action_kwargs(self, form: Any) -> dict[str, Any]:
         data = dict(form.cleaned_data)
-        region = data.pop("region") or None
-        return actions.update_member(
-            actor=self.request.user, member=self.object, region_code=region, **data
-        )
+        data["region_code"] = data.pop("region") or None
+        return data
 
 
-class MemberDeleteView(MemberFormView):
-    form_class = ConfirmForm
+class MemberDeleteView(ObjectDeleteView):
+    queryset = Member.objects.select_related("organisation")
     title = gettext_lazy("Delete party member")
-    template_name = "generic/confirm_delete.html"
-
-    def perform(self, form: Any) -> None:
-        actions.delete_member(actor=self.request.user, member=self.object)
-
-    def success_message(self) -> str:
-        return _("The member was deleted.")
-
-    def get_success_url(self, result: Any = None) -> str:
-        return reverse("party:member-list")
+    action = actions.delete_member
+    object_arg = "member"
+    message = gettext_lazy("The member was deleted.")
+    success_url_name = "party:member-list"
 
 
 class MemberTagCreateView(MemberFormView):
     form_class = TagForm
     title = gettext_lazy("Add a tag")
+    action = actions.add_tag
 
     def get_initial(self) -> dict[str, Any]:
         return {"since": timezone.localdate()}
 
-    def perform(self, form: Any) -> None:
-        actions.add_tag(actor=self.request.user, member=self.object, **form.cleaned_data)
 
-
-class MemberTagDeleteView(MemberFormView):
+class MemberTagDeleteView(ObjectDeleteView):
     queryset = MemberTag.objects.select_related("member")
-    form_class = ConfirmForm
     title = gettext_lazy("Remove tag")
-    template_name = "generic/confirm_delete.html"
+    action = actions.remove_tag
+    object_arg = "tag"
+    message = gettext_lazy("The tag was removed.")
 
-    def member(self) -> Member:
-        return self.object.member
+    def get_success_url(self, result: Any = None) -> str:
+        return self.object.member.get_absolute_url()
 
-    def perform(self, form: Any) -> None:
-        actions.remove_tag(actor=self.request.user, tag=self.object)
-
-    def success_message(self) -> str:
-        return _("The tag was removed.")
+    def cancel_url(self) -> str:
+        return self.object.member.get_absolute_url()
 
 
 class DevelopmentStepCreateView(MemberFormView):
     form_class = StepForm
     title = gettext_lazy("Record a development step")
+    action = actions.record_step
 
     def get_initial(self) -> dict[str, Any]:
         member: Member = self.object
@@ -608,9 +557,6 @@ class DevelopmentStepCreateView(MemberFormView):
             position = ORDER.index(Stage(member.stage))
             stage = ORDER[min(position + 1, len(ORDER) - 1)]
         return {"stage": stage, "on": timezone.localdate()}
-
-    def perform(self, form: Any) -> None:
-        actions.record_step(actor=self.request.user, member=self.object, **form.cleaned_data)
 
 
 # Service logs -------------------------------------------------------------------------------
@@ -627,36 +573,29 @@ class ServiceLogListView(ObjectListView):
 class ServiceLogCreateView(MemberFormView):
     form_class = ServiceForm
     title = gettext_lazy("Record a service")
-
-    def get_object(self) -> Model:
-        # As the action: the member need only be seen (a migrant serving a village of
-        # the user's from afar); the village served must be the user's to change.
-        try:
-            return Member.objects.for_user(self.request.user).get(pk=self.kwargs["pk"])
-        except Member.DoesNotExist:
-            raise Http404 from None
+    # As the action: the member need only be seen (a migrant serving a village of the
+    # user's from afar); the village served must be the user's to change.
+    lookup_action = Action.VIEW
+    action = actions.record_service
 
     def get_initial(self) -> dict[str, Any]:
         return {"village": self.object.region_id, "on": timezone.localdate()}
 
-    def perform(self, form: Any) -> None:
+    def action_kwargs(self, form: Any) -> dict[str, Any]:
         data = dict(form.cleaned_data)
-        actions.record_service(
-            actor=self.request.user, member=self.object, village_code=data.pop("village"), **data
-        )
+        data["village_code"] = data.pop("village")
+        return data
 
 
-class ServiceLogDeleteView(MemberFormView):
+class ServiceLogDeleteView(ObjectDeleteView):
     queryset = ServiceLog.objects.select_related("member", "village")
-    form_class = ConfirmForm
     title = gettext_lazy("Delete service log")
-    template_name = "generic/confirm_delete.html"
+    action = actions.delete_service
+    object_arg = "service"
+    message = gettext_lazy("The service log was deleted.")
 
-    def member(self) -> Member:
-        return self.object.member
+    def get_success_url(self, result: Any = None) -> str:
+        return self.object.member.get_absolute_url()
 
-    def perform(self, form: Any) -> None:
-        actions.delete_service(actor=self.request.user, service=self.object)
-
-    def success_message(self) -> str:
-        return _("The service log was deleted.")
+    def cancel_url(self) -> str:
+        return self.object.member.get_absolute_url()

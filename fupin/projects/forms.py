@@ -16,6 +16,7 @@ from fupin.lib.forms import (
     MAX_DIGITS,
     ActionModelForm,
     RegionCodesField,
+    ScopedFormMixin,
     amount_field,
     label,
     year_field,
@@ -83,7 +84,7 @@ def percent_field(model: type[Any], name: str) -> forms.DecimalField:
     )
 
 
-class ProjectForm(ActionModelForm):
+class ProjectForm(ScopedFormMixin, ActionModelForm):
     village_codes = codes_field()
     leaders = forms.CharField(
         label=_("Leading party members (ID numbers)"),
@@ -133,15 +134,9 @@ class ProjectForm(ActionModelForm):
         ]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-
     def clean_leaders(self) -> list[Member]:
         numbers = [n.upper() for n in lines(self.cleaned_data.get("leaders", ""))]
-        found = {
-            m.id_number: m for m in Member.objects.for_user(self.user).filter(id_number__in=numbers)
-        }
+        found = {m.id_number: m for m in self.scoped(Member).filter(id_number__in=numbers)}
         missing = [n for n in numbers if n not in found]
         if missing:
             raise ValidationError(
@@ -155,9 +150,7 @@ class ProjectForm(ActionModelForm):
         if not name:
             return None
         found = list(
-            Organisation.objects.for_user(self.user)
-            .filter(name=name, closed_on__isnull=True)
-            .order_by("pk")[:2]
+            self.scoped(Organisation).filter(name=name, closed_on__isnull=True).order_by("pk")[:2]
         )
         if not found:
             raise ValidationError(
@@ -172,7 +165,7 @@ class ProjectForm(ActionModelForm):
 
     def clean_partners(self) -> list[Partner]:
         wanted = lines(self.cleaned_data.get("partners", ""))
-        seen = Partner.objects.for_user(self.user)
+        seen = self.scoped(Partner)
         partners: list[Partner] = []
         for text in wanted:
             matches = list(
@@ -256,7 +249,7 @@ class PartnerForm(ActionModelForm):
         return initial
 
 
-class ParticipantForm(forms.Form):
+class ParticipantForm(ScopedFormMixin, forms.Form):
     """A registered household (village code and number), a registered person (ID number), or
     anyone else by name and village (a non-poor villager, the village collective)."""
 
@@ -276,10 +269,6 @@ class ParticipantForm(forms.Form):
     is_trainee = forms.BooleanField(label=label(Participant, "is_trainee"), required=False)
     joined_on = forms.DateField(label=label(Participant, "joined_on"))
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         village = data.get("village", "").strip()
@@ -289,10 +278,7 @@ class ParticipantForm(forms.Form):
         data.update(household=None, person=None, region_code="", name=name)
         if id_number:
             person = (
-                Person.objects.for_user(self.user)
-                .select_related("household")
-                .filter(id_number=id_number)
-                .first()
+                self.scoped(Person).select_related("household").filter(id_number=id_number).first()
             )
             if person is None:
                 self.add_error(
@@ -302,11 +288,7 @@ class ParticipantForm(forms.Form):
             else:
                 data.update(person=person, household=person.household)
         elif village and number:
-            household = (
-                Household.objects.for_user(self.user)
-                .filter(village_id=village, number=number)
-                .first()
-            )
+            household = self.scoped(Household).filter(village_id=village, number=number).first()
             if household is None:
                 self.add_error(
                     "number",

@@ -2,24 +2,22 @@ from typing import Any
 
 from django.db.models import Case, IntegerField, Value, When
 from django.forms.models import model_to_dict
-from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from fupin.accounts.roles import Action
-from fupin.accounts.scoping import covers, region_in_scope
+from fupin.accounts.scoping import region_in_scope
 from fupin.lib.fields import CENT
-from fupin.lib.forms import ConfirmForm
 from fupin.lib.tables import personal
 from fupin.lib.views import (
-    ActionFormView,
+    ObjectDeleteView,
     ObjectDetailView,
+    ObjectEditView,
     ObjectListView,
     ScopedMixin,
     changes_somewhere,
+    region_page,
 )
 from fupin.regions.models import Region
 from fupin.registry import actions, quality
@@ -61,7 +59,7 @@ class HouseholdDetailView(ObjectDetailView):
         context = super().get_context_data(**kwargs)
         household: Household = self.object
         user = self.request.user
-        can_change = covers(user, household.village_id, Action.CHANGE)
+        can_change = context["permitted"]["change"]
         members = household.members.order_by(
             Case(
                 When(relation=Relation.HEAD, then=Value(0)), default=1, output_field=IntegerField()
@@ -81,7 +79,6 @@ class HouseholdDetailView(ObjectDetailView):
         context.update(
             title=f"{household.village.name} {household.number}",
             ancestors=household.village.ancestors(),
-            can_change=can_change,
             phone=personal(user, household.village_id, "phone", household.phone, record=household),
             bank_account=personal(
                 user,
@@ -97,11 +94,12 @@ class HouseholdDetailView(ObjectDetailView):
         return context
 
 
-class HouseholdFormView(ActionFormView):
+class HouseholdFormView(ObjectEditView):
     """A form about one household (or a new one), back to the household page when done."""
 
     queryset: Any = Household.objects.all()
-    scope_action = Action.CHANGE
+    cancel = "registry:household-list"
+    object_arg = "household"
 
     def household(self) -> Household:
         return self.object
@@ -110,19 +108,16 @@ class HouseholdFormView(ActionFormView):
         target = result if isinstance(result, Household) else self.household()
         return target.get_absolute_url()
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["cancel_url"] = (
-            self.household().get_absolute_url()
-            if self.object is not None
-            else reverse("registry:household-list")
+    def cancel_url(self) -> str:
+        return (
+            self.household().get_absolute_url() if self.object is not None else super().cancel_url()
         )
-        return context
 
 
 class HouseholdCreateView(HouseholdFormView):
     form_class = HouseholdForm
     title = gettext_lazy("Register a household")
+    action = actions.create_household
 
     def get_initial(self) -> dict[str, Any]:
         return {
@@ -130,86 +125,61 @@ class HouseholdCreateView(HouseholdFormView):
             "registered_in": timezone.localdate().year,
         }
 
-    def perform(self, form: Any) -> Household:
+    def action_kwargs(self, form: Any) -> dict[str, Any]:
         data = dict(form.cleaned_data)
-        return actions.create_household(
-            actor=self.request.user, village_code=data.pop("village"), **data
-        )
+        data["village_code"] = data.pop("village")
+        return data
 
 
 class HouseholdUpdateView(HouseholdFormView):
-    object_view = True
     form_class = HouseholdEditForm
     title = gettext_lazy("Edit household")
+    action = actions.update_household
 
     def get_initial(self) -> dict[str, Any]:
         initial = model_to_dict(self.object, fields=HouseholdEditForm.Meta.fields)
         initial["arable_land"] = initial["arable_land"].quantize(CENT)  # 3.50, not 3.5
         return initial
 
-    def perform(self, form: Any) -> Household:
-        return actions.update_household(
-            actor=self.request.user, household=self.object, **form.cleaned_data
-        )
 
-
-class HouseholdDeleteView(HouseholdFormView):
-    object_view = True
-    form_class = ConfirmForm
+class HouseholdDeleteView(ObjectDeleteView):
+    queryset = Household.objects.all()
     title = gettext_lazy("Delete household")
-    template_name = "generic/confirm_delete.html"
-
-    def perform(self, form: Any) -> None:
-        actions.delete_household(actor=self.request.user, household=self.object)
-
-    def success_message(self) -> str:
-        return _("The household was deleted.")
-
-    def get_success_url(self, result: Any = None) -> str:
-        return reverse("registry:household-list")
+    action = actions.delete_household
+    object_arg = "household"
+    message = gettext_lazy("The household was deleted.")
+    success_url_name = "registry:household-list"
 
 
 class PersonCreateView(HouseholdFormView):
-    object_view = True
     form_class = PersonForm
     title = gettext_lazy("Add a member")
-
-    def perform(self, form: Any) -> None:
-        actions.add_person(actor=self.request.user, household=self.object, **form.cleaned_data)
+    action = actions.add_person
 
 
 class StatusChangeCreateView(HouseholdFormView):
-    object_view = True
     form_class = StatusForm
     title = gettext_lazy("Record a status change")
+    action = actions.record_status
 
     def get_initial(self) -> dict[str, Any]:
         return {"year": timezone.localdate().year}
 
-    def perform(self, form: Any) -> None:
-        actions.record_status(actor=self.request.user, household=self.object, **form.cleaned_data)
-
 
 class IncomeRecordCreateView(HouseholdFormView):
-    object_view = True
     form_class = IncomeForm
     title = gettext_lazy("Record income")
+    action = actions.record_income
 
     def get_initial(self) -> dict[str, Any]:
         return {"year": timezone.localdate().year - 1}
-
-    def perform(self, form: Any) -> None:
-        data = dict(form.cleaned_data)
-        actions.record_income(
-            actor=self.request.user, household=self.object, year=data.pop("year"), **data
-        )
 
 
 class PersonFormView(HouseholdFormView):
     """A form about one member, back to the member's household when done."""
 
     queryset = Person.objects.select_related("household__village")
-    object_view = True
+    object_arg = "person"
 
     def household(self) -> Household:
         return self.object.household
@@ -218,6 +188,7 @@ class PersonFormView(HouseholdFormView):
 class PersonUpdateView(PersonFormView):
     form_class = PersonForm
     title = gettext_lazy("Edit member")
+    action = actions.update_person
 
     def get_initial(self) -> dict[str, Any]:
         initial = model_to_dict(self.object, fields=PersonForm.Meta.fields)
@@ -227,20 +198,11 @@ class PersonUpdateView(PersonFormView):
         initial.pop("birth_date", None)
         return initial
 
-    def perform(self, form: Any) -> None:
-        actions.update_person(actor=self.request.user, person=self.object, **form.cleaned_data)
 
-
-class PersonDeleteView(PersonFormView):
-    form_class = ConfirmForm
+class PersonDeleteView(ObjectDeleteView, PersonFormView):
     title = gettext_lazy("Remove member")
-    template_name = "generic/confirm_delete.html"
-
-    def perform(self, form: Any) -> None:
-        actions.delete_person(actor=self.request.user, person=self.object)
-
-    def success_message(self) -> str:
-        return _("The member was removed.")
+    action = actions.delete_person
+    message = gettext_lazy("The member was removed.")
 
 
 class QualityView(ScopedMixin, TemplateView):
@@ -252,9 +214,8 @@ class QualityView(ScopedMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        code = region_in_scope(self.request.user, self.request.GET.get("region", "").strip())
-        if code is None:
-            raise Http404
+        asked = self.request.GET.get("region", "").strip()
+        code = region_page(region_in_scope(self.request.user, asked), asked)
         counts = quality.counts_for(code)
         context.update(
             title=_("Data quality"),

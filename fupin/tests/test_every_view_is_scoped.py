@@ -38,6 +38,8 @@ PUBLIC_DATA_URLS = (
     "/pairing/caps/",
     "/api/v1/cap-rules/",
 )
+# A signed-in user's own page (their password), whatever their grants reach.
+OWN_URLS = ("/accounts/password/",)
 # Figures of one region and its children, not a list of records: their scope is tested in
 # fupin/analytics/tests (county B gets 404 for county A's figures).
 AGGREGATE_URLS = ("/api/v1/stats/",)
@@ -294,3 +296,76 @@ def test_it_lets_county_b_see_and_change_no_row_of_county_a_in_any_model(cast):
             assert only_a <= set(province.values_list("pk", flat=True)), model.__name__
             checked += 1
     assert checked >= 20
+
+
+# --- one rule for 403 and 404, for every role of the cast on every page (README) -------------
+
+
+def records_to_ask(model: Any) -> list[Any]:
+    """Records to put in a page's URL: one of county A only and, where the model has one, one
+    spanning both counties (seen from county B, changed only from above both)."""
+    a = rows_touching(model, COUNTY_A)
+    b = rows_touching(model, COUNTY_B)
+    only_a = a.exclude(pk__in=b.values("pk")).order_by("pk").first()
+    both = a.filter(pk__in=b.values("pk")).order_by("pk").first()
+    return [r for r in (only_a, both) if r is not None]
+
+
+def page_urls(cls: Any, route: str) -> list[tuple[str, Any]]:
+    """(url, the record it names or None) for one page's route."""
+    route = route.replace("<str:kind>", "households")
+    if "<int:pk>" not in route:
+        return [("/" + route, None)]
+    return [
+        ("/" + route.replace("<int:pk>", str(r.pk)), r) for r in records_to_ask(cls.queryset.model)
+    ]
+
+
+def test_it_answers_every_role_by_one_rule_on_every_page(cast):
+    """403 to a role that may do the page's action on no record of its kind (before any
+    lookup); 404 for a record outside the user's scope for the page's action; a record in
+    scope is shown (or refused with 403 by a rule of its step); a list or a form without a
+    record never answers 404 to a role that has the action somewhere."""
+    from fupin.lib.views import action_nowhere
+
+    build_samples()
+    start_import(
+        actor=cast.village_a_secretary,
+        kind="households",
+        upload=ContentFile(b"x", name=f"{VILLAGE_A}.csv"),
+        commit=False,
+    )
+    checked: dict[int, int] = {}
+    for route, cls in product_views():
+        if (
+            cls is None
+            or cls.__name__ in PUBLIC_VIEWS
+            or route.startswith("api/")
+            or "(?P<" in route
+            or ("/" + route).startswith(PUBLIC_DATA_URLS + OWN_URLS)
+            or getattr(cls, "queryset", None) is None
+        ):
+            continue
+        model, action = cls.queryset.model, cls.scope_action
+        lookup = getattr(cls, "lookup_action", "") or action
+        for url, record in page_urls(cls, route):
+            for name, user in cast.all().items():
+                status = client_for(user).get(url).status_code
+                where = f"{url} as {name}"
+                if user is None:
+                    assert status == 302, where
+                elif action_nowhere(user, model, action):
+                    assert status == 403, where
+                elif record is not None:
+                    scope = model._default_manager.for_user(user, lookup)
+                    if scope.filter(pk=record.pk).exists():
+                        # The sample upload had no bad cells: no marked workbook to download.
+                        absent = cls.__name__ == "AnnotatedDownloadView"
+                        assert status in (200, 403) or absent, where
+                    else:
+                        assert status == 404, where
+                else:
+                    assert status in (200, 302, 403), where
+                checked[status] = checked.get(status, 0) + 1
+    # Not vacuous: each answer was given many times.
+    assert checked[200] > 300 and checked[403] > 100 and checked[404] > 50, checked

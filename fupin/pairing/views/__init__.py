@@ -40,7 +40,6 @@ from fupin.pairing.views.pairings import (
     VisitCreateView,
     VisitDeleteView,
     VisitDetailView,
-    VisitFormView,
     VisitListView,
     VisitUpdateView,
 )
@@ -48,13 +47,11 @@ from fupin.pairing.views.plans import (
     HouseholdPlanCreateView,
     HouseholdPlanDeleteView,
     HouseholdPlanDetailView,
-    HouseholdPlanFormView,
     HouseholdPlanListView,
     HouseholdPlanPdfView,
     HouseholdPlanUpdateView,
     MeasureCreateView,
     MeasureDeleteView,
-    MeasureFormView,
     MeasureUpdateView,
 )
 
@@ -74,13 +71,11 @@ __all__ = [
     "HouseholdPlanCreateView",
     "HouseholdPlanDeleteView",
     "HouseholdPlanDetailView",
-    "HouseholdPlanFormView",
     "HouseholdPlanListView",
     "HouseholdPlanPdfView",
     "HouseholdPlanUpdateView",
     "MeasureCreateView",
     "MeasureDeleteView",
-    "MeasureFormView",
     "MeasureUpdateView",
     "MyHouseholdsView",
     "PairingChangeView",
@@ -98,7 +93,6 @@ __all__ = [
     "VisitCreateView",
     "VisitDeleteView",
     "VisitDetailView",
-    "VisitFormView",
     "VisitListView",
     "VisitUpdateView",
 ]

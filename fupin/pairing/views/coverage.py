@@ -14,7 +14,15 @@ from fupin.accounts.scoping import region_in_scope
 from fupin.audit.links import audit_url
 from fupin.lib.forms import ConfirmForm
 from fupin.lib.tables import personal
-from fupin.lib.views import ActionFormView, ObjectDetailView, ObjectListView, ScopedMixin
+from fupin.lib.views import (
+    ActionFormView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    ScopedMixin,
+    page_of,
+    region_page,
+)
 from fupin.pairing import actions, checks
 from fupin.pairing.choices import PairingKind, ProposalChange, ProposalStatus
 from fupin.pairing.filtersets import (
@@ -36,11 +44,9 @@ from fupin.pairing.tables import (
 from fupin.pairing.views.common import (
     REASONS,
     AdministratorsOnly,
-    PairingFormView,
     UserTableMixin,
     last_visit,
     mine,
-    page_of,
     pairs_in,
     unvisited_ids,
 )
@@ -60,12 +66,10 @@ class CoverageView(ScopedMixin, TemplateView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         asked = request.GET.get("region", "").strip()
         code = region_in_scope(request.user, asked)
-        if code is None:
-            # A helper sees no region, only their own households: the menu leads there.
-            if not asked and mine(request.user):
-                return redirect("pairing:mine")
-            raise Http404
-        self.code = code
+        # A helper sees no region, only their own households: the menu leads there.
+        if code is None and not asked and mine(request.user):
+            return redirect("pairing:mine")
+        self.code = region_page(code, asked)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -196,7 +200,7 @@ class ProposalDetailView(ObjectDetailView):
         return context
 
 
-class ProposalDecideView(PairingFormView):
+class ProposalDecideView(ObjectEditView):
     queryset = Proposal.objects.select_related("region")
     object_view = True
     form_class = ConfirmForm

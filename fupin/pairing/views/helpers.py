@@ -4,13 +4,17 @@ from typing import Any
 
 from django.db.models import Count
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fupin.audit.links import audit_url
-from fupin.lib.forms import ConfirmForm
 from fupin.lib.tables import personal
-from fupin.lib.views import ObjectDetailView, ObjectListView, changes_somewhere
+from fupin.lib.views import (
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    changes_somewhere,
+)
 from fupin.pairing import actions
 from fupin.pairing.choices import PairingKind
 from fupin.pairing.filtersets import (
@@ -35,7 +39,6 @@ from fupin.pairing.tables import (
 # Reasons the optimiser gives for a beneficiary it could not pair (optimise.propose items).
 from fupin.pairing.views.common import (
     AdministratorsOnly,
-    PairingFormView,
     UserTableMixin,
     pairs_in,
     unvisited_ids,
@@ -81,7 +84,6 @@ class HelperDetailView(ObjectDetailView):
         loads.update({row["kind"]: row["n"] for row in counts})
         context.update(
             title=helper.member.name,
-            can_change=pairs_in(user, helper.region_id),
             phone=personal(user, helper.region_id, "phone", helper.member.phone, record=helper),
             pairings=rows,
             load=loads[PairingKind.PRIMARY],
@@ -96,7 +98,7 @@ class HelperDetailView(ObjectDetailView):
         return context
 
 
-class HelperCreateView(AdministratorsOnly, PairingFormView):
+class HelperCreateView(AdministratorsOnly, ObjectEditView):
     queryset = Helper.objects.all()
     form_class = HelperForm
     title = gettext_lazy("Register a helper")
@@ -117,9 +119,9 @@ class HelperCreateView(AdministratorsOnly, PairingFormView):
         )
 
 
-class HelperFormView(PairingFormView):
+class HelperFormView(ObjectEditView):
     queryset = Helper.objects.select_related("member", "region")
-    object_view = True
+    object_arg = "helper"
 
     def allowed(self, obj: Any) -> bool:
         # A helper owns their own record, but only an administrator changes it (its region,
@@ -130,6 +132,7 @@ class HelperFormView(PairingFormView):
 class HelperUpdateView(HelperFormView):
     form_class = HelperEditForm
     title = gettext_lazy("Edit helper")
+    action = actions.update_helper
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -144,25 +147,12 @@ class HelperUpdateView(HelperFormView):
             "user": helper.user.username if helper.user else "",
         }
 
-    def perform(self, form: Any) -> Helper:
-        return actions.update_helper(
-            actor=self.request.user, helper=self.object, **form.cleaned_data
-        )
 
-
-class HelperDeleteView(HelperFormView):
-    form_class = ConfirmForm
+class HelperDeleteView(ObjectDeleteView, HelperFormView):
     title = gettext_lazy("Delete helper")
-    template_name = "generic/confirm_delete.html"
-
-    def perform(self, form: Any) -> None:
-        actions.delete_helper(actor=self.request.user, helper=self.object)
-
-    def success_message(self) -> str:
-        return _("The helper was deleted.")
-
-    def get_success_url(self, result: Any = None) -> str:
-        return reverse("pairing:helper-list")
+    action = actions.delete_helper
+    message = gettext_lazy("The helper was deleted.")
+    success_url_name = "pairing:helper-list"
 
 
 # Pairings -----------------------------------------------------------------------------------
@@ -182,26 +172,24 @@ class CapRuleListView(UserTableMixin, ObjectListView):
         return context
 
 
-class CapRuleCreateView(AdministratorsOnly, PairingFormView):
+class CapRuleCreateView(AdministratorsOnly, ObjectEditView):
     queryset = CapRule.objects.all()
     form_class = CapRuleForm
     title = gettext_lazy("Set a cap rule")
     cancel = "pairing:caprule-list"
+    action = actions.set_cap_rule
 
     def get_initial(self) -> dict[str, Any]:
         return {"primary_cap": 5, "leader_cap": 7, "secondary_cap": 5}
-
-    def perform(self, form: Any) -> CapRule:
-        return actions.set_cap_rule(actor=self.request.user, **form.cleaned_data)
 
     def get_success_url(self, result: Any = None) -> str:
         return reverse("pairing:caprule-list")
 
 
-class CapRuleFormView(PairingFormView):
+class CapRuleFormView(ObjectEditView):
     queryset = CapRule.objects.select_related("region")
-    object_view = True
     cancel = "pairing:caprule-list"
+    object_arg = "rule"
 
     def cancel_url(self) -> str:
         return reverse(self.cancel)
@@ -213,6 +201,8 @@ class CapRuleFormView(PairingFormView):
 class CapRuleUpdateView(CapRuleFormView):
     form_class = CapRuleForm
     title = gettext_lazy("Edit cap rule")
+    action = actions.set_cap_rule
+    object_arg = ""
 
     def get_form(self, form_class: Any = None) -> Any:
         form = super().get_form(form_class)
@@ -228,21 +218,14 @@ class CapRuleUpdateView(CapRuleFormView):
             "secondary_cap": rule.secondary_cap,
         }
 
-    def perform(self, form: Any) -> CapRule:
-        data = {**form.cleaned_data, "region_code": self.object.region_id}
-        return actions.set_cap_rule(actor=self.request.user, **data)
+    def action_kwargs(self, form: Any) -> dict[str, Any]:
+        return {**form.cleaned_data, "region_code": self.object.region_id}
 
 
-class CapRuleDeleteView(CapRuleFormView):
-    form_class = ConfirmForm
+class CapRuleDeleteView(ObjectDeleteView, CapRuleFormView):
     title = gettext_lazy("Delete cap rule")
-    template_name = "generic/confirm_delete.html"
-
-    def perform(self, form: Any) -> None:
-        actions.delete_cap_rule(actor=self.request.user, rule=self.object)
-
-    def success_message(self) -> str:
-        return _("The cap rule was deleted.")
+    action = actions.delete_cap_rule
+    message = gettext_lazy("The cap rule was deleted.")
 
 
 # Coverage and proposals ---------------------------------------------------------------------

@@ -8,9 +8,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fupin.audit.links import audit_url
-from fupin.lib.forms import ConfirmForm
 from fupin.lib.tables import personal
-from fupin.lib.views import ObjectDetailView, ObjectListView, changes_somewhere
+from fupin.lib.views import (
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    changeable,
+    changes_somewhere,
+)
 from fupin.pairing import actions
 from fupin.pairing.choices import PairingKind
 from fupin.pairing.filtersets import (
@@ -33,9 +39,7 @@ from fupin.pairing.tables import (
 # Reasons the optimiser gives for a beneficiary it could not pair (optimise.propose items).
 from fupin.pairing.views.common import (
     AdministratorsOnly,
-    PairingFormView,
     UserTableMixin,
-    changeable,
     current_plan,
     head_of,
     pairs_in,
@@ -87,7 +91,7 @@ class PairingDetailView(ObjectDetailView):
         return context
 
 
-class PairingCreateView(AdministratorsOnly, PairingFormView):
+class PairingCreateView(AdministratorsOnly, ObjectEditView):
     queryset = Pairing.objects.all()
     form_class = PairingForm
     title = gettext_lazy("New pairing")
@@ -133,9 +137,9 @@ class PairingCreateView(AdministratorsOnly, PairingFormView):
         )
 
 
-class PairingChangeView(PairingFormView):
+class PairingChangeView(ObjectEditView):
     queryset = Pairing.objects.select_related("helper__member", "household", "member")
-    object_view = True
+    object_arg = "pairing"
 
     def allowed(self, obj: Any) -> bool:
         return pairs_in(self.request.user, obj.region_id)
@@ -144,32 +148,23 @@ class PairingChangeView(PairingFormView):
 class PairingEndView(PairingChangeView):
     form_class = EndPairingForm
     title = gettext_lazy("End pairing")
+    action = actions.end_pairing
+    message = gettext_lazy("The pairing was ended.")
 
     def get_initial(self) -> dict[str, Any]:
         return {"ended_on": timezone.localdate()}
 
-    def perform(self, form: Any) -> Pairing:
-        return actions.end_pairing(
-            actor=self.request.user, pairing=self.object, ended_on=form.cleaned_data["ended_on"]
-        )
 
-    def success_message(self) -> str:
-        return _("The pairing was ended.")
-
-
-class PairingDeleteView(PairingChangeView):
-    form_class = ConfirmForm
+class PairingDeleteView(ObjectDeleteView):
+    queryset = Pairing.objects.select_related("helper__member", "household", "member")
     title = gettext_lazy("Delete pairing")
-    template_name = "generic/confirm_delete.html"
+    action = actions.delete_pairing
+    object_arg = "pairing"
+    message = gettext_lazy("The pairing was deleted.")
+    success_url_name = "pairing:pairing-list"
 
-    def perform(self, form: Any) -> None:
-        actions.delete_pairing(actor=self.request.user, pairing=self.object)
-
-    def success_message(self) -> str:
-        return _("The pairing was deleted.")
-
-    def get_success_url(self, result: Any = None) -> str:
-        return reverse("pairing:pairing-list")
+    def allowed(self, obj: Any) -> bool:
+        return pairs_in(self.request.user, obj.region_id)
 
 
 # Visits -------------------------------------------------------------------------------------
@@ -200,18 +195,16 @@ class VisitDetailView(ObjectDetailView):
             title=_("Visit of %(date)s") % {"date": visit.visited_on.isoformat()},
             head=head_of(visit.household),
             pairing=pairing,
-            can_change=changeable(self.request.user, visit),
             audit_url=audit_url(visit),
         )
         return context
 
 
-class VisitCreateView(PairingFormView):
+class VisitCreateView(ObjectEditView):
     """A visit by the pairing's helper to its beneficiary (the helper, or an administrator
     entering a paper record)."""
 
     queryset = Pairing.objects.select_related("helper__member", "household", "member")
-    object_view = True
     form_class = VisitForm
     title = gettext_lazy("Record a visit")
 
@@ -241,36 +234,22 @@ class VisitCreateView(PairingFormView):
         return reverse("pairing:mine") if self.own() else self.object.get_absolute_url()
 
 
-class VisitFormView(PairingFormView):
+class VisitUpdateView(ObjectEditView):
     queryset = Visit.objects.select_related("helper__member", "household", "member")
-    object_view = True
-
-
-class VisitUpdateView(VisitFormView):
     form_class = VisitForm
     title = gettext_lazy("Edit visit")
+    action = actions.update_visit
+    object_arg = "visit"
 
     def get_initial(self) -> dict[str, Any]:
         visit: Visit = self.object
         return {"visited_on": visit.visited_on, "done": visit.done, "follow_ups": visit.follow_ups}
 
-    def perform(self, form: Any) -> Visit:
-        return actions.update_visit(actor=self.request.user, visit=self.object, **form.cleaned_data)
 
-
-class VisitDeleteView(VisitFormView):
-    form_class = ConfirmForm
+class VisitDeleteView(ObjectDeleteView):
+    queryset = Visit.objects.select_related("helper__member", "household", "member")
     title = gettext_lazy("Delete visit")
-    template_name = "generic/confirm_delete.html"
-
-    def perform(self, form: Any) -> None:
-        actions.delete_visit(actor=self.request.user, visit=self.object)
-
-    def success_message(self) -> str:
-        return _("The visit was deleted.")
-
-    def get_success_url(self, result: Any = None) -> str:
-        return reverse("pairing:visit-list")
-
-
-# Household plans and measures ---------------------------------------------------------------
+    action = actions.delete_visit
+    object_arg = "visit"
+    message = gettext_lazy("The visit was deleted.")
+    success_url_name = "pairing:visit-list"

@@ -3,14 +3,18 @@
 from typing import Any
 
 from django.http import HttpResponse
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fupin.audit.links import audit_url
-from fupin.lib.forms import ConfirmForm
-from fupin.lib.views import ObjectDetailView, ObjectListView, changes_somewhere
+from fupin.lib.views import (
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    changes_somewhere,
+)
 from fupin.pairing import actions, checks
 from fupin.pairing.choices import PairingKind, Skill
 from fupin.pairing.filtersets import (
@@ -32,9 +36,7 @@ from fupin.pairing.tables import (
 
 # Reasons the optimiser gives for a beneficiary it could not pair (optimise.propose items).
 from fupin.pairing.views.common import (
-    PairingFormView,
     UserTableMixin,
-    changeable,
     head_of,
     mine,
 )
@@ -81,7 +83,6 @@ class HouseholdPlanDetailView(ObjectDetailView):
             unvisited=checks.unvisited(
                 Pairing.objects.filter(household=plan.household_id, kind=PairingKind.PRIMARY)
             ).exists(),
-            can_change=changeable(user, plan),
             audit_url=audit_url(plan),
         )
         return context
@@ -100,11 +101,12 @@ class HouseholdPlanPdfView(ObjectDetailView):
         return response
 
 
-class HouseholdPlanCreateView(PairingFormView):
+class HouseholdPlanCreateView(ObjectEditView):
     queryset = HouseholdPlan.objects.all()
     form_class = PlanCreateForm
     title = gettext_lazy("New household plan")
     cancel = "pairing:plan-list"
+    action = actions.create_plan
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -118,56 +120,50 @@ class HouseholdPlanCreateView(PairingFormView):
                 initial.update(village=found.village_id, number=found.number)
         return initial
 
-    def perform(self, form: Any) -> HouseholdPlan:
+    def action_kwargs(self, form: Any) -> dict[str, Any]:
         data = dict(form.cleaned_data)
         data.pop("village")
         data.pop("number")
-        household = data.pop("household")
-        return actions.create_plan(actor=self.request.user, household=household, **data)
+        return data
 
 
-class HouseholdPlanFormView(PairingFormView):
+class HouseholdPlanUpdateView(ObjectEditView):
     queryset = HouseholdPlan.objects.select_related("household")
-    object_view = True
-
-
-class HouseholdPlanUpdateView(HouseholdPlanFormView):
     form_class = PlanForm
     title = gettext_lazy("Edit household plan")
+    action = actions.update_plan
+    object_arg = "plan"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "instance": self.object}
 
-    def perform(self, form: Any) -> HouseholdPlan:
-        return actions.update_plan(actor=self.request.user, plan=self.object, **form.cleaned_data)
 
-
-class HouseholdPlanDeleteView(HouseholdPlanFormView):
-    form_class = ConfirmForm
+class HouseholdPlanDeleteView(ObjectDeleteView):
+    queryset = HouseholdPlan.objects.select_related("household")
     title = gettext_lazy("Delete household plan")
-    template_name = "generic/confirm_delete.html"
-
-    def perform(self, form: Any) -> None:
-        actions.delete_plan(actor=self.request.user, plan=self.object)
-
-    def success_message(self) -> str:
-        return _("The household plan was deleted.")
-
-    def get_success_url(self, result: Any = None) -> str:
-        return reverse("pairing:plan-list")
+    action = actions.delete_plan
+    object_arg = "plan"
+    message = gettext_lazy("The household plan was deleted.")
+    success_url_name = "pairing:plan-list"
 
 
-class MeasureCreateView(HouseholdPlanFormView):
+class MeasureCreateView(ObjectEditView):
+    queryset = HouseholdPlan.objects.select_related("household")
     form_class = MeasureForm
     title = gettext_lazy("Add a measure")
+    action = actions.add_measure
+    object_arg = "plan"
 
-    def perform(self, form: Any) -> None:
-        actions.add_measure(actor=self.request.user, plan=self.object, **form.cleaned_data)
 
-
-class MeasureFormView(PairingFormView):
+class MeasureUpdateView(ObjectEditView):
     queryset = Measure.objects.select_related("plan__household")
-    object_view = True
+    form_class = MeasureForm
+    title = gettext_lazy("Edit measure")
+    action = actions.update_measure
+    object_arg = "measure"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "instance": self.object}
 
     def cancel_url(self) -> str:
         return str(self.object.plan.get_absolute_url())
@@ -176,27 +172,18 @@ class MeasureFormView(PairingFormView):
         return str(self.object.plan.get_absolute_url())
 
 
-class MeasureUpdateView(MeasureFormView):
-    form_class = MeasureForm
-    title = gettext_lazy("Edit measure")
-
-    def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "instance": self.object}
-
-    def perform(self, form: Any) -> None:
-        actions.update_measure(actor=self.request.user, measure=self.object, **form.cleaned_data)
-
-
-class MeasureDeleteView(MeasureFormView):
-    form_class = ConfirmForm
+class MeasureDeleteView(ObjectDeleteView):
+    queryset = Measure.objects.select_related("plan__household")
     title = gettext_lazy("Delete measure")
-    template_name = "generic/confirm_delete.html"
+    action = actions.delete_measure
+    object_arg = "measure"
+    message = gettext_lazy("The measure was deleted.")
 
-    def perform(self, form: Any) -> None:
-        actions.delete_measure(actor=self.request.user, measure=self.object)
+    def cancel_url(self) -> str:
+        return str(self.object.plan.get_absolute_url())
 
-    def success_message(self) -> str:
-        return _("The measure was deleted.")
+    def get_success_url(self, result: Any = None) -> str:
+        return str(self.object.plan.get_absolute_url())
 
 
 # Cap rules ----------------------------------------------------------------------------------

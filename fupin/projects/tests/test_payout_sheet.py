@@ -211,5 +211,7 @@ def test_it_gives_the_sheets_only_to_who_sees_the_run(cast, projects):
                 assert response["Location"].startswith("/accounts/login/")
             elif name in SEES_A:
                 assert response.status_code == 200, (name, kind)
+            elif name == "helper":  # no project, so no run anywhere (README, "Roles and scope")
+                assert response.status_code == 403, kind
             else:
                 assert response.status_code == 404, (name, kind)

@@ -9,24 +9,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fupin.audit.links import audit_url
-from fupin.lib.forms import ConfirmForm
-from fupin.lib.views import ObjectDetailView, ObjectListView
+from fupin.lib.views import (
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+)
 from fupin.projects import actions
 from fupin.projects.filtersets import PurchaseContractFilterSet
 from fupin.projects.forms import CONTRACT_FIELDS, ContractForm, DeliveryForm
 from fupin.projects.models import Project, PurchaseContract
 from fupin.projects.tables import PurchaseContractTable, contract_rows
-from fupin.projects.views.common import (
-    ProjectsFormView,
-    ThroughProjectMixin,
-    UserTableMixin,
-    changeable,
-)
+from fupin.projects.views.common import UserTableMixin
 
 ZERO = Decimal("0.00")
 
 
-class PurchaseContractListView(ThroughProjectMixin, UserTableMixin, ObjectListView):
+class PurchaseContractListView(UserTableMixin, ObjectListView):
     queryset = contract_rows(PurchaseContract.objects.all())
     filterset_class = PurchaseContractFilterSet
     table_class = PurchaseContractTable
@@ -34,7 +33,7 @@ class PurchaseContractListView(ThroughProjectMixin, UserTableMixin, ObjectListVi
     export_name = "contracts"
 
 
-class PurchaseContractDetailView(ThroughProjectMixin, ObjectDetailView):
+class PurchaseContractDetailView(ObjectDetailView):
     queryset = PurchaseContract.objects.select_related("project")
     template_name = "projects/contract_detail.html"
 
@@ -45,7 +44,6 @@ class PurchaseContractDetailView(ThroughProjectMixin, ObjectDetailView):
         delivered = sum((d.quantity for d in deliveries), ZERO)
         context.update(
             title=_("Purchase contract with %(buyer)s") % {"buyer": contract.buyer},
-            can_change=changeable(self.request.user, contract),
             deliveries=deliveries,
             delivered=delivered,
             paid=sum((d.amount for d in deliveries), ZERO),
@@ -55,13 +53,14 @@ class PurchaseContractDetailView(ThroughProjectMixin, ObjectDetailView):
         return context
 
 
-class ContractCreateView(ProjectsFormView):
+class ContractCreateView(ObjectEditView):
     """A purchase contract of the project in the URL."""
 
     queryset = Project.objects.select_related("region")
-    object_view = True
     form_class = ContractForm
     title = gettext_lazy("New purchase contract")
+    action = actions.create_contract
+    object_arg = "project"
 
     def get_initial(self) -> dict[str, Any]:
         today = timezone.localdate()
@@ -73,18 +72,13 @@ class ContractCreateView(ProjectsFormView):
             "status": "active",
         }
 
-    def perform(self, form: Any) -> PurchaseContract:
-        return actions.create_contract(
-            actor=self.request.user, project=self.object, **form.cleaned_data
-        )
-
     def get_success_url(self, result: Any = None) -> str:
         return reverse("projects:contract-detail", args=[result.pk])
 
 
-class ContractFormView(ProjectsFormView):
+class ContractFormView(ObjectEditView):
     queryset = PurchaseContract.objects.select_related("project")
-    object_view = True
+    object_arg = "contract"
 
     def cancel_url(self) -> str:
         return reverse("projects:contract-detail", args=[self.object.pk])
@@ -96,24 +90,21 @@ class ContractFormView(ProjectsFormView):
 class ContractUpdateView(ContractFormView):
     form_class = ContractForm
     title = gettext_lazy("Edit purchase contract")
+    action = actions.update_contract
 
     def get_initial(self) -> dict[str, Any]:
         return {f: getattr(self.object, f) for f in CONTRACT_FIELDS}
 
-    def perform(self, form: Any) -> None:
-        actions.update_contract(actor=self.request.user, contract=self.object, **form.cleaned_data)
 
-
-class ContractDeleteView(ContractFormView):
-    form_class = ConfirmForm
+class ContractDeleteView(ObjectDeleteView):
+    queryset = PurchaseContract.objects.select_related("project")
     title = gettext_lazy("Delete purchase contract")
-    template_name = "generic/confirm_delete.html"
+    action = actions.delete_contract
+    object_arg = "contract"
+    message = gettext_lazy("The purchase contract was deleted.")
 
-    def perform(self, form: Any) -> None:
-        actions.delete_contract(actor=self.request.user, contract=self.object)
-
-    def success_message(self) -> str:
-        return _("The purchase contract was deleted.")
+    def cancel_url(self) -> str:
+        return reverse("projects:contract-detail", args=[self.object.pk])
 
     def get_success_url(self, result: Any = None) -> str:
         return str(self.object.project.get_absolute_url())
@@ -122,12 +113,8 @@ class ContractDeleteView(ContractFormView):
 class DeliveryCreateView(ContractFormView):
     form_class = DeliveryForm
     title = gettext_lazy("Record a delivery")
+    action = actions.record_delivery
+    message = gettext_lazy("The delivery was recorded.")
 
     def get_initial(self) -> dict[str, Any]:
         return {"delivered_on": timezone.localdate()}
-
-    def perform(self, form: Any) -> None:
-        actions.record_delivery(actor=self.request.user, contract=self.object, **form.cleaned_data)
-
-    def success_message(self) -> str:
-        return _("The delivery was recorded.")

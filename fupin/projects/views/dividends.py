@@ -12,36 +12,32 @@ from typing import Any
 import django_tables2 as tables
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import ExpressionWrapper, F, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fupin.accounts.roles import Action
 from fupin.audit.links import audit_url
 from fupin.lib.fields import HundredthsField
 from fupin.lib.forms import ConfirmForm
 from fupin.lib.tables import UserTable, ordered
-from fupin.lib.views import XLSX, ActionFormView, ObjectDetailView, ObjectListView
+from fupin.lib.views import (
+    XLSX,
+    ActionFormView,
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    changeable,
+    page_of,
+)
 from fupin.projects import actions, rules
 from fupin.projects.choices import RunStatus
 from fupin.projects.filtersets import DividendRunFilterSet
 from fupin.projects.models import DividendPayout, DividendRun, Participant, Project
 from fupin.projects.payout import sheet_filename, sheet_pdf, sheet_xlsx
-
-PER_PAGE = 50
-
-
-def page_of(request: HttpRequest, rows: Any) -> Page:
-    return Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-
-
-def changeable(user: Any, obj: Any) -> bool:
-    manager: Any = type(obj)._default_manager
-    return bool(manager.for_user(user, Action.CHANGE).filter(pk=obj.pk).exists())
-
 
 # Forms ---------------------------------------------------------------------------------------
 
@@ -301,33 +297,19 @@ class DividendRunDetailView(ObjectDetailView):
         return context
 
 
-class DividendRunStepView(ActionFormView):
+class DividendRunStepView(ObjectEditView):
     """A confirmation page for one step of a run's workflow: GET shows it, POST takes the
-    step through the action. Outside the user's CHANGE scope the run answers 404; a user in
-    scope whose role may not take the step gets 403."""
+    step through the declared action. Outside the user's CHANGE scope the run answers 404
+    (as every edit page); a user in scope whose role may not take the step gets 403."""
 
     queryset = DividendRun.objects.select_related("project")
-    scope_action = Action.CHANGE
-    object_view = True
     form_class: type[forms.Form] = ConfirmForm
     template_name = "projects/run_confirm.html"
+    object_arg = "run"
     explanation: Any = ""
 
-    def get_object(self) -> DividendRun:
-        try:
-            run: Any = super().get_object()
-        except Http404:
-            # A run the user sees but may not change (the auditor's): 403, not 404.
-            seen = DividendRun.objects.for_user(self.request.user, Action.VIEW)
-            if seen.filter(pk=self.kwargs["pk"]).exists():
-                raise PermissionDenied(_("Your role does not allow this page.")) from None
-            raise
-        if not self.allowed(run):
-            raise PermissionDenied(_("Your role does not allow this page."))
-        return run
-
-    def allowed(self, run: DividendRun) -> bool:
-        return rules.can_approve_runs(self.request.user, run.project)
+    def allowed(self, obj: Any) -> bool:
+        return rules.can_approve_runs(self.request.user, obj.project)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -342,12 +324,8 @@ class DividendRunApproveView(DividendRunStepView):
     explanation = gettext_lazy(
         "Approving confirms the figures below; the run can then be recorded."
     )
-
-    def perform(self, form: Any) -> DividendRun:
-        return actions.approve_dividend_run(actor=self.request.user, run=self.object)
-
-    def success_message(self) -> str:
-        return _("The dividend run was approved.")
+    action = actions.approve_dividend_run
+    message = gettext_lazy("The dividend run was approved.")
 
 
 class DividendRunRecordView(DividendRunStepView):
@@ -356,30 +334,22 @@ class DividendRunRecordView(DividendRunStepView):
         "Recording adds each dividend to the shareholders' income for the year. A recorded "
         "run cannot be changed: it can only be reversed."
     )
-
-    def perform(self, form: Any) -> DividendRun:
-        return actions.record_dividend_run(actor=self.request.user, run=self.object)
-
-    def success_message(self) -> str:
-        return _("The dividend run was recorded.")
+    action = actions.record_dividend_run
+    message = gettext_lazy("The dividend run was recorded.")
 
 
-class DividendRunDiscardView(DividendRunStepView):
+class DividendRunDiscardView(ObjectDeleteView, DividendRunStepView):
+    template_name = "projects/run_confirm.html"
     title = gettext_lazy("Discard dividend run")
     explanation = gettext_lazy("The run is deleted; nothing was paid or recorded.")
+    action = actions.discard_dividend_run
+    message = gettext_lazy("The dividend run was discarded.")
 
-    def allowed(self, run: DividendRun) -> bool:
+    def allowed(self, obj: Any) -> bool:
         return True  # whoever may change the project (the CHANGE scope) may discard its run
 
-    def perform(self, form: Any) -> None:
-        self.project_id = self.object.project_id
-        actions.discard_dividend_run(actor=self.request.user, run=self.object)
-
-    def success_message(self) -> str:
-        return _("The dividend run was discarded.")
-
     def get_success_url(self, result: Any = None) -> str:
-        return f"{reverse('projects:run-list')}?project={self.project_id}"
+        return f"{reverse('projects:run-list')}?project={self.object.project_id}"
 
 
 class DividendRunReverseView(DividendRunStepView):
@@ -389,14 +359,11 @@ class DividendRunReverseView(DividendRunStepView):
         "A reversing run with every amount negated is recorded; the two add up to zero for "
         "every shareholder. Propose a corrected run afterwards."
     )
+    action = actions.reverse_dividend_run
+    message = gettext_lazy("The dividend run was reversed.")
 
-    def perform(self, form: Any) -> DividendRun:
-        return actions.reverse_dividend_run(
-            actor=self.request.user, run=self.object, note=form.cleaned_data["note"]
-        )
-
-    def success_message(self) -> str:
-        return _("The dividend run was reversed.")
+    def get_success_url(self, result: Any = None) -> str:
+        return str(result.get_absolute_url())  # the reversing run's page
 
 
 # The payout sheet ------------------------------------------------------------------------

@@ -6,13 +6,16 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fupin.audit.links import audit_url
-from fupin.lib.forms import ConfirmForm
 from fupin.lib.tables import personal
-from fupin.lib.views import ObjectDetailView, ObjectListView
+from fupin.lib.views import (
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+)
 from fupin.projects import actions
 from fupin.projects.filtersets import ParticipantFilterSet
 from fupin.projects.forms import (
@@ -26,16 +29,13 @@ from fupin.projects.forms import (
 from fupin.projects.models import Participant, Project
 from fupin.projects.tables import ParticipantTable, participant_rows
 from fupin.projects.views.common import (
-    ProjectsFormView,
-    ThroughProjectMixin,
     UserTableMixin,
-    changeable,
 )
 
 ZERO = Decimal("0.00")
 
 
-class ParticipantListView(ThroughProjectMixin, UserTableMixin, ObjectListView):
+class ParticipantListView(UserTableMixin, ObjectListView):
     queryset = participant_rows(Participant.objects.all())
     filterset_class = ParticipantFilterSet
     table_class = ParticipantTable
@@ -43,7 +43,7 @@ class ParticipantListView(ThroughProjectMixin, UserTableMixin, ObjectListView):
     export_name = "participants"
 
 
-class ParticipantDetailView(ThroughProjectMixin, ObjectDetailView):
+class ParticipantDetailView(ObjectDetailView):
     queryset = participant_rows(Participant.objects.all())
     template_name = "projects/participant_detail.html"
 
@@ -56,7 +56,6 @@ class ParticipantDetailView(ThroughProjectMixin, ObjectDetailView):
         preferred = sum((e.shares for e in entries if e.preferred), ZERO)
         context.update(
             title=participant.name,
-            can_change=changeable(user, participant),
             id_number=personal(
                 user,
                 participant.region_id,
@@ -81,13 +80,14 @@ class ParticipantDetailView(ThroughProjectMixin, ObjectDetailView):
         return context
 
 
-class ParticipantCreateView(ProjectsFormView):
+class ParticipantCreateView(ObjectEditView):
     """A participant of the project in the URL."""
 
     queryset = Project.objects.select_related("region")
-    object_view = True
     form_class = ParticipantForm
     title = gettext_lazy("Add a participant")
+    action = actions.add_participant
+    object_arg = "project"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -100,18 +100,13 @@ class ParticipantCreateView(ProjectsFormView):
             "village": villages[0] if len(villages) == 1 else "",
         }
 
-    def perform(self, form: Any) -> Participant:
-        return actions.add_participant(
-            actor=self.request.user, project=self.object, **form.cleaned_data
-        )
-
     def get_success_url(self, result: Any = None) -> str:
         return reverse("projects:participant-detail", args=[result.pk])
 
 
-class ParticipantFormView(ProjectsFormView):
+class ParticipantFormView(ObjectEditView):
     queryset = Participant.objects.select_related("project", "region", "household", "person")
-    object_view = True
+    object_arg = "participant"
 
     def cancel_url(self) -> str:
         return reverse("projects:participant-detail", args=[self.object.pk])
@@ -123,28 +118,23 @@ class ParticipantFormView(ProjectsFormView):
 class ParticipantUpdateView(ParticipantFormView):
     form_class = ParticipantEditForm
     title = gettext_lazy("Edit participant")
+    action = actions.update_participant
 
     def get_initial(self) -> dict[str, Any]:
         p: Participant = self.object
         fields = ("name", "is_shareholder", "is_worker", "is_trainee", "joined_on", "left_on")
         return {f: getattr(p, f) for f in fields}
 
-    def perform(self, form: Any) -> None:
-        actions.update_participant(
-            actor=self.request.user, participant=self.object, **form.cleaned_data
-        )
 
-
-class ParticipantDeleteView(ParticipantFormView):
-    form_class = ConfirmForm
+class ParticipantDeleteView(ObjectDeleteView):
+    queryset = Participant.objects.select_related("project")
     title = gettext_lazy("Delete participant")
-    template_name = "generic/confirm_delete.html"
+    action = actions.delete_participant
+    object_arg = "participant"
+    message = gettext_lazy("The participant was deleted.")
 
-    def perform(self, form: Any) -> None:
-        actions.delete_participant(actor=self.request.user, participant=self.object)
-
-    def success_message(self) -> str:
-        return _("The participant was deleted.")
+    def cancel_url(self) -> str:
+        return reverse("projects:participant-detail", args=[self.object.pk])
 
     def get_success_url(self, result: Any = None) -> str:
         return str(self.object.project.get_absolute_url())
@@ -155,20 +145,19 @@ class ContributionCreateView(ParticipantFormView):
 
     form_class = ContributionForm
     title = gettext_lazy("Record a contribution")
+    action = actions.contribute
+    message = gettext_lazy("The contribution was recorded.")
 
     def get_initial(self) -> dict[str, Any]:
         return {"dated_on": timezone.localdate(), "preferred": self.object.is_poor}
-
-    def perform(self, form: Any) -> None:
-        actions.contribute(actor=self.request.user, participant=self.object, **form.cleaned_data)
-
-    def success_message(self) -> str:
-        return _("The contribution was recorded.")
 
 
 class TransferCreateView(ParticipantFormView):
     form_class = TransferForm
     title = gettext_lazy("Transfer shares")
+    action = actions.transfer_shares
+    object_arg = "source"
+    message = gettext_lazy("The shares were transferred.")
 
     def get_form_kwargs(self) -> dict[str, Any]:
         others = (
@@ -181,30 +170,15 @@ class TransferCreateView(ParticipantFormView):
     def get_initial(self) -> dict[str, Any]:
         return {"dated_on": timezone.localdate()}
 
-    def perform(self, form: Any) -> None:
-        data = dict(form.cleaned_data)
-        actions.transfer_shares(
-            actor=self.request.user, source=self.object, target=data.pop("target"), **data
-        )
-
-    def success_message(self) -> str:
-        return _("The shares were transferred.")
-
 
 class WithdrawalCreateView(ParticipantFormView):
     form_class = WithdrawalForm
     title = gettext_lazy("Withdraw shares")
+    action = actions.withdraw_shares
+    message = gettext_lazy("The withdrawal was recorded.")
 
     def get_initial(self) -> dict[str, Any]:
         return {"dated_on": timezone.localdate()}
-
-    def perform(self, form: Any) -> None:
-        actions.withdraw_shares(
-            actor=self.request.user, participant=self.object, **form.cleaned_data
-        )
-
-    def success_message(self) -> str:
-        return _("The withdrawal was recorded.")
 
 
 class ParticipantIncomeCreateView(ParticipantFormView):
@@ -212,6 +186,8 @@ class ParticipantIncomeCreateView(ParticipantFormView):
 
     form_class = ParticipantIncomeForm
     title = gettext_lazy("Record a year's income")
+    action = actions.record_participant_income
+    message = gettext_lazy("The income was recorded.")
 
     def get_initial(self) -> dict[str, Any]:
         year = timezone.localdate().year - 1
@@ -221,11 +197,3 @@ class ParticipantIncomeCreateView(ParticipantFormView):
             "wages": found.wages if found else ZERO,
             "other": found.other if found else ZERO,
         }
-
-    def perform(self, form: Any) -> None:
-        actions.record_participant_income(
-            actor=self.request.user, participant=self.object, **form.cleaned_data
-        )
-
-    def success_message(self) -> str:
-        return _("The income was recorded.")

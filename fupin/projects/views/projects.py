@@ -7,15 +7,19 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fupin.audit.links import audit_url
-from fupin.lib.forms import ConfirmForm
 from fupin.lib.tables import personal
-from fupin.lib.views import ObjectDetailView, ObjectListView
+from fupin.lib.views import (
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    page_of,
+)
 from fupin.projects import actions, rules
 from fupin.projects.choices import FundingSource, Stage
 from fupin.projects.filtersets import ProjectFilterSet
@@ -35,13 +39,7 @@ from fupin.projects.tables import (
     participant_rows,
     project_rows,
 )
-from fupin.projects.views.common import (
-    CanAddMixin,
-    ProjectsFormView,
-    UserTableMixin,
-    changeable,
-    page_of,
-)
+from fupin.projects.views.common import CanAddMixin, UserTableMixin
 
 
 class ProjectListView(CanAddMixin, UserTableMixin, ObjectListView):
@@ -75,7 +73,6 @@ class ProjectDetailView(ObjectDetailView):
         project: Project = self.object
         user = self.request.user
         request = self.request
-        can_change = changeable(user, project)
         upcoming = rules.next_stage(project.stage)
 
         by_source: dict[str, Decimal] = defaultdict(lambda: Decimal("0.00"))
@@ -112,7 +109,6 @@ class ProjectDetailView(ObjectDetailView):
         }
         context.update(
             title=project.name,
-            can_change=can_change,
             villages=project.coverage.select_related("region").order_by("region_id"),
             leaders=project.leaders.order_by("name", "pk"),
             partners=project.partners.select_related("region").order_by("name", "pk"),
@@ -139,14 +135,16 @@ class ProjectDetailView(ObjectDetailView):
         return context
 
 
-class ProjectFormView(ProjectsFormView):
+class ProjectFormView(ObjectEditView):
     queryset = Project.objects.select_related("region", "organisation")
     cancel = "projects:project-list"
+    object_arg = "project"
 
 
 class ProjectCreateView(ProjectFormView):
     form_class = ProjectForm
     title = gettext_lazy("New demonstration project")
+    action = actions.create_project
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -163,14 +161,11 @@ class ProjectCreateView(ProjectFormView):
             "preferred_rate": Decimal("0"),
         }
 
-    def perform(self, form: Any) -> Project:
-        return actions.create_project(actor=self.request.user, **form.cleaned_data)
-
 
 class ProjectUpdateView(ProjectFormView):
-    object_view = True
     form_class = ProjectForm
     title = gettext_lazy("Edit project")
+    action = actions.update_project
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -178,7 +173,7 @@ class ProjectUpdateView(ProjectFormView):
     def get_initial(self) -> dict[str, Any]:
         return ProjectForm.initial_for(self.object)
 
-    def perform(self, form: Any) -> Project:
+    def action_kwargs(self, form: Any) -> dict[str, Any]:
         data = {k: v for k, v in form.cleaned_data.items() if k in PROJECT_FIELDS}
         data.update(
             village_codes=form.cleaned_data["village_codes"],
@@ -186,33 +181,27 @@ class ProjectUpdateView(ProjectFormView):
             organisation=form.cleaned_data["organisation"],
             partners=form.cleaned_data["partners"],
         )
-        return actions.update_project(actor=self.request.user, project=self.object, **data)
+        return data
 
 
-class ProjectDeleteView(ProjectFormView):
-    object_view = True
-    form_class = ConfirmForm
+class ProjectDeleteView(ObjectDeleteView):
+    queryset = Project.objects.select_related("region", "organisation")
     title = gettext_lazy("Delete project")
-    template_name = "generic/confirm_delete.html"
-
-    def perform(self, form: Any) -> None:
-        actions.delete_project(actor=self.request.user, project=self.object)
-
-    def success_message(self) -> str:
-        return _("The project was deleted.")
-
-    def get_success_url(self, result: Any = None) -> str:
-        return reverse("projects:project-list")
+    action = actions.delete_project
+    object_arg = "project"
+    message = gettext_lazy("The project was deleted.")
+    success_url_name = "projects:project-list"
 
 
 class ProjectAdvanceView(ProjectFormView):
     """The project's next approval step, by a user of the step's level (a township's review
     needs the township or above; a village secretary's page answers 403)."""
 
-    object_view = True
     form_class = AdvanceForm
     title = gettext_lazy("Record the next approval step")
     template_name = "projects/advance.html"
+    action = actions.advance_project
+    message = gettext_lazy("The approval step was recorded.")
 
     def allowed(self, obj: Any) -> bool:
         upcoming = rules.next_stage(obj.stage)
@@ -224,13 +213,8 @@ class ProjectAdvanceView(ProjectFormView):
     def get_initial(self) -> dict[str, Any]:
         return {"done_on": timezone.localdate()}
 
-    def perform(self, form: Any) -> None:
-        actions.advance_project(
-            actor=self.request.user, project=self.object, stage=self.stage(), **form.cleaned_data
-        )
-
-    def success_message(self) -> str:
-        return _("The approval step was recorded.")
+    def action_kwargs(self, form: Any) -> dict[str, Any]:
+        return {**form.cleaned_data, "stage": self.stage()}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -239,21 +223,17 @@ class ProjectAdvanceView(ProjectFormView):
 
 
 class InvestmentCreateView(ProjectFormView):
-    object_view = True
     form_class = InvestmentForm
     title = gettext_lazy("Record an investment")
-
-    def perform(self, form: Any) -> None:
-        actions.add_investment(actor=self.request.user, project=self.object, **form.cleaned_data)
-
-    def success_message(self) -> str:
-        return _("The investment was recorded.")
+    action = actions.add_investment
+    message = gettext_lazy("The investment was recorded.")
 
 
 class ProjectYearCreateView(ProjectFormView):
-    object_view = True
     form_class = ProjectYearForm
     title = gettext_lazy("Record a year's output")
+    action = actions.record_project_year
+    message = gettext_lazy("The year's figures were recorded.")
 
     def get_initial(self) -> dict[str, Any]:
         year = timezone.localdate().year - 1
@@ -261,11 +241,3 @@ class ProjectYearCreateView(ProjectFormView):
         if found is None:
             return {"year": year, "output_value": 0, "jobs": 0, "wages_paid": 0}
         return {f: getattr(found, f) for f in ("year", "output_value", "jobs", "wages_paid")}
-
-    def perform(self, form: Any) -> None:
-        actions.record_project_year(
-            actor=self.request.user, project=self.object, **form.cleaned_data
-        )
-
-    def success_message(self) -> str:
-        return _("The year's figures were recorded.")
