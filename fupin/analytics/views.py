@@ -25,7 +25,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from fupin.accounts.roles import Action
-from fupin.accounts.scoping import covers, region_in_scope
+from fupin.accounts.scoping import can, region_in_scope
 from fupin.analytics import boundaries
 from fupin.analytics.api.serializers import SMALL, suppressed
 from fupin.analytics.figures import (
@@ -159,7 +159,7 @@ class Table:
 def region_for(user: Any, code: str) -> Region:
     """The region the page shows: `code`, or the top of the user's scope; 404 outside it."""
     code = code or region_in_scope(user, "") or ""
-    if not is_digits(code) or not covers(user, code, Action.VIEW):
+    if not is_digits(code) or not can(user, Action.VIEW, code):
         raise Http404
     try:
         return Region.objects.get(code=code)
@@ -187,7 +187,7 @@ class Dashboard:
         self.series = trend(region.code)
         self.years = [y for y, _values in self.series]
         self.year = year if year is not None else (self.years[-1] if self.years else None)
-        self.personal = covers(user, region.code, Action.PERSONAL_DATA)
+        self.personal = can(user, Action.PERSONAL_DATA, region.code)
         raw = figures(region.code, self.year) if self.year is not None else {}
         self.figures: dict[str, Any] = raw if self.personal else suppressed(raw)
         self.children = child_figures(region.code, self.year) if self.year is not None else []
@@ -397,7 +397,7 @@ class MapView(ScopedMixin, View):
     queryset = RegionFigures.objects.all()
 
     def get(self, request: HttpRequest, code: str) -> FileResponse:
-        if not covers(request.user, code, Action.VIEW) or not boundaries.has_map(code):
+        if not can(request.user, Action.VIEW, code) or not boundaries.has_map(code):
             raise Http404
         response = FileResponse(
             boundaries.path_of(code).open("rb"), content_type="application/geo+json"

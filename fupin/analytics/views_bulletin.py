@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from fupin.accounts.roles import Action
-from fupin.accounts.scoping import covers, region_in_scope
+from fupin.accounts.scoping import can, region_in_scope
 from fupin.analytics import figures as analytics
 from fupin.analytics.bulletin import (
     PRECISION,
@@ -78,7 +78,7 @@ class RegionPageMixin(ScopedMixin):
         user = self.request.user
         return {
             "region": self.region,
-            "ancestors": [a for a in self.region.ancestors() if covers(user, a.code, Action.VIEW)],
+            "ancestors": [a for a in self.region.ancestors() if can(user, Action.VIEW, a.code)],
             "subregions": list(self.region.children.order_by("code")),
         }
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from fupin.accounts.roles import Action
-from fupin.accounts.scoping import covers, region_in_scope
+from fupin.accounts.scoping import can, region_in_scope
 from fupin.audit.links import audit_url
 from fupin.audit.models import AuditEvent
 from fupin.lib.tables import personal
@@ -122,7 +122,7 @@ class OrganisationDetailView(ObjectDetailView):
             can_change=organisation.is_open and changeable(user, organisation),
             # A county may add its villagers to a park committee it cannot change itself.
             can_add_member=organisation.is_open
-            and any(covers(user, c.region_id, Action.CHANGE) for c in coverage),
+            and any(can(user, Action.CHANGE, c.region_id) for c in coverage),
             reorganise_url=reorganise_url(organisation),
             coverage=coverage,
             children=with_member_count(visible.filter(parent=organisation)).order_by(
@@ -190,7 +190,7 @@ class OrganisationTreeView(ScopedMixin, TemplateView):
             count=len(found),
             too_many=too_many,
             limit=self.limit,
-            can_reorganise=covers(user, code, Action.CHANGE),
+            can_reorganise=can(user, Action.CHANGE, code),
         )
         return context
 

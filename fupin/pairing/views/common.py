@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fupin.accounts.roles import Action
-from fupin.accounts.scoping import covers
+from fupin.accounts.scoping import can
 from fupin.lib.views import changes_somewhere
 from fupin.pairing import checks
 from fupin.pairing.models import Helper, HouseholdPlan, Pairing, Visit
@@ -26,7 +26,7 @@ REASONS = {
 
 def pairs_in(user: Any, code: str) -> bool:
     """Whether `user` may pair in the region `code` (an administrator of it)."""
-    return covers(user, code, Action.CHANGE)
+    return can(user, Action.CHANGE, code)
 
 
 def unvisited_ids(pairings: QuerySet[Pairing]) -> set[int]:
