@@ -13,7 +13,15 @@ from django.urls import reverse
 from fupin.pairing import actions
 from fupin.pairing.models import CapRule, Pairing
 from fupin.registry import actions as registry
-from fupin.testing import COUNTY_A, COUNTY_B, VILLAGE_A, PairingSample, client_for
+from fupin.testing import (
+    COUNTY_A,
+    COUNTY_B,
+    VILLAGE_A,
+    PairingSample,
+    assert_sent_to_login,
+    client_for,
+    main,
+)
 
 READERS = ("auditor",)
 PHONE = "13912345678"
@@ -31,16 +39,6 @@ VISIBLE = {
 # helper's own records (visits, plans and measures) too.
 ADMINS_OF_A = {"province_admin", "county_a_admin", "village_a_secretary"}
 WRITERS_OF_A = ADMINS_OF_A | {"helper"}
-
-
-def main(response) -> str:
-    """The page below the header (the header names the signed-in user)."""
-    return response.content.decode().split("<main>", 1)[1]
-
-
-def assert_sent_to_login(response, url: str) -> None:
-    assert response.status_code == 302
-    assert response["Location"] == f"{reverse('accounts:login')}?next={url}"
 
 
 def csv_rows(response) -> list[list[str]]:

@@ -10,10 +10,8 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
 from rest_framework.test import APIClient
 
-from fupin.audit.models import AuditEvent
 from fupin.lib.ids import make_resident_id
 from fupin.pairing import actions as pairing
 from fupin.party import actions
@@ -30,7 +28,14 @@ from fupin.testing import (
     ApiSuite,
     api_for,
     client_for,
+    last_event_id,
+    new_events,
+    no_such,
+    not_a_choice,
     nothing_saved,
+    rows,
+    zh,
+    zh_api,
 )
 
 from .conftest import CHANGEABLE_ORGS, VISIBLE_MEMBERS, VISIBLE_ORGS
@@ -55,41 +60,6 @@ CHANGEABLE_MEMBERS = {
 REQUIRED = "该字段是必填项。"
 NOT_FOUND = {"detail": "未找到。"}
 TODAY = datetime.date.today()
-
-
-def zh(message: str, **params) -> str:
-    """The Chinese of a message of the product, as the catalogue has it (it must have it)."""
-    with translation.override("zh-hans"):
-        text = translation.gettext(message)
-    assert text != message, f"untranslated (run `make messages`): {message!r}"
-    return text % params if params else text
-
-
-def zh_api(user) -> APIClient:
-    client = api_for(user)
-    client.credentials(HTTP_ACCEPT_LANGUAGE="zh-hans")
-    return client
-
-
-def no_such(pk) -> str:
-    return f"无效主键 “{pk}” － 对象不存在。"
-
-
-def not_a_choice(value) -> str:
-    return f"“{value}” 不是合法选项。"
-
-
-def last_event_id() -> int:
-    return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
-
-
-def new_events(since: int) -> list[AuditEvent]:
-    return list(AuditEvent.objects.filter(id__gt=since).order_by("id"))
-
-
-def rows(response) -> list[dict]:
-    assert response.status_code == 200, response.content
-    return response.json()["results"]
 
 
 def names(response) -> set[str]:

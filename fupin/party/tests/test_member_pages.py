@@ -11,7 +11,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from fupin.audit.models import AuditEvent
 from fupin.lib.ids import make_resident_id, mask_id
 from fupin.pairing import actions as pairing
 from fupin.party import actions
@@ -24,7 +23,11 @@ from fupin.testing import (
     VILLAGE_A2,
     VILLAGE_B,
     PartySample,
+    assert_sent_to_login,
     client_for,
+    last_event_id,
+    main,
+    new_events,
     nothing_saved,
 )
 
@@ -47,28 +50,10 @@ CHANGEABLE_MEMBERS = {
 }
 
 
-def main(response) -> str:
-    """The page below the header (the header names the signed-in user)."""
-    return response.content.decode().split("<main>", 1)[1]
-
-
 def listed(response, kind: str = "members") -> list[str]:
     """The names linked from the rows of a list, in order."""
     assert response.status_code == 200
     return re.findall(rf'<a href="/party/{kind}/\d+/">([^<]+)</a>', main(response))
-
-
-def assert_sent_to_login(response, url: str) -> None:
-    assert response.status_code == 302
-    assert response["Location"] == f"{reverse('accounts:login')}?next={url}"
-
-
-def last_event_id() -> int:
-    return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
-
-
-def new_events(since: int) -> list[AuditEvent]:
-    return list(AuditEvent.objects.filter(id__gt=since).order_by("id"))
 
 
 def names(party: PartySample, keys) -> set[str]:

@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
-from fupin.audit.models import AuditEvent
 from fupin.lib.ids import make_resident_id
 from fupin.registry import actions
 from fupin.registry.models import Household, IncomeRecord, Person, PovertyLine
@@ -18,6 +17,8 @@ from fupin.testing import (
     ApiSuite,
     api_for,
     client_for,
+    last_event_id,
+    new_events,
     nothing_saved,
     pair_the_helper_with,
 )
@@ -30,14 +31,6 @@ LINES = "/api/v1/poverty-lines/"
 READERS = ("auditor", "helper")
 
 NEW_ID = make_resident_id(COUNTY_A, datetime.date(2001, 2, 3), 52)
-
-
-def last_event_id() -> int:
-    return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
-
-
-def new_events(since: int) -> list[AuditEvent]:
-    return list(AuditEvent.objects.filter(id__gt=since).order_by("id"))
 
 
 def numbers(response) -> set[str]:

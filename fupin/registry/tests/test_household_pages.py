@@ -7,7 +7,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from fupin.audit.models import AuditEvent
 from fupin.lib.ids import make_resident_id
 from fupin.pairing import actions as pairing_actions
 from fupin.registry import actions
@@ -20,6 +19,9 @@ from fupin.testing import (
     VILLAGE_B,
     PageSuite,
     client_for,
+    last_event_id,
+    main,
+    new_events,
     nothing_saved,
     pair_the_helper_with,
 )
@@ -39,28 +41,10 @@ def head_of(registry, key: str) -> Person:
     return getattr(registry, "head_" + key)
 
 
-def main(response) -> str:
-    """The page below the header (the header names the signed-in user)."""
-    return response.content.decode().split("<main>", 1)[1]
-
-
 def listed(response) -> list[str]:
     """The household numbers linked from the rows of the list, in order."""
     assert response.status_code == 200
     return re.findall(r'<a href="/registry/households/\d+/">([^<]+)</a>', main(response))
-
-
-def new_events(since: int) -> list[AuditEvent]:
-    return list(AuditEvent.objects.filter(id__gt=since).order_by("id"))
-
-
-def last_event_id() -> int:
-    return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
-
-
-def assert_sent_to_login(response, url: str) -> None:
-    assert response.status_code == 302
-    assert response["Location"] == f"{reverse('accounts:login')}?next={url}"
 
 
 def household_form(**changes) -> dict:
