@@ -847,7 +847,7 @@ class PageSuite(Suite):
         edit = [(self.url(self.edit, obj), self.edit_form(obj) or {})] if self.edit else []
         return edit + ([(self.url(self.delete, obj), {})] if self.delete else [])
 
-    def test_it_sends_the_anonymous_visitor_to_sign_in(self, records):
+    def test_it_sends_the_anonymous_visitor_to_sign_in(self, records: dict[Key, Any]) -> None:
         urls = [
             self.list_url,
             self.url(self.detail, a_record(records)),
@@ -860,7 +860,9 @@ class PageSuite(Suite):
             for url, data in self.write_posts(a_record(records)):
                 assert_sent_to_login(Client().post(url, data), url)
 
-    def test_it_lists_to_each_member_of_the_cast_the_records_in_their_scope(self, cast, records):
+    def test_it_lists_to_each_member_of_the_cast_the_records_in_their_scope(
+        self, cast: Cast, records: dict[Key, Any]
+    ) -> None:
         for name, user in cast.all().items():
             if user is None:
                 continue
@@ -874,7 +876,7 @@ class PageSuite(Suite):
                 shown = self.url(self.detail, obj) in page
                 assert shown is (key in self.sees[name]), (name, key)
 
-    def test_it_opens_the_detail_page_by_scope(self, cast, records):
+    def test_it_opens_the_detail_page_by_scope(self, cast: Cast, records: dict[Key, Any]) -> None:
         for name, user in cast.all().items():
             if user is None:
                 continue
@@ -889,7 +891,9 @@ class PageSuite(Suite):
                     message = NOT_FOUND_PAGE if expected == 404 else NO_ACCESS_PAGE
                     assert message in response.content.decode(), (name, key)
 
-    def test_it_exports_to_each_member_of_the_cast_the_records_in_their_scope(self, cast, records):
+    def test_it_exports_to_each_member_of_the_cast_the_records_in_their_scope(
+        self, cast: Cast, records: dict[Key, Any]
+    ) -> None:
         if not self.exports:
             return
         for name, user in cast.all().items():
@@ -907,7 +911,9 @@ class PageSuite(Suite):
                 assert (self.text(obj) in text) is seen, (name, key, "csv")
                 assert (self.text(obj) in sheet) is seen, (name, key, "xlsx")
 
-    def test_it_opens_the_write_pages_only_to_who_may_change_the_record(self, cast, records):
+    def test_it_opens_the_write_pages_only_to_who_may_change_the_record(
+        self, cast: Cast, records: dict[Key, Any]
+    ) -> None:
         for name, user in cast.all().items():
             if user is None:
                 continue
@@ -921,7 +927,9 @@ class PageSuite(Suite):
                     if expected != 200:
                         assert self.text(obj) not in main(response), (name, url, key)
 
-    def test_it_opens_the_add_page_to_roles_that_change_records(self, cast, records):
+    def test_it_opens_the_add_page_to_roles_that_change_records(
+        self, cast: Cast, records: dict[Key, Any]
+    ) -> None:
         if not self.add_url:
             return
         for name, user in cast.all().items():
@@ -930,7 +938,9 @@ class PageSuite(Suite):
             response = client_for(user).get(self.add_url)
             assert response.status_code == (403 if name in self.read_only else 200), name
 
-    def test_it_refuses_writes_out_of_scope_and_changes_nothing(self, cast, records):
+    def test_it_refuses_writes_out_of_scope_and_changes_nothing(
+        self, cast: Cast, records: dict[Key, Any]
+    ) -> None:
         for name, user in cast.all().items():
             if user is None:
                 continue
@@ -944,7 +954,7 @@ class PageSuite(Suite):
                     assert response.status_code == self.write_status(name, key), (name, url)
                 assert new_events(since) == [] and snapshot(obj) == before, (name, key)
 
-    def test_it_saves_an_edit_and_audits_it(self, cast, records):
+    def test_it_saves_an_edit_and_audits_it(self, cast: Cast, records: dict[Key, Any]) -> None:
         obj = a_record(records)
         data = self.edit_form(obj)
         if not self.edit or data is None:
@@ -954,7 +964,9 @@ class PageSuite(Suite):
         assert response.status_code == 302, main(response)
         assert new_events(since), "no audit event"
 
-    def test_it_refuses_a_bad_edit_and_changes_nothing(self, cast, records):
+    def test_it_refuses_a_bad_edit_and_changes_nothing(
+        self, cast: Cast, records: dict[Key, Any]
+    ) -> None:
         obj = a_record(records)
         data = self.bad_edit_form(obj)
         if not self.edit or data is None:
@@ -966,7 +978,7 @@ class PageSuite(Suite):
         assert "errorlist" in main(response) or 'class="errors' in main(response)
         assert snapshot(obj) == before and new_events(since) == []
 
-    def test_it_deletes_and_audits_it(self, cast, records):
+    def test_it_deletes_and_audits_it(self, cast: Cast, records: dict[Key, Any]) -> None:
         if not self.delete:
             return
         obj = a_record(records)
@@ -977,7 +989,7 @@ class PageSuite(Suite):
         if self.delete_removes:
             assert not type(obj)._base_manager.filter(pk=obj.pk).exists()
 
-    def test_it_adds_a_record_and_audits_it(self, cast, records):
+    def test_it_adds_a_record_and_audits_it(self, cast: Cast, records: dict[Key, Any]) -> None:
         data = self.add_form()
         if not self.add_url or data is None:
             return
@@ -987,7 +999,9 @@ class PageSuite(Suite):
         assert rows_changed(before), "nothing saved"
         assert new_events(since), "no audit event"
 
-    def test_it_refuses_a_bad_new_record_and_saves_nothing(self, cast, records):
+    def test_it_refuses_a_bad_new_record_and_saves_nothing(
+        self, cast: Cast, records: dict[Key, Any]
+    ) -> None:
         data = self.bad_add_form()
         if not self.add_url or data is None:
             return
@@ -1028,13 +1042,13 @@ class ApiSuite(Suite):
         actions: refused like the patch and the delete to whoever may not change it."""
         return []
 
-    def test_it_answers_401_without_credentials(self, records):
+    def test_it_answers_401_without_credentials(self, records: dict[Key, Any]) -> None:
         for url in (self.endpoint, self.item(a_record(records))):
             response = APIClient().get(url)
             assert response.status_code == 401, url
             assert response.json() == {"detail": "身份认证信息未提供。"}
 
-    def test_it_refuses_writes_without_credentials(self, records):
+    def test_it_refuses_writes_without_credentials(self, records: dict[Key, Any]) -> None:
         obj = a_record(records)
         calls = [("post", self.endpoint), ("patch", self.item(obj)), ("delete", self.item(obj))]
         with nothing_saved():
@@ -1042,7 +1056,9 @@ class ApiSuite(Suite):
                 response = getattr(APIClient(), method)(url, {}, format="json")
                 assert response.status_code == 401, (method, url)
 
-    def test_it_lists_to_each_member_of_the_cast_the_records_in_their_scope(self, cast, records):
+    def test_it_lists_to_each_member_of_the_cast_the_records_in_their_scope(
+        self, cast: Cast, records: dict[Key, Any]
+    ) -> None:
         for name, user in cast.all().items():
             if user is None:
                 continue
@@ -1054,7 +1070,7 @@ class ApiSuite(Suite):
             for key, obj in records.items():
                 assert (obj.pk in found) is (key in self.sees[name]), (name, key)
 
-    def test_it_retrieves_by_scope(self, cast, records):
+    def test_it_retrieves_by_scope(self, cast: Cast, records: dict[Key, Any]) -> None:
         for name, user in cast.all().items():
             if user is None:
                 continue
@@ -1066,7 +1082,9 @@ class ApiSuite(Suite):
                 elif response.status_code == 404:
                     assert response.json() == {"detail": "未找到。"}
 
-    def test_it_refuses_writes_out_of_scope_and_changes_nothing(self, cast, records):
+    def test_it_refuses_writes_out_of_scope_and_changes_nothing(
+        self, cast: Cast, records: dict[Key, Any]
+    ) -> None:
         for name, user in cast.all().items():
             if user is None:
                 continue
@@ -1085,7 +1103,7 @@ class ApiSuite(Suite):
                     assert response.status_code == self.write_status(name, key), (name, url)
                 assert new_events(since) == [] and snapshot(obj) == before, (name, key)
 
-    def test_it_patches_and_audits_it(self, cast, records):
+    def test_it_patches_and_audits_it(self, cast: Cast, records: dict[Key, Any]) -> None:
         obj = a_record(records)
         if (data := self.patch(obj)) is None:
             return
@@ -1094,7 +1112,9 @@ class ApiSuite(Suite):
         assert response.status_code == 200, response.content
         assert new_events(since), "no audit event"
 
-    def test_it_refuses_a_bad_patch_with_400_and_changes_nothing(self, cast, records):
+    def test_it_refuses_a_bad_patch_with_400_and_changes_nothing(
+        self, cast: Cast, records: dict[Key, Any]
+    ) -> None:
         obj = a_record(records)
         if (data := self.bad_patch(obj)) is None:
             return
@@ -1104,7 +1124,7 @@ class ApiSuite(Suite):
         assert response.status_code == 400, response.content
         assert snapshot(obj) == before and new_events(since) == []
 
-    def test_it_deletes_and_audits_it(self, cast, records):
+    def test_it_deletes_and_audits_it(self, cast: Cast, records: dict[Key, Any]) -> None:
         if not self.deletes:
             return
         obj = a_record(records)
@@ -1114,7 +1134,7 @@ class ApiSuite(Suite):
         assert not type(obj)._base_manager.filter(pk=obj.pk).exists()
         assert new_events(since), "no audit event"
 
-    def test_it_creates_and_audits_it(self, cast, records):
+    def test_it_creates_and_audits_it(self, cast: Cast, records: dict[Key, Any]) -> None:
         if (data := self.create()) is None:
             return
         since = last_event_id()
@@ -1122,7 +1142,9 @@ class ApiSuite(Suite):
         assert response.status_code == 201, response.content
         assert new_events(since), "no audit event"
 
-    def test_it_refuses_a_bad_new_record_with_400_and_saves_nothing(self, cast, records):
+    def test_it_refuses_a_bad_new_record_with_400_and_saves_nothing(
+        self, cast: Cast, records: dict[Key, Any]
+    ) -> None:
         if (data := self.bad_create()) is None:
             return
         since = last_event_id()
