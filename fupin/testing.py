@@ -955,8 +955,9 @@ class PageSuite(Suite):
             for key, obj in records.items():
                 if key in self.changes[name]:
                     continue
+                posts = self.write_posts(obj)
                 before, since = snapshot(obj), last_event_id()
-                for url, data in self.write_posts(obj):
+                for url, data in posts:
                     with nothing_saved():
                         response = client_for(user).post(url, data)
                     assert response.status_code == self.write_status(name, key), (name, url)
