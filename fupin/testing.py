@@ -8,21 +8,33 @@ Cast (STYLE.md): one user per role, plus a sibling county's administrator who mu
 change nothing of county A, and the anonymous visitor (no fixture: an unauthenticated client).
 """
 
+import csv
+import io
+import json
+import re
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from io import StringIO
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
+import pytest
 from django.apps import apps
+from django.core.management import CommandError, call_command
+from django.forms.models import model_to_dict
 from django.test import Client
+from django.urls import reverse
+from django.utils import translation
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from fupin.accounts import actions
 from fupin.accounts.choices import Role
 from fupin.accounts.models import User
+from fupin.audit.models import AuditEvent
 from fupin.regions.actions import load_regions
 from fupin.regions.loader import parse_regions
 
@@ -588,3 +600,564 @@ def build_projects_sample(party: PartySample | None = None) -> ProjectsSample:
         contract_a=contract_a,
         run_2018=run,
     )
+
+
+# --- helpers every test file used to paste for itself -----------------------------------------
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+NOT_FOUND_PAGE = "此处没有内容，或超出了您负责的区划范围。"
+NO_ACCESS_PAGE = "您的角色无权访问此页面。"
+
+
+def zh(message: str, **params: object) -> str:
+    """The Chinese of a message of the product, as the catalogue has it; fails when the
+    catalogue leaves it untranslated (run `make messages`)."""
+    with translation.override("zh-hans"):
+        text = translation.gettext(message)
+    assert text != message and CJK.search(text), f"untranslated: {message!r}"
+    return text % params if params else text
+
+
+def zh_api(user: User | None) -> APIClient:
+    """An API client for `user` that asks for answers in Chinese."""
+    client = api_for(user)
+    client.credentials(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    return client
+
+
+def no_such(pk: object) -> str:
+    """DRF's Chinese for a primary key that names no record the caller may see."""
+    return f"无效主键 “{pk}” － 对象不存在。"
+
+
+def not_a_choice(value: object) -> str:
+    """DRF's Chinese for a value outside a field's choices."""
+    return f"“{value}” 不是合法选项。"
+
+
+def last_event_id() -> int:
+    """The id of the newest audit event (0 when there is none): `new_events` reads from it."""
+    return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def new_events(since: int) -> list[AuditEvent]:
+    """The audit events written after `since = last_event_id()`, oldest first."""
+    return list(AuditEvent.objects.filter(id__gt=since).order_by("id"))
+
+
+def rows(response: Any) -> list[dict[str, Any]]:
+    """The results of a paged API list that answered 200."""
+    assert response.status_code == 200, response.content
+    results: list[dict[str, Any]] = response.json()["results"]
+    return results
+
+
+def ids(response: Any) -> set[int]:
+    """The ids of the results of a paged API list."""
+    return {r["id"] for r in rows(response)}
+
+
+def api_refused(response: Any, status: int = 400) -> Any:
+    """The JSON of an API answer that refused with `status`."""
+    assert response.status_code == status, response.content
+    return response.json()
+
+
+def main(response: Any) -> str:
+    """The page below the header (the header names the signed-in user)."""
+    return str(response.content.decode().split("<main>", 1)[1])
+
+
+def assert_sent_to_login(response: Any, url: str) -> None:
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('accounts:login')}?next={url}"
+
+
+def form_refused(client: Client, url: str, data: dict[str, Any], message: str) -> None:
+    """POST `data` to a form page: it must answer the form again with `message` among its
+    errors, and save nothing."""
+    with nothing_saved():
+        response = client.post(url, data)
+    assert response.status_code == 200, url
+    page = main(response)
+    assert message in page, (url, message)
+    assert "errorlist" in page or 'class="errors' in page
+
+
+def command_output(*args: object) -> str:
+    """What `fupin ARGS…` prints (stripped)."""
+    out = StringIO()
+    call_command(*[str(a) for a in args], stdout=out)
+    return out.getvalue().strip()
+
+
+def command_refused(*args: object) -> str:
+    """The message of a command that refuses, having saved nothing."""
+    with nothing_saved(), pytest.raises(CommandError) as e:
+        call_command(*[str(a) for a in args], stdout=StringIO())
+    return str(e.value)
+
+
+def import_refused(*args: object) -> tuple[int, dict[str, Any]]:
+    """The exit status and the JSON printed by a refused `fupin import … --json`."""
+    out = StringIO()
+    with pytest.raises(CommandError) as e:
+        call_command(*[str(a) for a in args], stdout=out)
+    return e.value.returncode, json.loads(out.getvalue())
+
+
+def csv_rows(response: Any) -> list[list[str]]:
+    """The rows of a streamed .csv download (with the BOM Excel needs to read UTF-8)."""
+    assert response.status_code == 200
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(body.decode("utf-8").removeprefix("\ufeff"))))
+
+
+def xlsx_text(content: bytes) -> str:
+    """The strings and cells of the first sheet of an .xlsx download, as XML text."""
+    book = zipfile.ZipFile(io.BytesIO(content))
+    assert book.testzip() is None
+    names = book.namelist()
+    shared = book.read("xl/sharedStrings.xml").decode() if "xl/sharedStrings.xml" in names else ""
+    return shared + book.read("xl/worksheets/sheet1.xml").decode()
+
+
+def snapshot(obj: Any) -> dict[str, Any]:
+    """Every field of `obj` as the database has it now."""
+    return model_to_dict(type(obj)._base_manager.get(pk=obj.pk))
+
+
+# --- generic suites: declare a model's pages and endpoint, get the checks for the whole cast --
+
+Key = str  # "a": the record in village A (county A), "a2" in village A2, "b" in county B
+# Who sees and who changes records a, a2 and b, by the scope rules of
+# STYLE.md: a county's administrator nothing of the sibling county, the auditor reads, the
+# helper reads only what they are paired with (nothing, unless the suite says so).
+SEES: dict[str, set[Key]] = {
+    "province_admin": {"a", "a2", "b"},
+    "county_a_admin": {"a", "a2"},
+    "village_a_secretary": {"a"},
+    "county_b_admin": {"b"},
+    "auditor": {"a", "a2"},
+    "helper": set(),
+}
+CHANGES: dict[str, set[Key]] = {
+    "province_admin": {"a", "a2", "b"},
+    "county_a_admin": {"a", "a2"},
+    "village_a_secretary": {"a"},
+    "county_b_admin": {"b"},
+    "auditor": set(),
+    "helper": set(),
+}
+# Roles that may not change records at all: a write page answers them 403 wherever it is.
+READ_ONLY_ROLES = frozenset({"auditor", "helper"})
+
+
+def a_record(records: dict[Key, Any]) -> Any:
+    """Record a of a suite (or its first record, where the suite names them otherwise)."""
+    return records["a"] if "a" in records else next(iter(records.values()))
+
+
+class Suite:
+    """What the page and API suites share: the records, and who sees and changes which.
+
+    A test class declares `build()` (or a `records` fixture), which makes the record in
+    village A, the one in county B and any other its `sees` names ("a2" in village A2)
+    through the product's actions, and overrides `sees`/`changes` where its model departs
+    from the rules (a helper paired with record a sees it). `no_view` names the roles that
+    may not read this model at all (403 rather than 404)."""
+
+    sees: ClassVar[dict[str, set[Key]]] = SEES
+    changes: ClassVar[dict[str, set[Key]]] = CHANGES
+    no_view: ClassVar[frozenset[str]] = frozenset()
+    read_only: ClassVar[frozenset[str]] = READ_ONLY_ROLES
+    # What a read-only role gets for a write: the pages say 403 (the role may not), the API
+    # 404 (it finds nothing it may change).
+    read_only_status: ClassVar[int] = 403
+
+    def build(self) -> dict[Key, Any]:
+        """{"a": the record in village A, "b": the one in county B}, and any other the
+        suite's `sees` and `changes` name (say "a2" in village A2)."""
+        raise NotImplementedError
+
+    @pytest.fixture
+    def records(self, cast: Cast) -> dict[Key, Any]:
+        return self.build()
+
+    def read_status(self, name: str, key: Key) -> int:
+        if name in self.no_view:
+            return 403
+        return 200 if key in self.sees[name] else 404
+
+    def write_status(self, name: str, key: Key) -> int:
+        if name in self.read_only:
+            return self.read_only_status
+        return 200 if key in self.changes[name] else 404
+
+    def writer(self, cast: Cast) -> User:
+        """A member of the cast who may change record a (county A's administrator)."""
+        return cast.county_a_admin
+
+
+class PageSuite(Suite):
+    """The pages of one model for the whole cast: declare `list_url`, the URL names of the
+    detail page and, where the model has them, of its edit and delete pages (one `pk`
+    argument), `text(obj)` that the list, the detail page and the exports show of a record,
+    and the forms: `edit_form(obj)` and `bad_edit_form(obj)`, `add_url` with `add_form()` and
+    `bad_add_form()`. Each check runs only where its declarations are there."""
+
+    list_url: ClassVar[str]
+    detail: ClassVar[str]
+    edit: ClassVar[str | None] = None
+    delete: ClassVar[str | None] = None
+    add_url: ClassVar[str | None] = None
+    exports: ClassVar[bool] = True
+    # A delete page that removes the row (rather than ending or closing the record).
+    delete_removes: ClassVar[bool] = True
+    # Whether record a, as built, may be deleted (an organisation with members may not).
+    deletable: ClassVar[bool] = True
+
+    def text(self, obj: Any) -> str:
+        return str(obj)
+
+    def edit_form(self, obj: Any) -> dict[str, Any] | None:
+        return None
+
+    def bad_edit_form(self, obj: Any) -> dict[str, Any] | None:
+        return None
+
+    def add_form(self) -> dict[str, Any] | None:
+        return None
+
+    def bad_add_form(self) -> dict[str, Any] | None:
+        return None
+
+    def url(self, name: str, obj: Any) -> str:
+        return reverse(name, args=[obj.pk])
+
+    def write_urls(self, obj: Any) -> list[str]:
+        """Every page that changes `obj`: its edit and delete pages, and (overridden) the
+        pages that add or change the records it holds."""
+        return [self.url(n, obj) for n in (self.edit, self.delete) if n]
+
+    def write_posts(self, obj: Any) -> list[tuple[str, dict[str, Any]]]:
+        """A valid POST to each page of `write_urls`, the deletes last."""
+        edit = [(self.url(self.edit, obj), self.edit_form(obj) or {})] if self.edit else []
+        return edit + ([(self.url(self.delete, obj), {})] if self.delete else [])
+
+    def test_it_sends_the_anonymous_visitor_to_sign_in(self, records: dict[Key, Any]) -> None:
+        urls = [
+            self.list_url,
+            self.url(self.detail, a_record(records)),
+            *self.write_urls(a_record(records)),
+        ]
+        urls += [self.add_url] if self.add_url else []
+        for url in urls:
+            assert_sent_to_login(Client().get(url), url)
+        posts = self.write_posts(a_record(records))
+        posts += [(self.add_url, self.add_form() or {})] if self.add_url else []
+        with nothing_saved():
+            for url, data in posts:
+                assert_sent_to_login(Client().post(url, data), url)
+
+    def test_it_lists_to_each_member_of_the_cast_the_records_in_their_scope(
+        self, cast: Cast, records: dict[Key, Any]
+    ) -> None:
+        for name, user in cast.all().items():
+            if user is None:
+                continue
+            response = client_for(user).get(self.list_url)
+            if name in self.no_view:
+                assert response.status_code == 403, name
+                continue
+            assert response.status_code == 200, name
+            page = main(response)
+            for key, obj in records.items():
+                shown = self.url(self.detail, obj) in page
+                assert shown is (key in self.sees[name]), (name, key)
+
+    def test_it_opens_the_detail_page_by_scope(self, cast: Cast, records: dict[Key, Any]) -> None:
+        for name, user in cast.all().items():
+            if user is None:
+                continue
+            for key, obj in records.items():
+                response = client_for(user).get(self.url(self.detail, obj))
+                expected = self.read_status(name, key)
+                assert response.status_code == expected, (name, key)
+                if expected == 200:
+                    assert self.text(obj) in main(response), (name, key)
+                else:
+                    assert self.text(obj) not in main(response), (name, key)
+                    message = NOT_FOUND_PAGE if expected == 404 else NO_ACCESS_PAGE
+                    assert message in response.content.decode(), (name, key)
+
+    def test_it_exports_to_each_member_of_the_cast_the_records_in_their_scope(
+        self, cast: Cast, records: dict[Key, Any]
+    ) -> None:
+        if not self.exports:
+            return
+        for name, user in cast.all().items():
+            if user is None or name in self.no_view:
+                continue
+            client = client_for(user)
+            text = "\n".join(
+                ",".join(r) for r in csv_rows(client.get(self.list_url + "?export=csv"))
+            )
+            xlsx = client.get(self.list_url + "?export=xlsx")
+            assert xlsx.status_code == 200 and xlsx["Content-Type"] == XLSX, name
+            sheet = xlsx_text(xlsx.content)
+            for key, obj in records.items():
+                seen = key in self.sees[name]
+                assert (self.text(obj) in text) is seen, (name, key, "csv")
+                assert (self.text(obj) in sheet) is seen, (name, key, "xlsx")
+
+    def test_it_opens_the_write_pages_only_to_who_may_change_the_record(
+        self, cast: Cast, records: dict[Key, Any]
+    ) -> None:
+        for name, user in cast.all().items():
+            if user is None:
+                continue
+            for key, obj in records.items():
+                for url in self.write_urls(obj):
+                    response = client_for(user).get(url)
+                    expected = self.write_status(name, key)
+                    assert response.status_code == expected, (name, url, key)
+                    if expected == 403:
+                        assert NO_ACCESS_PAGE in response.content.decode(), (name, url, key)
+                    if expected != 200:
+                        assert self.text(obj) not in main(response), (name, url, key)
+
+    def test_it_opens_the_add_page_to_roles_that_change_records(
+        self, cast: Cast, records: dict[Key, Any]
+    ) -> None:
+        if not self.add_url:
+            return
+        for name, user in cast.all().items():
+            if user is None:
+                continue
+            response = client_for(user).get(self.add_url)
+            assert response.status_code == (403 if name in self.read_only else 200), name
+            if name in self.read_only:
+                with nothing_saved():
+                    response = client_for(user).post(self.add_url, self.add_form() or {})
+                assert response.status_code == 403, name
+
+    def test_it_refuses_writes_out_of_scope_and_changes_nothing(
+        self, cast: Cast, records: dict[Key, Any]
+    ) -> None:
+        for name, user in cast.all().items():
+            if user is None:
+                continue
+            for key, obj in records.items():
+                if key in self.changes[name]:
+                    continue
+                posts = self.write_posts(obj)
+                before, since = snapshot(obj), last_event_id()
+                for url, data in posts:
+                    with nothing_saved():
+                        response = client_for(user).post(url, data)
+                    assert response.status_code == self.write_status(name, key), (name, url)
+                assert new_events(since) == [] and snapshot(obj) == before, (name, key)
+
+    def test_it_saves_an_edit_and_audits_it(self, cast: Cast, records: dict[Key, Any]) -> None:
+        obj = a_record(records)
+        data = self.edit_form(obj)
+        if not self.edit or data is None:
+            return
+        since = last_event_id()
+        response = client_for(self.writer(cast)).post(self.url(self.edit, obj), data)
+        assert response.status_code == 302, main(response)
+        assert new_events(since), "no audit event"
+
+    def test_it_refuses_a_bad_edit_and_changes_nothing(
+        self, cast: Cast, records: dict[Key, Any]
+    ) -> None:
+        obj = a_record(records)
+        data = self.bad_edit_form(obj)
+        if not self.edit or data is None:
+            return
+        before, since = snapshot(obj), last_event_id()
+        with nothing_saved():
+            response = client_for(self.writer(cast)).post(self.url(self.edit, obj), data)
+        assert response.status_code == 200
+        assert "errorlist" in main(response) or 'class="errors' in main(response)
+        assert snapshot(obj) == before and new_events(since) == []
+
+    def test_it_deletes_and_audits_it(self, cast: Cast, records: dict[Key, Any]) -> None:
+        if not self.delete or not self.deletable:
+            return
+        obj = a_record(records)
+        since = last_event_id()
+        response = client_for(self.writer(cast)).post(self.url(self.delete, obj))
+        assert response.status_code == 302, main(response)
+        assert new_events(since), "no audit event"
+        if self.delete_removes:
+            assert not type(obj)._base_manager.filter(pk=obj.pk).exists()
+
+    def test_it_adds_a_record_and_audits_it(self, cast: Cast, records: dict[Key, Any]) -> None:
+        data = self.add_form()
+        if not self.add_url or data is None:
+            return
+        before, since = row_counts(), last_event_id()
+        response = client_for(self.writer(cast)).post(self.add_url, data)
+        assert response.status_code == 302, main(response)
+        assert rows_changed(before), "nothing saved"
+        assert new_events(since), "no audit event"
+
+    def test_it_refuses_a_bad_new_record_and_saves_nothing(
+        self, cast: Cast, records: dict[Key, Any]
+    ) -> None:
+        data = self.bad_add_form()
+        if not self.add_url or data is None:
+            return
+        since = last_event_id()
+        with nothing_saved():
+            response = client_for(self.writer(cast)).post(self.add_url, data)
+        assert response.status_code == 200
+        assert "errorlist" in main(response) or 'class="errors' in main(response)
+        assert new_events(since) == []
+
+
+class ApiSuite(Suite):
+    """One endpoint of /api/v1/ for the whole cast: declare `endpoint` (its list URL) and,
+    where the endpoint writes, `patch(obj)` and `bad_patch(obj)`, `create()` and
+    `bad_create()` (payloads in county A, sent as JSON), and `deletes`."""
+
+    endpoint: ClassVar[str]
+    deletes: ClassVar[bool] = False
+    read_only_status: ClassVar[int] = 404
+
+    def patch(self, obj: Any) -> dict[str, Any] | None:
+        return None
+
+    def bad_patch(self, obj: Any) -> dict[str, Any] | None:
+        return None
+
+    def create(self) -> dict[str, Any] | None:
+        return None
+
+    def bad_create(self) -> dict[str, Any] | None:
+        return None
+
+    def item(self, obj: Any) -> str:
+        return f"{self.endpoint}{obj.pk}/"
+
+    def extra_writes(self, obj: Any) -> list[tuple[str, str, dict[str, Any]]]:
+        """Other valid writes about `obj` (method, URL, body), such as a POST to one of its
+        actions: refused like the patch and the delete to whoever may not change it."""
+        return []
+
+    def test_it_answers_401_without_credentials(self, records: dict[Key, Any]) -> None:
+        for url in (self.endpoint, self.item(a_record(records))):
+            response = APIClient().get(url)
+            assert response.status_code == 401, url
+            assert response.json() == {"detail": "身份认证信息未提供。"}
+
+    def test_it_refuses_writes_without_credentials(self, records: dict[Key, Any]) -> None:
+        obj = a_record(records)
+        calls = [("post", self.endpoint), ("patch", self.item(obj)), ("delete", self.item(obj))]
+        with nothing_saved():
+            for method, url in calls:
+                response = getattr(APIClient(), method)(url, {}, format="json")
+                assert response.status_code == 401, (method, url)
+
+    def test_it_lists_to_each_member_of_the_cast_the_records_in_their_scope(
+        self, cast: Cast, records: dict[Key, Any]
+    ) -> None:
+        for name, user in cast.all().items():
+            if user is None:
+                continue
+            response = api_for(user).get(self.endpoint + "?limit=1000")
+            if name in self.no_view:
+                assert response.status_code == 403, name
+                continue
+            found = ids(response)
+            for key, obj in records.items():
+                assert (obj.pk in found) is (key in self.sees[name]), (name, key)
+
+    def test_it_retrieves_by_scope(self, cast: Cast, records: dict[Key, Any]) -> None:
+        for name, user in cast.all().items():
+            if user is None:
+                continue
+            for key, obj in records.items():
+                response = api_for(user).get(self.item(obj))
+                assert response.status_code == self.read_status(name, key), (name, key)
+                if response.status_code == 200:
+                    assert response.json()["id"] == obj.pk
+                elif response.status_code == 404:
+                    assert response.json() == {"detail": "未找到。"}
+
+    def test_it_refuses_writes_out_of_scope_and_changes_nothing(
+        self, cast: Cast, records: dict[Key, Any]
+    ) -> None:
+        for name, user in cast.all().items():
+            if user is None:
+                continue
+            for key, obj in records.items():
+                if key in self.changes[name]:
+                    continue
+                calls = self.extra_writes(obj)
+                if (data := self.patch(obj)) is not None:
+                    calls.append(("patch", self.item(obj), data))
+                if self.deletes:
+                    calls.append(("delete", self.item(obj), {}))
+                before, since = snapshot(obj), last_event_id()
+                for method, url, data in calls:
+                    with nothing_saved():
+                        response = getattr(api_for(user), method)(url, data, format="json")
+                    assert response.status_code == self.write_status(name, key), (name, url)
+                assert new_events(since) == [] and snapshot(obj) == before, (name, key)
+
+    def test_it_patches_and_audits_it(self, cast: Cast, records: dict[Key, Any]) -> None:
+        obj = a_record(records)
+        if (data := self.patch(obj)) is None:
+            return
+        since = last_event_id()
+        response = api_for(self.writer(cast)).patch(self.item(obj), data, format="json")
+        assert response.status_code == 200, response.content
+        assert new_events(since), "no audit event"
+
+    def test_it_refuses_a_bad_patch_with_400_and_changes_nothing(
+        self, cast: Cast, records: dict[Key, Any]
+    ) -> None:
+        obj = a_record(records)
+        if (data := self.bad_patch(obj)) is None:
+            return
+        before, since = snapshot(obj), last_event_id()
+        with nothing_saved():
+            response = api_for(self.writer(cast)).patch(self.item(obj), data, format="json")
+        assert response.status_code == 400, response.content
+        assert snapshot(obj) == before and new_events(since) == []
+
+    def test_it_deletes_and_audits_it(self, cast: Cast, records: dict[Key, Any]) -> None:
+        if not self.deletes:
+            return
+        obj = a_record(records)
+        since = last_event_id()
+        response = api_for(self.writer(cast)).delete(self.item(obj))
+        assert response.status_code == 204, response.content
+        assert not type(obj)._base_manager.filter(pk=obj.pk).exists()
+        assert new_events(since), "no audit event"
+
+    def test_it_creates_and_audits_it(self, cast: Cast, records: dict[Key, Any]) -> None:
+        if (data := self.create()) is None:
+            return
+        since = last_event_id()
+        response = api_for(self.writer(cast)).post(self.endpoint, data, format="json")
+        assert response.status_code == 201, response.content
+        assert new_events(since), "no audit event"
+
+    def test_it_refuses_a_bad_new_record_with_400_and_saves_nothing(
+        self, cast: Cast, records: dict[Key, Any]
+    ) -> None:
+        if (data := self.bad_create()) is None:
+            return
+        since = last_event_id()
+        with nothing_saved():
+            response = api_for(self.writer(cast)).post(self.endpoint, data, format="json")
+        assert response.status_code == 400, response.content
+        assert new_events(since) == []

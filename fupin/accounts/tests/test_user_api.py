@@ -15,6 +15,7 @@ from fupin.testing import (
     VILLAGE_A2,
     VILLAGE_B,
     api_for,
+    last_event_id,
     nothing_saved,
 )
 
@@ -39,10 +40,6 @@ VISIBLE = {
     "auditor": set(),
     "helper": set(),
 }
-
-
-def last_event_id() -> int:
-    return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
 def only_event_since(since: int) -> AuditEvent:

@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from fupin.accounts import actions
 from fupin.accounts.models import Grant, User
-from fupin.audit.models import AuditEvent
 from fupin.testing import (
     COUNTY_A,
     COUNTY_B,
@@ -20,7 +19,11 @@ from fupin.testing import (
     VILLAGE_A2,
     VILLAGE_B,
     Cast,
+    assert_sent_to_login,
     client_for,
+    last_event_id,
+    main,
+    new_events,
     nothing_saved,
 )
 
@@ -36,14 +39,6 @@ OBJECT_STATUS = {
     "county_a_admin": (200, 404),
     "county_b_admin": (404, 200),
 }
-
-
-def new_events(since: int) -> list[AuditEvent]:
-    return list(AuditEvent.objects.filter(id__gt=since).order_by("id"))
-
-
-def last_event_id() -> int:
-    return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
 def listed_usernames(response) -> set[str]:
@@ -67,16 +62,6 @@ OBJECT_PAGES: dict[str, ObjectPage] = {
 }
 # Object pages that are forms (lib.views.ActionFormView with object_view).
 OBJECT_FORM_PAGES = [name for name in OBJECT_PAGES if name != "user-detail"]
-
-
-def main(response) -> str:
-    """The page below the header (the header names the signed-in user)."""
-    return response.content.decode().split("<main>", 1)[1]
-
-
-def assert_sent_to_login(response, url: str) -> None:
-    assert response.status_code == 302
-    assert response["Location"] == f"{reverse('accounts:login')}?next={url}"
 
 
 # --- who may open which page -----------------------------------------------------------------

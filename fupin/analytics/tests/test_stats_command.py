@@ -3,11 +3,12 @@ for the same region and year (an operator at the command line sees every cell, a
 personal data does in the API)."""
 
 import json
+from functools import partial
 from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 
 from fupin.analytics.figures import KEYS, label
 from fupin.analytics.refresh import rebuild
@@ -20,6 +21,7 @@ from fupin.testing import (
     TOWNSHIP_A,
     VILLAGE_A,
     api_for,
+    command_refused,
 )
 
 
@@ -40,10 +42,7 @@ def run_json(*args: str) -> dict:
     return json.loads(lines[0])
 
 
-def refused(*args: str) -> str:
-    with pytest.raises(CommandError) as e:
-        run(*args)
-    return str(e.value)
+refused = partial(command_refused, "stats")
 
 
 def test_it_prints_the_same_figures_as_the_api_for_every_member_of_the_cast(world, cast):

@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from fupin.imports import registry
 from fupin.imports.tests.things import HEADER, ID_A, ID_B, Things, saved_events, xlsx
 from fupin.imports.tests.xlsx_parts import Parts
-from fupin.testing import nothing_saved
+from fupin.testing import command_output, nothing_saved
 
 pytestmark = pytest.mark.django_db
 
@@ -39,12 +39,6 @@ def bad(tmp_path):
     )
 
 
-def run(*args) -> str:
-    out = StringIO()
-    call_command(*[str(a) for a in args], stdout=out)
-    return out.getvalue().strip()
-
-
 def fails(*args) -> tuple[int, str, str]:
     """(exit status, the message, what was printed on stdout)."""
     out = StringIO()
@@ -55,23 +49,23 @@ def fails(*args) -> tuple[int, str, str]:
 
 def test_it_saves_a_good_file_and_exits_0(things, good):
     before = saved_events()
-    assert run("import", "things", good) == "测试物品：已保存 2 行。"
+    assert command_output("import", "things", good) == "测试物品：已保存 2 行。"
     assert saved_events() == before + 2
 
 
 def test_it_checks_a_good_file_in_a_dry_run(things, good):
     with nothing_saved():
-        out = run("import", "things", good, "--dry-run")
+        out = command_output("import", "things", good, "--dry-run")
     assert out == "测试物品：已检查 2 行，未发现问题；试运行，未保存数据。"
 
 
 def test_it_prints_json(things, good):
-    assert json.loads(run("import", "things", good, "--json")) == {
+    assert json.loads(command_output("import", "things", good, "--json")) == {
         "rows": 2,
         "saved": 2,
         "errors": [],
     }
-    assert json.loads(run("import", "things", good, "--json", "--dry-run"))["saved"] == 0
+    assert json.loads(command_output("import", "things", good, "--json", "--dry-run"))["saved"] == 0
 
 
 def test_it_lists_the_problems_and_exits_1(things, bad):
@@ -138,7 +132,7 @@ def test_it_names_the_known_kinds_for_an_unknown_one(things, good):
 
 def test_it_writes_the_template(things, tmp_path):
     out = tmp_path / "things.xlsx"
-    assert run("template", "things", out) == f"已将“测试物品”模板写入 {out}（10 列）。"
+    assert command_output("template", "things", out) == f"已将“测试物品”模板写入 {out}（10 列）。"
     assert out.stat().st_size > 0
     status, _message, _out = fails("template", "nothings", out)
     assert status == 1

@@ -21,19 +21,14 @@ from fupin.testing import (
     VILLAGE_B,
     PairingSample,
     client_for,
+    form_refused,
+    last_event_id,
+    main,
     nothing_saved,
 )
 
 TODAY = datetime.date.today()
 TOMORROW = TODAY + datetime.timedelta(days=1)
-
-
-def main(response) -> str:
-    return response.content.decode().split("<main>", 1)[1]
-
-
-def last_event_id() -> int:
-    return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
 def actions_since(since: int) -> list[str]:
@@ -293,15 +288,6 @@ def test_it_sets_edits_and_deletes_a_cap_rule_through_the_forms(cast, pairing):
 # --- bad input -------------------------------------------------------------------------------
 
 
-def refused(client, url: str, data: dict, message: str) -> None:
-    with nothing_saved():
-        response = client.post(url, data)
-    assert response.status_code == 200, url
-    page = main(response)
-    assert message in page, (url, message)
-    assert 'class="errors' in page or "errorlist" in page
-
-
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
@@ -320,26 +306,28 @@ def test_it_refuses_a_bad_helper_and_saves_nothing(cast, pairing, changes, messa
     if changes.get("member") == "member_a":
         changes["member"] = pairing.party.member_a.id_number
     data = helper_form(**{"member": member.id_number, **changes})
-    refused(client_for(cast.county_a_admin), "/pairing/helpers/add/", data, message)
+    form_refused(client_for(cast.county_a_admin), "/pairing/helpers/add/", data, message)
 
 
 def test_it_refuses_a_registered_poor_person_as_helper(cast, pairing):
     poor = poor_member(pairing, "贫困党员", 904)
     data = helper_form(member=poor.id_number)
     message = "贫困党员已登记为贫困人口，不能担任帮扶责任人。"
-    refused(client_for(cast.county_a_admin), "/pairing/helpers/add/", data, message)
+    form_refused(client_for(cast.county_a_admin), "/pairing/helpers/add/", data, message)
 
 
 def test_it_refuses_a_bad_helper_edit(cast, pairing):
     url = reverse("pairing:helper-edit", args=[pairing.helper_a.pk])
     client = client_for(cast.county_a_admin)
-    refused(client, url, {"region_code": VILLAGE_B, "active": "on"}, "不在您可以修改的区域内。")
-    refused(client, url, {"region_code": ""}, "该字段是必填项。")
+    form_refused(
+        client, url, {"region_code": VILLAGE_B, "active": "on"}, "不在您可以修改的区域内。"
+    )
+    form_refused(client, url, {"region_code": ""}, "该字段是必填项。")
 
 
 def test_it_refuses_to_delete_a_helper_with_pairings(cast, pairing):
     url = reverse("pairing:helper-delete", args=[pairing.helper_a.pk])
-    refused(client_for(cast.county_a_admin), url, {}, "其他记录仍引用此记录")
+    form_refused(client_for(cast.county_a_admin), url, {}, "其他记录仍引用此记录")
 
 
 @pytest.mark.parametrize(
@@ -365,14 +353,14 @@ def test_it_refuses_a_bad_pairing_and_saves_nothing(cast, pairing, changes, mess
         if changes.get(key) == "member_a2":
             changes[key] = pairing.party.member_a2.id_number
     data = pairing_form(pairing, **changes)
-    refused(client_for(cast.county_a_admin), "/pairing/pairings/add/", data, message)
+    form_refused(client_for(cast.county_a_admin), "/pairing/pairings/add/", data, message)
 
 
 def test_it_refuses_a_second_primary_helper(cast, pairing):
     other = actions.register_helper(actor=None, member=pairing.party.member_a2)
     data = pairing_form(pairing, helper=other.member.id_number, village=VILLAGE_A, number="P001")
     message = "510821100001-P001已有主帮扶责任人：请先结束该结对。"
-    refused(client_for(cast.county_a_admin), "/pairing/pairings/add/", data, message)
+    form_refused(client_for(cast.county_a_admin), "/pairing/pairings/add/", data, message)
 
 
 def poor_member(p: PairingSample, name: str, sequence: int):
@@ -394,20 +382,20 @@ def test_it_refuses_pairing_an_exited_household_or_over_the_cap(cast, pairing):
     actions.set_cap_rule(
         actor=None, region_code=COUNTY_A, primary_cap=1, leader_cap=1, secondary_cap=1
     )
-    refused(client, "/pairing/pairings/add/", pairing_form(pairing), "上限为1。")
+    form_refused(client, "/pairing/pairings/add/", pairing_form(pairing), "上限为1。")
     registry.record_status(actor=None, household=pairing.household_a2, year=2024, status="exited")
     data = pairing_form(pairing, helper=pairing.party.member_b.id_number)
-    refused(client_for(cast.province_admin), "/pairing/pairings/add/", data, "已脱贫。")
+    form_refused(client_for(cast.province_admin), "/pairing/pairings/add/", data, "已脱贫。")
 
 
 def test_it_refuses_a_bad_end_of_pairing(cast, pairing):
     url = reverse("pairing:pairing-end", args=[pairing.pairing_a.pk])
     client = client_for(cast.county_a_admin)
-    refused(client, url, {"ended_on": "2024-01-01"}, "结对不能在开始之前结束。")
-    refused(client, url, {"ended_on": TOMORROW.isoformat()}, "结对结束日期不能晚于今天。")
-    refused(client, url, {"ended_on": ""}, "该字段是必填项。")
+    form_refused(client, url, {"ended_on": "2024-01-01"}, "结对不能在开始之前结束。")
+    form_refused(client, url, {"ended_on": TOMORROW.isoformat()}, "结对结束日期不能晚于今天。")
+    form_refused(client, url, {"ended_on": ""}, "该字段是必填项。")
     actions.end_pairing(actor=None, pairing=pairing.pairing_a)
-    refused(client, url, {"ended_on": TODAY.isoformat()}, "该结对已经结束。")
+    form_refused(client, url, {"ended_on": TODAY.isoformat()}, "该结对已经结束。")
 
 
 @pytest.mark.parametrize(
@@ -430,12 +418,14 @@ def test_it_refuses_a_bad_end_of_pairing(cast, pairing):
 def test_it_refuses_a_bad_plan_and_saves_nothing(cast, pairing, changes, message):
     data = {"village": VILLAGE_A2, "number": "P002", **plan_form()}
     data.update(changes)
-    refused(client_for(cast.county_a_admin), "/pairing/plans/add/", data, message)
+    form_refused(client_for(cast.county_a_admin), "/pairing/plans/add/", data, message)
 
 
 def test_it_refuses_a_bad_plan_edit(cast, pairing):
     url = reverse("pairing:plan-edit", args=[pairing.plan_a.pk])
-    refused(client_for(cast.helper), url, plan_form(year="1999"), "请填写2000年至明年之间的年份。")
+    form_refused(
+        client_for(cast.helper), url, plan_form(year="1999"), "请填写2000年至明年之间的年份。"
+    )
 
 
 @pytest.mark.parametrize(
@@ -451,13 +441,13 @@ def test_it_refuses_a_bad_plan_edit(cast, pairing):
 )
 def test_it_refuses_a_bad_measure_and_saves_nothing(cast, pairing, changes, message):
     client = client_for(cast.county_a_admin)
-    refused(
+    form_refused(
         client,
         reverse("pairing:measure-add", args=[pairing.plan_a.pk]),
         measure_form(**changes),
         message,
     )
-    refused(
+    form_refused(
         client,
         reverse("pairing:measure-edit", args=[pairing.measure_a.pk]),
         measure_form(**changes),
@@ -478,9 +468,9 @@ def test_it_refuses_a_bad_measure_and_saves_nothing(cast, pairing, changes, mess
 def test_it_refuses_a_bad_visit_and_saves_nothing(cast, pairing, changes, message):
     client = client_for(cast.helper)
     url = reverse("pairing:visit-add", args=[pairing.pairing_a.pk])
-    refused(client, url, visit_form(**changes), message)
+    form_refused(client, url, visit_form(**changes), message)
     url = reverse("pairing:visit-edit", args=[pairing.visit_a.pk])
-    refused(client, url, visit_form(**changes), message)
+    form_refused(client, url, visit_form(**changes), message)
 
 
 @pytest.mark.parametrize(
@@ -494,7 +484,9 @@ def test_it_refuses_a_bad_visit_and_saves_nothing(cast, pairing, changes, messag
     ],
 )
 def test_it_refuses_a_bad_cap_rule_and_saves_nothing(cast, pairing, changes, message):
-    refused(client_for(cast.county_a_admin), "/pairing/caps/add/", cap_form(**changes), message)
+    form_refused(
+        client_for(cast.county_a_admin), "/pairing/caps/add/", cap_form(**changes), message
+    )
 
 
 # --- scope on posts --------------------------------------------------------------------------

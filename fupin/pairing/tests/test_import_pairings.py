@@ -11,7 +11,6 @@ Chinese, as in the party's and the household import's tests.
 import datetime
 import json
 from collections.abc import Iterable, Mapping
-from io import StringIO
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +39,9 @@ from fupin.testing import (
     VILLAGE_A2,
     VILLAGE_B,
     client_for,
+    command_output,
+    import_refused,
+    last_event_id,
     nothing_saved,
     row_counts,
     rows_changed,
@@ -108,20 +110,6 @@ def member_row(helper: Any, member: Any, started: Any, **cells: Any) -> dict:
     return {"帮扶责任人身份证号": helper, "贫困党员身份证号": member, "开始日期": started} | cells
 
 
-def run(*args: Any) -> str:
-    out = StringIO()
-    call_command(*[str(a) for a in args], stdout=out)
-    return out.getvalue().strip()
-
-
-def refused(*args: Any) -> tuple[int, dict]:
-    """The exit status and the JSON printed by a refused `fupin import … --json`."""
-    out = StringIO()
-    with pytest.raises(CommandError) as e:
-        call_command(*[str(a) for a in args], stdout=out)
-    return e.value.returncode, json.loads(out.getvalue())
-
-
 def error(row: int, column: str, value: str, message: str) -> dict:
     return {"row": row, "column": column, "value": value, "message": message}
 
@@ -134,10 +122,6 @@ def refusal(call: Any) -> str:
     except ValidationError as e:
         return e.messages[0]
     raise AssertionError("the action did not refuse")
-
-
-def last_event() -> int:
-    return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
 def events_since(last: int) -> Any:
@@ -212,14 +196,14 @@ def hand_filled_rows(pairing, poor_member) -> list[dict[str, Any]]:
 
 def test_it_imports_the_template_filled_in_by_hand(cast, pairing, helper_c, poor_member, tmp_path):
     path = tmp_path / "t.xlsx"
-    run("template", "pairings", path)
+    command_output("template", "pairings", path)
     blank = read_rows(path)
     assert [c.lstrip("*") for c in blank[1]] == COLUMNS
     workbook(path, hand_filled_rows(pairing, poor_member))
     assert read_rows(path)[:3] == blank[:3]
-    before, last = row_counts(), last_event()
+    before, last = row_counts(), last_event_id()
 
-    out = json.loads(run("import", "pairings", path, "--json"))
+    out = json.loads(command_output("import", "pairings", path, "--json"))
 
     assert out == {"rows": 4, "saved": 4, "errors": []}
     # One event per pairing; the ended one is recorded as history in one event.
@@ -253,11 +237,11 @@ def test_it_changes_nothing_when_the_same_file_is_imported_again(
     cast, pairing, helper_c, poor_member, tmp_path
 ):
     path = workbook(tmp_path / "t.xlsx", hand_filled_rows(pairing, poor_member))
-    run("import", "pairings", path)
+    command_output("import", "pairings", path)
     stored = list(Pairing.objects.order_by("id").values())
     before = row_counts()
 
-    out = json.loads(run("import", "pairings", path, "--json"))
+    out = json.loads(command_output("import", "pairings", path, "--json"))
 
     assert out == {"rows": 4, "saved": 4, "errors": []}
     assert rows_changed(before) == {}
@@ -269,16 +253,18 @@ def test_it_ends_an_imported_pairing_when_a_later_file_gives_the_end_date(
 ):
     i = ids(pairing)
     first = household_row(i["c"], VILLAGE_A2, "P002", datetime.date(2024, 2, 1))
-    run("import", "pairings", workbook(tmp_path / "1.xlsx", [first]))
+    command_output("import", "pairings", workbook(tmp_path / "1.xlsx", [first]))
     ended = first | {"结束日期": "2024-12-31"}
-    run("import", "pairings", workbook(tmp_path / "2.xlsx", [ended]))
+    command_output("import", "pairings", workbook(tmp_path / "2.xlsx", [ended]))
     made = Pairing.objects.get(household=pairing.household_a2)
     assert made.ended_on == datetime.date(2024, 12, 31)
 
     # A third file with another end date contradicts the record.
     other = first | {"结束日期": "2025-01-31"}
     with nothing_saved():
-        code, out = refused("import", "pairings", workbook(tmp_path / "3.xlsx", [other]), "--json")
+        code, out = import_refused(
+            "import", "pairings", workbook(tmp_path / "3.xlsx", [other]), "--json"
+        )
     assert code == 1
     assert out["errors"] == [
         error(
@@ -296,7 +282,7 @@ def test_it_checks_every_row_and_saves_nothing_in_a_dry_run(
     path = workbook(tmp_path / "t.xlsx", hand_filled_rows(pairing, poor_member))
 
     with nothing_saved():
-        out = json.loads(run("import", "pairings", path, "--dry-run", "--json"))
+        out = json.loads(command_output("import", "pairings", path, "--dry-run", "--json"))
 
     assert out == {"rows": 4, "saved": 0, "errors": []}
 
@@ -313,7 +299,7 @@ def test_it_finds_in_a_dry_run_what_only_the_actions_know(cast, pairing, tmp_pat
     )
 
     with nothing_saved():
-        code, out = refused("import", "pairings", path, "--dry-run", "--json")
+        code, out = import_refused("import", "pairings", path, "--dry-run", "--json")
 
     assert code == 1
     assert out["errors"] == [error(R, "帮扶责任人身份证号", i["a"], expected)]
@@ -454,7 +440,7 @@ def test_it_refuses_a_file_with_every_kind_of_error_and_saves_nothing(
     path, errors = everything_at_once(tmp_path, pairing, helper_c, poor_member)
 
     with nothing_saved():
-        code, out = refused("import", "pairings", path, "--json")
+        code, out = import_refused("import", "pairings", path, "--json")
 
     assert code == 1
     assert out["saved"] == 0
@@ -471,7 +457,7 @@ def test_it_refuses_a_good_row_beside_a_bad_one(cast, pairing, helper_c, tmp_pat
         ],
     )
     with nothing_saved():
-        code, out = refused("import", "pairings", path, "--json")
+        code, out = import_refused("import", "pairings", path, "--json")
     assert (code, out["rows"], out["saved"], len(out["errors"])) == (1, 2, 0, 1)
 
 
@@ -487,7 +473,7 @@ def test_it_refuses_the_second_primary_helper_of_a_household_in_the_file(
         ],
     )
     with nothing_saved():
-        code, out = refused("import", "pairings", path, "--json")
+        code, out = import_refused("import", "pairings", path, "--json")
     assert code == 1
     message = _("%(name)s already has a primary helper: end that pairing first.") % {
         "name": str(pairing.household_a2)
@@ -528,13 +514,13 @@ def test_it_refuses_a_file_without_a_required_column_and_an_empty_file(cast, pai
     ws.write_string(1, 0, ids(pairing)["a"])
     book.close()
     with nothing_saved():
-        code, out = refused("import", "pairings", path, "--json")
+        code, out = import_refused("import", "pairings", path, "--json")
     assert (code, out["errors"]) == (1, [error(1, "开始日期", "", "缺少必填列“开始日期”。")])
 
     empty = tmp_path / "empty.xlsx"
     empty.write_bytes(b"")
     with nothing_saved():
-        code, out = refused("import", "pairings", empty, "--json")
+        code, out = import_refused("import", "pairings", empty, "--json")
     assert (code, out["errors"]) == (2, [error(0, "", "", "文件是空的（0 字节）。")])
 
 
@@ -544,7 +530,7 @@ def test_it_refuses_a_file_without_a_required_column_and_an_empty_file(cast, pai
 def test_it_writes_the_template_of_the_pairings(tmp_path):
     out = tmp_path / "pairings.xlsx"
 
-    data = json.loads(run("template", "pairings", out, "--json"))
+    data = json.loads(command_output("template", "pairings", out, "--json"))
 
     assert data == {"file": str(out), "columns": COLUMNS}
     rows = read_rows(out)
@@ -655,7 +641,7 @@ def test_it_imports_a_pairing_file_through_the_page(
     path = workbook(tmp_path / "t.xlsx", hand_filled_rows(pairing, poor_member))
     client = client_for(cast.county_a_admin)
     assert "/imports/new/pairings/" in client.get("/imports/").content.decode()
-    before, last = row_counts(), last_event()
+    before, last = row_counts(), last_event_id()
 
     with django_capture_on_commit_callbacks(execute=True), path.open("rb") as f:
         response = client.post("/imports/new/pairings/", {"upload": f, "commit": "on"})

@@ -1,16 +1,17 @@
 """`fupin pair --region CODE [--dry-run] [--rebalance] [--json] [--workers N]`."""
 
 import json
+from functools import partial
 from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 
 from fupin.audit.models import AuditEvent
 from fupin.pairing.models import Pairing, Proposal
 from fupin.pairing.tests.test_optimise import assert_rules_hold, build_world, current_primary
-from fupin.testing import COUNTY_A, COUNTY_B, PROVINCE, nothing_saved
+from fupin.testing import COUNTY_A, COUNTY_B, PROVINCE, command_refused, nothing_saved
 
 
 @pytest.fixture
@@ -30,10 +31,7 @@ def run_json(*args: str) -> dict[str, Any]:
     return json.loads(lines[0])
 
 
-def refused(*args: str) -> str:
-    with pytest.raises(CommandError) as e:
-        run(*args)
-    return str(e.value)
+refused = partial(command_refused, "pair")
 
 
 def test_it_pairs_every_beneficiary_it_can_and_a_second_run_changes_nothing(world):

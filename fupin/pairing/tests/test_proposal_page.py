@@ -20,12 +20,9 @@ from fupin.testing import (
     VILLAGE_B,
     PairingSample,
     client_for,
+    main,
     nothing_saved,
 )
-
-
-def main(response) -> str:
-    return response.content.decode().split("<main>", 1)[1]
 
 
 def section(page: str, css: str) -> str:

@@ -12,7 +12,6 @@ import datetime
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from io import StringIO
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +43,9 @@ from fupin.testing import (
     VILLAGE_A2,
     VILLAGE_B,
     client_for,
+    command_output,
+    import_refused,
+    last_event_id,
     nothing_saved,
     row_counts,
     rows_changed,
@@ -139,20 +141,6 @@ def members(path: Path, rows: Iterable[Mapping[str, Any] | None], **kw: Any) -> 
     return workbook(path, MEMBERS, rows, **kw)
 
 
-def run(*args: Any) -> str:
-    out = StringIO()
-    call_command(*[str(a) for a in args], stdout=out)
-    return out.getvalue().strip()
-
-
-def refused(*args: Any) -> tuple[int, dict]:
-    """The exit status and the JSON printed by a refused `fupin import … --json`."""
-    out = StringIO()
-    with pytest.raises(CommandError) as e:
-        call_command(*[str(a) for a in args], stdout=out)
-    return e.value.returncode, json.loads(out.getvalue())
-
-
 def error(row: int, column: str, value: str, message: str) -> dict:
     return {"row": row, "column": column, "value": value, "message": message}
 
@@ -187,10 +175,6 @@ def not_poor(party) -> str:
             actor=None, member=party.member_a, kind="poor", since=datetime.date.today()
         )
     )["kind"]
-
-
-def last_event() -> int:
-    return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
 def events_since(last: int) -> Any:
@@ -250,15 +234,15 @@ def hand_filled_rows(*, post: str = "村委会主任") -> list[dict[str, Any]]:
 
 def test_it_imports_the_template_filled_in_by_hand(cast, party, tmp_path):
     path = tmp_path / "t.xlsx"
-    run("template", "members", path)
+    command_output("template", "members", path)
     blank = read_rows(path)
     assert [c.lstrip("*") for c in blank[1]] == COLUMNS
     poor_person(QIAN)
     members(path, hand_filled_rows())
     assert read_rows(path)[:3] == blank[:3]
-    before, last = row_counts(), last_event()
+    before, last = row_counts(), last_event_id()
 
-    out = json.loads(run("import", "members", path, "--json"))
+    out = json.loads(command_output("import", "members", path, "--json"))
 
     assert out == {"rows": 4, "saved": 4, "errors": []}
     assert rows_changed(before) == {
@@ -333,12 +317,12 @@ def test_it_imports_the_template_filled_in_by_hand(cast, party, tmp_path):
 def test_it_changes_nothing_new_when_the_same_file_is_imported_again(cast, party, tmp_path):
     poor_person(QIAN)
     path = members(tmp_path / "t.xlsx", hand_filled_rows())
-    run("import", "members", path)
+    command_output("import", "members", path)
     stored = list(Member.objects.order_by("id").values())
     tags = list(MemberTag.objects.order_by("id").values())
-    before, last = row_counts(), last_event()
+    before, last = row_counts(), last_event_id()
 
-    out = json.loads(run("import", "members", path, "--json"))
+    out = json.loads(command_output("import", "members", path, "--json"))
 
     # Each member updated to what it was (one event each); the tags are held already.
     assert out == {"rows": 4, "saved": 4, "errors": []}
@@ -353,9 +337,11 @@ def test_it_changes_nothing_new_when_the_same_file_is_imported_again(cast, party
 
 def test_it_updates_a_changed_cell_on_a_second_import(cast, party, tmp_path):
     poor_person(QIAN)
-    run("import", "members", members(tmp_path / "t.xlsx", hand_filled_rows()))
+    command_output("import", "members", members(tmp_path / "t.xlsx", hand_filled_rows()))
 
-    run("import", "members", members(tmp_path / "t2.xlsx", hand_filled_rows(post="会计")))
+    command_output(
+        "import", "members", members(tmp_path / "t2.xlsx", hand_filled_rows(post="会计"))
+    )
 
     assert Member.objects.get(id_number=WANG).post == "会计"
     assert Member.objects.filter(id_number__in=[WANG, LI, ZHAO, QIAN]).count() == 4
@@ -366,7 +352,7 @@ def test_it_checks_every_row_and_saves_nothing_in_a_dry_run(cast, party, tmp_pat
     path = members(tmp_path / "t.xlsx", hand_filled_rows())
 
     with nothing_saved():
-        out = json.loads(run("import", "members", path, "--dry-run", "--json"))
+        out = json.loads(command_output("import", "members", path, "--dry-run", "--json"))
 
     assert out == {"rows": 4, "saved": 0, "errors": []}
 
@@ -380,7 +366,7 @@ def test_it_finds_in_a_dry_run_what_only_the_actions_know(cast, party, tmp_path)
     )
 
     with nothing_saved():
-        code, out = refused("import", "members", path, "--dry-run", "--json")
+        code, out = import_refused("import", "members", path, "--dry-run", "--json")
 
     assert code == 1
     rule = check_member_dates(
@@ -404,7 +390,7 @@ def test_it_takes_the_organisation_by_its_number_when_names_repeat(cast, party, 
         ],
     )
 
-    out = json.loads(run("import", "members", path, "--json"))
+    out = json.loads(command_output("import", "members", path, "--json"))
 
     assert out == {"rows": 2, "saved": 2, "errors": []}
     assert Member.objects.get(id_number=WANG).organisation == party.org_a
@@ -630,7 +616,7 @@ def test_it_refuses_each_broken_file_and_saves_nothing(cast, party, tmp_path, bu
     path, errors = build(tmp_path, party)
 
     with nothing_saved():
-        code, out = refused("import", "members", path, "--json")
+        code, out = import_refused("import", "members", path, "--json")
 
     assert code == status
     assert out["errors"] == errors
@@ -669,7 +655,7 @@ def test_it_writes_the_marked_copy_of_a_refused_file(cast, party, tmp_path):
 def test_it_writes_the_template_of_the_member_form(tmp_path):
     out = tmp_path / "members.xlsx"
 
-    data = json.loads(run("template", "members", out, "--json"))
+    data = json.loads(command_output("template", "members", out, "--json"))
 
     assert data == {"file": str(out), "columns": COLUMNS}
     rows = read_rows(out)
@@ -771,7 +757,7 @@ def test_it_imports_a_member_file_through_the_page(
     path = members(tmp_path / "t.xlsx", hand_filled_rows())
     client = client_for(cast.county_a_admin)
     assert "/imports/new/members/" in client.get("/imports/").content.decode()
-    before, last = row_counts(), last_event()
+    before, last = row_counts(), last_event_id()
 
     with django_capture_on_commit_callbacks(execute=True), path.open("rb") as f:
         response = client.post("/imports/new/members/", {"upload": f, "commit": "on"})

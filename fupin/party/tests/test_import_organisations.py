@@ -16,18 +16,25 @@ from fupin.imports.pipeline import run_import
 from fupin.party import actions
 from fupin.party.imports import ORGANISATIONS
 from fupin.party.models import Coverage, Organisation
-from fupin.testing import VILLAGE_A, VILLAGE_A2, VILLAGE_B, nothing_saved, row_counts, rows_changed
+from fupin.testing import (
+    VILLAGE_A,
+    VILLAGE_A2,
+    VILLAGE_B,
+    command_output,
+    import_refused,
+    last_event_id,
+    nothing_saved,
+    row_counts,
+    rows_changed,
+)
 
 from .test_import_members import (
     FIRST_ROW,
     NO_SUCH_NAME,
     error,
     events_since,
-    last_event,
     read_rows,
     refusal,
-    refused,
-    run,
     workbook,
 )
 
@@ -105,14 +112,14 @@ def hand_filled_rows(*, committee: str = "张三、李四、王五") -> list[dic
 
 def test_it_imports_a_roster_with_parents_in_the_file_and_in_the_database(cast, party, tmp_path):
     path = tmp_path / "t.xlsx"
-    run("template", "organisations", path)
+    command_output("template", "organisations", path)
     blank = read_rows(path)
     assert [c.lstrip("*") for c in blank[1]] == COLUMNS
     roster(path, hand_filled_rows())
     assert read_rows(path)[:3] == blank[:3]
-    before, last = row_counts(), last_event()
+    before, last = row_counts(), last_event_id()
 
-    out = json.loads(run("import", "organisations", path, "--json"))
+    out = json.loads(command_output("import", "organisations", path, "--json"))
 
     assert out == {"rows": 5, "saved": 5, "errors": []}
     assert rows_changed(before) == {
@@ -157,7 +164,7 @@ def test_it_imports_a_roster_with_parents_in_the_file_and_in_the_database(cast, 
 
 def test_it_changes_nothing_new_when_the_same_file_is_imported_again(cast, party, tmp_path):
     path = roster(tmp_path / "t.xlsx", hand_filled_rows())
-    run("import", "organisations", path)
+    command_output("import", "organisations", path)
 
     def stored() -> list[dict[str, Any]]:
         return [
@@ -167,9 +174,9 @@ def test_it_changes_nothing_new_when_the_same_file_is_imported_again(cast, party
 
     orgs = stored()
     coverage = sorted(Coverage.objects.values_list("organisation_id", "region_id"))
-    before, last = row_counts(), last_event()
+    before, last = row_counts(), last_event_id()
 
-    out = json.loads(run("import", "organisations", path, "--json"))
+    out = json.loads(command_output("import", "organisations", path, "--json"))
 
     # The same name in the same region is the same organisation: updated to what it was.
     assert out == {"rows": 5, "saved": 5, "errors": []}
@@ -180,10 +187,10 @@ def test_it_changes_nothing_new_when_the_same_file_is_imported_again(cast, party
 
 
 def test_it_updates_a_changed_cell_on_a_second_import(cast, party, tmp_path):
-    run("import", "organisations", roster(tmp_path / "t.xlsx", hand_filled_rows()))
+    command_output("import", "organisations", roster(tmp_path / "t.xlsx", hand_filled_rows()))
 
     changed = roster(tmp_path / "t2.xlsx", hand_filled_rows(committee="张三、李四、赵六"))
-    run("import", "organisations", changed)
+    command_output("import", "organisations", changed)
 
     assert Organisation.objects.get(name="东河镇园区党委").committee_members == "张三、李四、赵六"
     assert Organisation.objects.filter(name="东河镇园区党委").count() == 1
@@ -193,7 +200,7 @@ def test_it_checks_every_row_and_saves_nothing_in_a_dry_run(cast, party, tmp_pat
     path = roster(tmp_path / "t.xlsx", hand_filled_rows())
 
     with nothing_saved():
-        out = json.loads(run("import", "organisations", path, "--dry-run", "--json"))
+        out = json.loads(command_output("import", "organisations", path, "--dry-run", "--json"))
 
     assert out == {"rows": 5, "saved": 0, "errors": []}
 
@@ -219,7 +226,7 @@ def test_it_takes_the_parent_by_its_number_when_names_repeat(cast, party, tmp_pa
         ],
     )
 
-    out = json.loads(run("import", "organisations", path, "--json"))
+    out = json.loads(command_output("import", "organisations", path, "--json"))
 
     assert out == {"rows": 2, "saved": 2, "errors": []}
     assert Organisation.objects.get(name="甲二村第一党小组").parent == party.org_a2
@@ -485,7 +492,7 @@ def test_it_refuses_each_broken_file_and_saves_nothing(cast, party, tmp_path, bu
     path, errors = build(tmp_path, party)
 
     with nothing_saved():
-        code, out = refused("import", "organisations", path, "--json")
+        code, out = import_refused("import", "organisations", path, "--json")
 
     assert code == 1
     assert out["errors"] == errors
@@ -498,7 +505,7 @@ def test_it_refuses_each_broken_file_and_saves_nothing(cast, party, tmp_path, bu
 def test_it_writes_the_template_of_the_organisations(tmp_path):
     out = tmp_path / "organisations.xlsx"
 
-    data = json.loads(run("template", "organisations", out, "--json"))
+    data = json.loads(command_output("template", "organisations", out, "--json"))
 
     assert data == {"file": str(out), "columns": COLUMNS}
     rows = read_rows(out)

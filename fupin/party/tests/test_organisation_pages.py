@@ -3,13 +3,11 @@ reorganise form, the history list and its before/after page) for every member of
 
 import datetime
 import re
-from collections.abc import Callable
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from fupin.audit.models import AuditEvent
 from fupin.lib.ids import make_resident_id
 from fupin.party import actions
 from fupin.party.actions import Successor
@@ -21,8 +19,13 @@ from fupin.testing import (
     VILLAGE_A,
     VILLAGE_A2,
     VILLAGE_B,
+    PageSuite,
     PartySample,
+    assert_sent_to_login,
     client_for,
+    last_event_id,
+    main,
+    new_events,
     nothing_saved,
 )
 
@@ -42,28 +45,10 @@ VILLAGE_A_BIS = "510821100002"  # the second village of township A
 VILLAGE_B2 = "510824100002"  # the second village of township B
 
 
-def main(response) -> str:
-    """The page below the header (the header names the signed-in user)."""
-    return response.content.decode().split("<main>", 1)[1]
-
-
 def listed(response) -> list[str]:
     """The organisation names linked from the rows of the list, in order."""
     assert response.status_code == 200
     return re.findall(r'<a href="/party/organisations/\d+/">([^<]+)</a>', main(response))
-
-
-def assert_sent_to_login(response, url: str) -> None:
-    assert response.status_code == 302
-    assert response["Location"] == f"{reverse('accounts:login')}?next={url}"
-
-
-def last_event_id() -> int:
-    return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
-
-
-def new_events(since: int) -> list[AuditEvent]:
-    return list(AuditEvent.objects.filter(id__gt=since).order_by("id"))
 
 
 def names(party: PartySample, keys) -> set[str]:
@@ -116,76 +101,43 @@ def member_in(org: Organisation, village: str, name: str, sequence: int) -> Memb
     )
 
 
-# --- who may open which page -----------------------------------------------------------------
+# --- who may open which page: the generic suite ------------------------------------------------
 
 
-def test_it_lists_to_each_member_the_organisations_they_see(cast, party):
-    for name, user in cast.all().items():
-        response = client_for(user).get(LIST)
-        if user is None:
-            assert_sent_to_login(response, LIST)
-            continue
-        if name in NO_ORGANISATIONS:
-            assert response.status_code == 403, name
-            assert "您的角色无权访问此页面。" in main(response)
-            continue
-        assert set(listed(response)) == names(party, VISIBLE_ORGS[name]), name
-        assert "两县园区党委" in main(response) or name == "village_a_secretary"
-
-
-def test_it_opens_organisation_pages_by_scope(cast, party):
-    for name, user in cast.all().items():
-        client = client_for(user)
-        for key in ORGS:
-            org = getattr(party, key)
-            url = reverse("party:organisation-detail", args=[org.pk])
-            response = client.get(url)
-            if user is None:
-                assert_sent_to_login(response, url)
-                continue
-            if name in NO_ORGANISATIONS:
-                expected = 403
-            else:
-                expected = 200 if key in VISIBLE_ORGS[name] else 404
-            assert response.status_code == expected, (name, key)
-            assert (org.name in main(response)) is (expected == 200)
-
-
-WritePage = Callable[[Organisation], str]
-WRITE_PAGES: dict[str, WritePage] = {
-    "organisation-edit": lambda o: reverse("party:organisation-edit", args=[o.pk]),
-    "organisation-delete": lambda o: reverse("party:organisation-delete", args=[o.pk]),
-}
-
-
-@pytest.mark.parametrize("page", list(WRITE_PAGES))
-def test_it_opens_the_write_pages_only_to_who_may_change_the_organisation(cast, party, page):
+class TestOrganisationPages(PageSuite):
     """The park spanning two counties is seen by both county administrators and changed by
-    neither: its edit and delete pages answer them 404."""
-    for name, user in cast.all().items():
-        client = client_for(user)
-        for key in ORGS:
-            url = WRITE_PAGES[page](getattr(party, key))
-            response = client.get(url)
-            if user is None:
-                assert_sent_to_login(response, url)
-                continue
-            changes = key in CHANGEABLE_ORGS[name]
-            expected = 403 if name in READERS else 200 if changes else 404
-            assert response.status_code == expected, (name, page, key)
+    neither. A helper owns no organisation (they own their households and members only):
+    every organisation page answers them 403, as to a role that may not open it."""
+
+    list_url, add_url = LIST, ADD
+    detail = "party:organisation-detail"
+    edit = "party:organisation-edit"
+    delete = "party:organisation-delete"
+    sees, changes = VISIBLE_ORGS, CHANGEABLE_ORGS
+    no_view = frozenset(NO_ORGANISATIONS)
+    deletable = False  # every organisation of the sample has a member
+
+    @pytest.fixture
+    def records(self, party):
+        return {key: getattr(party, key) for key in ORGS}
+
+    def text(self, obj):
+        return obj.name
+
+    def edit_form(self, obj):
+        return organisation_form(name=obj.name, note="改", region_codes=VILLAGE_A)
+
+    def bad_edit_form(self, obj):
+        return organisation_form(name="", region_codes=VILLAGE_A)
+
+    def add_form(self):
+        return organisation_form()
+
+    def bad_add_form(self):
+        return organisation_form(region_codes="")
 
 
-def test_it_opens_the_new_organisation_form_to_roles_that_change_records(cast, party):
-    for name, user in cast.all().items():
-        response = client_for(user).get(ADD)
-        if user is None:
-            assert_sent_to_login(response, ADD)
-        elif name in READERS:
-            assert response.status_code == 403
-            assert "您的角色无权访问此页面。" in main(response)
-        else:
-            assert response.status_code == 200, name
-            assert "覆盖区划（代码）" in main(response)
+# --- who may open which page -----------------------------------------------------------------
 
 
 def test_it_shows_the_write_buttons_only_to_who_may_change(cast, party):
@@ -571,58 +523,21 @@ def test_it_deletes_an_empty_organisation_and_refuses_one_with_members(cast, par
     assert event.action == "party.delete_organisation"
 
 
-def test_it_answers_404_to_county_admins_posting_to_the_park_and_changes_nothing(cast, party):
-    for user in (cast.county_a_admin, cast.county_b_admin):
-        client = client_for(user)
-        with nothing_saved():
-            edit = client.post(
-                reverse("party:organisation-edit", args=[party.park.pk]),
-                organisation_form(name="改名", region_codes=VILLAGE_A2),
-            )
-            delete = client.post(reverse("party:organisation-delete", args=[party.park.pk]))
-        assert (edit.status_code, delete.status_code) == (404, 404)
-    assert Organisation.objects.get(pk=party.park.pk).name == "两县园区党委"
-
-
-def test_it_answers_403_to_readers_posting_and_changes_nothing(cast, party):
+def test_it_answers_403_to_readers_reorganising_and_changes_nothing(cast, party):
+    successor = {"name": "x", "level": "branch", "kind": "village", "region_codes": VILLAGE_A}
     for name in READERS:
-        client = client_for(getattr(cast, name))
         with nothing_saved():
-            responses = [
-                client.post(ADD, organisation_form()),
-                client.post(
-                    reverse("party:organisation-edit", args=[party.org_a.pk]),
-                    organisation_form(region_codes=VILLAGE_A),
-                ),
-                client.post(reverse("party:organisation-delete", args=[party.org_a.pk])),
-                client.post(
-                    REORGANISE,
-                    reorganise_form(
-                        [party.org_a],
-                        [
-                            {
-                                "name": "x",
-                                "level": "branch",
-                                "kind": "village",
-                                "region_codes": VILLAGE_A,
-                            }
-                        ],
-                    ),
-                ),
-            ]
-        assert [r.status_code for r in responses] == [403] * 4, name
+            response = client_for(getattr(cast, name)).post(
+                REORGANISE, reorganise_form([party.org_a], [successor])
+            )
+        assert response.status_code == 403, name
 
 
-def test_it_sends_anonymous_posts_to_the_login_page_and_changes_nothing(cast, party):
-    client = client_for(None)
+def test_it_sends_an_anonymous_reorganisation_to_the_login_page(cast, party):
     with nothing_saved():
-        responses = [
-            client.post(ADD, organisation_form()),
-            client.post(reverse("party:organisation-edit", args=[party.org_a.pk]), {}),
-            client.post(REORGANISE, {}),
-        ]
-    assert all(r.status_code == 302 for r in responses)
-    assert all(r["Location"].startswith("/accounts/login/?next=") for r in responses)
+        response = client_for(None).post(REORGANISE, {})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
 
 
 # --- the reorganise page ---------------------------------------------------------------------

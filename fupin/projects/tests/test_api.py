@@ -17,7 +17,6 @@ from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from fupin.audit.models import AuditEvent
 from fupin.projects import actions
 from fupin.projects.choices import Stage
 from fupin.projects.models import (
@@ -29,13 +28,24 @@ from fupin.projects.models import (
 from fupin.regions.models import Region
 from fupin.registry import actions as registry
 from fupin.testing import (
+    CHANGES,
     COUNTY_A,
     COUNTY_B,
     ENTERPRISE_CREDIT_CODE,
+    SEES,
     VILLAGE_A,
     VILLAGE_B,
+    ApiSuite,
     api_for,
+    api_refused,
+    ids,
+    last_event_id,
+    new_events,
+    no_such,
     nothing_saved,
+    rows,
+    zh,
+    zh_api,
 )
 
 PROJECTS = "/api/v1/projects/"
@@ -50,46 +60,6 @@ NOT_FOUND = {"detail": "未找到。"}
 NO_PERMISSION = "您没有执行该操作的权限。"
 # A valid unified social credit code other than the sample's (GB 32100-2015 check character).
 OTHER_CREDIT_CODE = "91510821MA62A00021"
-
-
-def zh(message: str, **params) -> str:
-    """The Chinese of a message of the product, as the catalogue has it (it must have it)."""
-    with translation.override("zh-hans"):
-        text = translation.gettext(message)
-    assert text != message, f"untranslated (run `make messages`): {message!r}"
-    return text % params if params else text
-
-
-def zh_api(user) -> APIClient:
-    client = api_for(user)
-    client.credentials(HTTP_ACCEPT_LANGUAGE="zh-hans")
-    return client
-
-
-def no_such(pk) -> str:
-    return f"无效主键 “{pk}” － 对象不存在。"
-
-
-def last_event_id() -> int:
-    return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
-
-
-def new_events(since: int) -> list[AuditEvent]:
-    return list(AuditEvent.objects.filter(id__gt=since).order_by("id"))
-
-
-def rows(response) -> list[dict]:
-    assert response.status_code == 200, response.content
-    return response.json()["results"]
-
-
-def ids(response) -> set[int]:
-    return {r["id"] for r in rows(response)}
-
-
-def refused(response, status: int = 400) -> dict:
-    assert response.status_code == status, response.content
-    return response.json()
 
 
 @pytest.fixture
@@ -193,33 +163,64 @@ def test_it_refuses_writes_without_credentials(cast, sample):
     assert [r.status_code for r in responses] == [401] * len(responses)
 
 
+# --- reading and writing, by scope: the generic suites ----------------------------------------
+
+
+class ProjectsApiSuite(ApiSuite):
+    """An endpoint of the projects: `keys` names the sample's record on each side."""
+
+    keys: dict[str, str]
+
+    @pytest.fixture
+    def records(self, sample):
+        return {side: getattr(sample, key) for side, key in self.keys.items()}
+
+
+class TestProjectApi(ProjectsApiSuite):
+    endpoint, keys = PROJECTS, {"a": "project_a", "b": "project_b"}
+
+    def patch(self, obj):
+        return {"product": "青花椒"}
+
+
+class TestParticipantApi(ProjectsApiSuite):
+    endpoint, keys = PARTICIPANTS, {"a": "trainee", "b": "holder_b"}
+    deletes = True
+
+    def patch(self, obj):
+        return {"is_worker": True}
+
+
+class TestDividendRunApi(ProjectsApiSuite):
+    endpoint, keys = RUNS, {"a": "run_2019_a", "b": "run_2019_b"}
+
+    def extra_writes(self, obj):
+        return [("post", f"{self.item(obj)}approve/", {})]
+
+
+class TestContractApi(ProjectsApiSuite):
+    endpoint, keys = CONTRACTS, {"a": "contract_a", "b": "contract_b"}
+
+    def patch(self, obj):
+        return {"status": "completed"}
+
+
+class TestPartnerApi(ProjectsApiSuite):
+    """The grower is based in village A, the enterprise in county A (above the village
+    secretary's reach); county B has no partner."""
+
+    endpoint, keys = PARTNERS, {"a": "grower", "county_a": "enterprise"}
+    sees = {name: seen | ({"county_a"} if "a2" in seen else set()) for name, seen in SEES.items()}
+    changes = {
+        name: changed | ({"county_a"} if "a2" in changed else set())
+        for name, changed in CHANGES.items()
+    }
+
+    def patch(self, obj):
+        return {"industry": "花椒烘干"}
+
+
 # --- reading, by scope -----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("url", LISTS)
-def test_it_lists_to_each_member_of_the_cast_the_records_of_their_subtree(cast, sample, url):
-    expected = visible(sample)
-    for name, user in cast.all().items():
-        response = api_for(user).get(url)
-        if user is None:
-            assert response.status_code == 401
-            continue
-        assert ids(response) == expected[name][url], (url, name)
-
-
-@pytest.mark.parametrize("url", LISTS)
-def test_it_retrieves_records_by_scope_and_answers_404_outside(cast, sample, url):
-    expected = visible(sample)
-    for name, user in cast.all().items():
-        if user is None:
-            continue
-        for pk in every_record(sample)[url]:
-            response = api_for(user).get(f"{url}{pk}/")
-            if pk in expected[name][url]:
-                assert response.status_code == 200, (url, name, pk)
-                assert response.json()["id"] == pk
-            else:
-                assert (response.status_code, response.json()) == (404, NOT_FOUND), (name, pk)
 
 
 def test_it_lists_a_countys_projects_by_region_for_its_administrator_only(cast, sample):
@@ -438,7 +439,7 @@ def test_it_filters(cast, sample, url, query, expected):
     ],
 )
 def test_it_refuses_a_bad_filter_with_400(cast, sample, url, query, errors):
-    assert refused(zh_api(cast.province_admin).get(f"{url}?{query}")) == errors
+    assert api_refused(zh_api(cast.province_admin).get(f"{url}?{query}")) == errors
 
 
 # --- projects: writing -----------------------------------------------------------------------
@@ -503,7 +504,7 @@ def test_it_refuses_a_bad_project_with_400_and_saves_nothing(cast, sample, chang
         response = zh_api(cast.county_a_admin).post(
             PROJECTS, new_project(sample, **changes), format="json"
         )
-    body = refused(response)
+    body = api_refused(response)
     if errors is not None:
         assert body == errors
     elif "villages" in changes and not changes["villages"]:
@@ -538,7 +539,7 @@ def test_it_refuses_a_project_in_another_county_and_links_it_cannot_see(cast, sa
             ),
             format="json",
         )
-    assert refused(outside) == {
+    assert api_refused(outside) == {
         "villages": [
             zh(
                 "%(regions)s is outside the regions you may change.",
@@ -546,7 +547,7 @@ def test_it_refuses_a_project_in_another_county_and_links_it_cannot_see(cast, sa
             )
         ]
     }
-    assert refused(hidden) == {
+    assert api_refused(hidden) == {
         "leaders": [no_such(sample.party.member_a.pk)],
         "organisation": [no_such(sample.party.org_a.pk)],
     }
@@ -573,7 +574,7 @@ def test_it_refuses_every_write_to_the_auditor_and_the_helper(cast, sample):
         for response in (patched, deleted, approved, contract):
             assert (response.status_code, response.json()) == (404, NOT_FOUND)
         village = Region.objects.get(code=VILLAGE_A).name
-        assert refused(created) == {
+        assert api_refused(created) == {
             "villages": [zh("%(regions)s is outside the regions you may change.", regions=village)]
         }
 
@@ -618,7 +619,7 @@ def test_it_deletes_a_project_without_runs_and_refuses_one_with_them(cast, sampl
     ):
         with nothing_saved():
             kept = zh_api(user).delete(f"{PROJECTS}{project.pk}/")
-        assert refused(kept) == {
+        assert api_refused(kept) == {
             "detail": [zh("This project has dividend runs; a project that paid dividends is kept.")]
         }
 
@@ -639,16 +640,16 @@ def test_it_advances_a_project_step_by_step_by_the_right_level(cast, sample):
         skipped = secretary.post(url, {"stage": "filed"}, format="json")
     with translation.override("zh-hans"):
         following = str(Stage.MEMBERS_MEETING.label)
-    assert refused(skipped) == {
+    assert api_refused(skipped) == {
         "stage": [zh("The next step of this project is “%(step)s”.", step=following)]
     }
     Project.objects.filter(pk=sample.project_a.pk).update(stage="public_notice")
     with nothing_saved():
         review = secretary.post(url, {"stage": "township_review"}, format="json")
-    assert refused(review) == {
+    assert api_refused(review) == {
         "stage": [zh("Only a user of the level this step needs may record it.")]
     }
-    assert refused(zh_api(cast.county_a_admin).post(url, {}, format="json")) == {
+    assert api_refused(zh_api(cast.county_a_admin).post(url, {}, format="json")) == {
         "stage": [REQUIRED]
     }
     assert (
@@ -676,7 +677,7 @@ def test_it_registers_an_enterprise_and_refuses_a_bad_credit_code(cast, sample):
         twice = client.post(
             PARTNERS, enterprise | {"credit_code": ENTERPRISE_CREDIT_CODE}, format="json"
         )
-    assert refused(bad) == {
+    assert api_refused(bad) == {
         "credit_code": [
             zh(
                 "“%(code)s” is not a valid unified social credit code (18 characters with "
@@ -685,10 +686,10 @@ def test_it_registers_an_enterprise_and_refuses_a_bad_credit_code(cast, sample):
             )
         ]
     }
-    assert refused(missing) == {
+    assert api_refused(missing) == {
         "credit_code": [zh("A leading enterprise needs its unified social credit code.")]
     }
-    assert refused(twice) == {
+    assert api_refused(twice) == {
         "credit_code": [zh("Another partner is registered with this credit code.")]
     }
     response = client.post(PARTNERS, enterprise, format="json")
@@ -762,10 +763,10 @@ def test_it_adds_a_participant_and_refuses_one_twice(cast, sample):
             {"is_worker": False, "is_trainee": False},
             format="json",
         )
-    assert refused(elsewhere) == {
+    assert api_refused(elsewhere) == {
         "region": [zh("This cannot be changed: make a new record instead.")]
     }
-    assert refused(no_role) == {
+    assert api_refused(no_role) == {
         "detail": [
             zh("A participant is a shareholder, a worker or a trainee (or several of these).")
         ]
@@ -773,7 +774,7 @@ def test_it_adds_a_participant_and_refuses_one_twice(cast, sample):
     moved = client.patch(
         f"{PARTICIPANTS}{data['id']}/", {"project": sample.project_b.pk}, format="json"
     )
-    assert refused(moved) == {"project": [no_such(sample.project_b.pk)]}
+    assert api_refused(moved) == {"project": [no_such(sample.project_b.pk)]}
     assert client.delete(f"{PARTICIPANTS}{data['id']}/").status_code == 204
 
 
@@ -784,7 +785,7 @@ def test_it_refuses_a_participant_of_another_countys_project(cast, sample):
             {"project": sample.project_a.pk, "name": "村民丁", "region": VILLAGE_B},
             format="json",
         )
-    assert refused(response) == {"project": [no_such(sample.project_a.pk)]}
+    assert api_refused(response) == {"project": [no_such(sample.project_a.pk)]}
 
 
 # --- dividend runs ---------------------------------------------------------------------------
@@ -823,7 +824,7 @@ def test_it_approves_records_and_reverses_a_run_by_the_right_level(cast, sample)
     secretary = zh_api(cast.village_a_secretary)
     with nothing_saved():
         by_village = secretary.post(f"{RUNS}{run.pk}/approve/")
-    assert refused(by_village) == {
+    assert api_refused(by_village) == {
         "detail": [zh("Dividend runs are approved by the township or a higher level.")]
     }
     # The sibling county does not see it.
@@ -831,7 +832,9 @@ def test_it_approves_records_and_reverses_a_run_by_the_right_level(cast, sample)
     client = zh_api(cast.county_a_admin)
     with nothing_saved():
         early = client.post(f"{RUNS}{run.pk}/record/")
-    assert refused(early) == {"detail": [zh("A dividend run is approved before it is recorded.")]}
+    assert api_refused(early) == {
+        "detail": [zh("A dividend run is approved before it is recorded.")]
+    }
     since = last_event_id()
     approved = client.post(f"{RUNS}{run.pk}/approve/")
     assert approved.status_code == 200, approved.json()
@@ -841,7 +844,7 @@ def test_it_approves_records_and_reverses_a_run_by_the_right_level(cast, sample)
     )
     with nothing_saved():
         twice = client.post(f"{RUNS}{run.pk}/approve/")
-    assert refused(twice) == {"detail": [zh("This dividend run has already been approved.")]}
+    assert api_refused(twice) == {"detail": [zh("This dividend run has already been approved.")]}
     recorded = client.post(f"{RUNS}{run.pk}/record/")
     assert recorded.json()["status"] == "recorded", recorded.json()
     with nothing_saved():
@@ -858,7 +861,7 @@ def test_it_approves_records_and_reverses_a_run_by_the_right_level(cast, sample)
     assert new_events(since)[0].action == "projects.approve_dividend_run"
     with nothing_saved():
         again = client.post(f"{RUNS}{run.pk}/reverse/")
-    assert refused(again) == {"detail": [zh("This dividend run has already been reversed.")]}
+    assert api_refused(again) == {"detail": [zh("This dividend run has already been reversed.")]}
 
 
 def test_it_previews_a_run_and_saves_nothing(cast, sample):
@@ -902,8 +905,8 @@ def test_it_previews_a_run_and_saves_nothing(cast, sample):
             body | {"period_start": "2018-01-01", "period_end": "2018-12-31"},
             format="json",
         )
-    assert refused(hidden) == {"project": [no_such(sample.project_a.pk)]}
-    assert refused(paid_already) == {
+    assert api_refused(hidden) == {"project": [no_such(sample.project_a.pk)]}
+    assert api_refused(paid_already) == {
         "period": [
             zh(
                 "A recorded dividend run already pays for %(period)s; reverse it first.",
@@ -931,8 +934,8 @@ def test_it_proposes_a_run_for_approval(cast, sample):
             format="json",
         )
         by_auditor = zh_api(cast.auditor).post(f"{RUNS}propose/", body, format="json")
-    assert refused(negative) == {"profit": [zh("Must not be negative.")]}
-    assert refused(pending) == {
+    assert api_refused(negative) == {"profit": [zh("Must not be negative.")]}
+    assert api_refused(pending) == {
         "period": [
             zh(
                 "A dividend run for %(period)s is awaiting approval; approve or discard it first.",
@@ -991,7 +994,7 @@ def test_it_writes_a_contract_through_the_actions(cast, sample):
         missing = client.post(CONTRACTS, contract | {"buyer": ""}, format="json")
     assert backwards.status_code == 400, backwards.json()
     assert negative.status_code == 400, negative.json()
-    assert refused(missing) == {"buyer": ["该字段不能为空。"]}
+    assert api_refused(missing) == {"buyer": ["该字段不能为空。"]}
     response = client.post(CONTRACTS, contract, format="json")
     assert response.status_code == 201, response.json()
     data = response.json()

@@ -7,24 +7,13 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from fupin.audit.models import AuditEvent
 from fupin.projects.models import Delivery, PurchaseContract
-from fupin.testing import ProjectsSample, client_for, nothing_saved
+from fupin.testing import ProjectsSample, client_for, main, nothing_saved
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def main(response) -> str:
-    return response.content.decode().split("<main>", 1)[1]
-
-
-def zh(message: str, **params: object) -> str:
-    with translation.override("zh-hans"):
-        text = translation.gettext(message) % params if params else translation.gettext(message)
-    assert CJK.search(text), f"no Chinese for {message!r}"
-    return text
 
 
 def contract_form(**changes: str) -> dict[str, str]:
@@ -87,15 +76,6 @@ def test_it_creates_edits_and_deletes_a_contract_and_records_deliveries(cast, pr
         "projects.record_delivery",
         "projects.delete_contract",
     ]
-
-
-def refused(client, url: str, data: dict, message: str) -> None:
-    with nothing_saved():
-        response = client.post(url, data)
-    assert response.status_code == 200, url
-    page = main(response)
-    assert message in page, (url, message)
-    assert "errorlist" in page or 'class="errors' in page
 
 
 def test_it_refuses_bad_contracts_and_deliveries_and_saves_nothing(cast, projects):

@@ -5,16 +5,17 @@ acting as a user, and refusals in Chinese that save nothing."""
 import datetime
 import json
 from decimal import Decimal
+from functools import partial
 from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 
 from fupin.projects import dividends
 from fupin.projects.models import DividendRun, ParticipantIncome
 from fupin.projects.register import register
-from fupin.testing import nothing_saved
+from fupin.testing import command_refused, nothing_saved
 
 
 def run(*args: str) -> str:
@@ -29,10 +30,7 @@ def run_json(*args: str) -> dict[str, Any]:
     return json.loads(lines[0])
 
 
-def refused(*args: str) -> str:
-    with nothing_saved(), pytest.raises(CommandError) as e:
-        run(*args)
-    return str(e.value)
+refused = partial(command_refused, "dividends")
 
 
 def engine_run(project: Any, year: int, profit: str) -> dividends.Run:

@@ -3,12 +3,10 @@ event; each bad input comes back on the form in Chinese (status 200) with nothin
 county B's administrator gets 404 and readers 403 on county A's records, and nothing changes."""
 
 import datetime
-import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from fupin.audit.models import AuditEvent
 from fupin.projects import actions
@@ -29,28 +27,15 @@ from fupin.testing import (
     VILLAGE_B,
     ProjectsSample,
     client_for,
+    form_refused,
+    last_event_id,
+    main,
     nothing_saved,
+    zh,
 )
 
 TODAY = datetime.date.today()
 TOMORROW = TODAY + datetime.timedelta(days=1)
-CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def main(response) -> str:
-    return response.content.decode().split("<main>", 1)[1]
-
-
-def zh(message: str, **params: object) -> str:
-    """The Chinese of an action's message, as the page shows it (escaped quotes aside)."""
-    with translation.override("zh-hans"):
-        text = translation.gettext(message) % params if params else translation.gettext(message)
-    assert CJK.search(text), f"no Chinese for {message!r}"
-    return text
-
-
-def last_event_id() -> int:
-    return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
 def actions_since(since: int) -> list[str]:
@@ -313,15 +298,6 @@ def test_it_moves_shares_and_records_income_through_the_forms(cast, projects):
 # --- bad input -------------------------------------------------------------------------------
 
 
-def refused(client, url: str, data: dict, message: str) -> None:
-    with nothing_saved():
-        response = client.post(url, data)
-    assert response.status_code == 200, url
-    page = main(response)
-    assert message in page, (url, message)
-    assert 'class="errors' in page or "errorlist" in page
-
-
 def test_it_refuses_a_bad_project_and_saves_nothing(cast, projects):
     p = projects
     client = client_for(cast.county_a_admin)
@@ -369,35 +345,39 @@ def test_it_refuses_a_bad_project_and_saves_nothing(cast, projects):
         ({"started_on": "2020-02-30"}, "输入一个有效的日期。"),
     ]
     for changes, message in cases:
-        refused(client, url, project_form(p, **changes), message)
+        form_refused(client, url, project_form(p, **changes), message)
 
 
 def test_it_refuses_bad_steps_investments_and_years(cast, projects):
     p = projects
     client = client_for(cast.county_a_admin)
     advance = reverse("projects:project-advance", args=[p.project_a.pk])
-    refused(
+    form_refused(
         client, advance, {"done_on": TOMORROW.isoformat()}, zh("The date cannot be in the future.")
     )
-    refused(
+    form_refused(
         client,
         advance,
         {"done_on": "2018-01-01"},
         zh("A step cannot come before the previous one."),
     )
-    refused(client, advance, {"done_on": ""}, "该字段是必填项。")
+    form_refused(client, advance, {"done_on": ""}, "该字段是必填项。")
     investment = reverse("projects:investment-add", args=[p.project_a.pk])
-    refused(client, investment, {"source": "fiscal", "amount": "0"}, zh("Must be more than zero."))
-    refused(client, investment, {"source": "fiscal", "amount": "-5"}, zh("Must be more than zero."))
-    refused(client, investment, {"source": "gold", "amount": "5"}, "选择一个有效的选项")
+    form_refused(
+        client, investment, {"source": "fiscal", "amount": "0"}, zh("Must be more than zero.")
+    )
+    form_refused(
+        client, investment, {"source": "fiscal", "amount": "-5"}, zh("Must be more than zero.")
+    )
+    form_refused(client, investment, {"source": "gold", "amount": "5"}, "选择一个有效的选项")
     year = reverse("projects:year-add", args=[p.project_a.pk])
-    refused(
+    form_refused(
         client,
         year,
         {"year": "20190", "output_value": "1", "jobs": "1", "wages_paid": "1"},
         "确保该值小于或等于2100。",
     )
-    refused(
+    form_refused(
         client,
         year,
         {"year": "2019", "output_value": "-1", "jobs": "1", "wages_paid": "1"},
@@ -410,7 +390,7 @@ def test_it_refuses_bad_participants_and_share_entries(cast, projects):
     client = client_for(cast.county_a_admin)
     add = reverse("projects:participant-add", args=[p.project_a.pk])
     for village, number in ((VILLAGE_A, "J999"), (VILLAGE_B, "J101")):  # J101 is county B's
-        refused(
+        form_refused(
             client,
             add,
             participant_form(village=village, number=number),
@@ -420,7 +400,7 @@ def test_it_refuses_bad_participants_and_share_entries(cast, projects):
                 village=village,
             ),
         )
-    refused(
+    form_refused(
         client,
         add,
         participant_form(village="", number=""),
@@ -429,41 +409,43 @@ def test_it_refuses_bad_participants_and_share_entries(cast, projects):
             "or a name with its village code."
         ),
     )
-    refused(
+    form_refused(
         client,
         add,
         participant_form(number="J001"),
         zh("This participant is already in the project."),
     )
-    refused(
+    form_refused(
         client,
         add,
         participant_form(name="外人", village="510821100999"),
         zh("There is no village with this code."),
     )
-    refused(
+    form_refused(
         client,
         add,
         participant_form(name="无角色", is_shareholder=""),
         zh("A participant is a shareholder, a worker or a trainee (or several of these)."),
     )
     contribute = reverse("projects:contribution-add", args=[p.holder_a3.pk])
-    refused(client, contribute, contribution_form(amount="0"), zh("Must be more than zero."))
-    refused(client, contribute, contribution_form(amount="-100"), zh("Must be more than zero."))
-    refused(
+    form_refused(client, contribute, contribution_form(amount="0"), zh("Must be more than zero."))
+    form_refused(
+        client, contribute, contribution_form(amount="-100"), zh("Must be more than zero.")
+    )
+    form_refused(
         client,
         contribute,
         contribution_form(asset="land", amount="", land_mu="0"),
         zh("Must be more than zero."),
     )
-    refused(
+    form_refused(
         client,
         contribute,
         contribution_form(dated_on=TOMORROW.isoformat()),
         zh("The date cannot be in the future."),
     )
     # The register the 2018 run paid on is closed.
-    refused(
+    form_refused(
         client,
         contribute,
         contribution_form(dated_on="2018-06-01"),
@@ -473,31 +455,31 @@ def test_it_refuses_bad_participants_and_share_entries(cast, projects):
             date="2018-12-31",
         ),
     )
-    refused(
+    form_refused(
         client,
         reverse("projects:contribution-add", args=[p.villager.pk]),
         contribution_form(preferred="on"),
         zh("Preferred shares are for registered poor households only."),
     )
     transfer = reverse("projects:transfer-add", args=[p.villager.pk])
-    refused(
+    form_refused(
         client,
         transfer,
         {"target": p.holder_a3.pk, "shares": "99999", "dated_on": "2020-07-01"},
         zh("%(name)s does not hold that many shares.", name="村民丙"),
     )
     # Shares for someone not in the project: not one of the form's choices.
-    refused(
+    form_refused(
         client,
         transfer,
         {"target": p.holder_b.pk, "shares": "10", "dated_on": "2020-07-01"},
         "选择一个有效的选项",
     )
     withdraw = reverse("projects:withdrawal-add", args=[p.villager.pk])
-    refused(
+    form_refused(
         client, withdraw, {"shares": "0", "dated_on": "2020-07-01"}, zh("Must be more than zero.")
     )
-    refused(
+    form_refused(
         client,
         reverse("projects:income-add", args=[p.holder_a1.pk]),
         {"year": "2019", "wages": "-1", "other": "0"},
@@ -574,7 +556,7 @@ def test_it_lets_county_a_post_to_every_write_page(cast, projects):
 
 def test_it_explains_why_a_project_that_paid_dividends_is_kept(cast, projects):
     url = reverse("projects:project-delete", args=[projects.project_a.pk])
-    refused(
+    form_refused(
         client_for(cast.county_a_admin),
         url,
         {},

@@ -19,16 +19,17 @@ from fupin.lib.ids import make_resident_id
 from fupin.projects import actions
 from fupin.projects.imports import CONTRIBUTIONS
 from fupin.projects.models import ShareEntry
-from fupin.projects.tests.test_import_projects import (
-    R,
-    error,
-    read_rows,
-    refusal,
-    refused,
-    run,
-    workbook,
+from fupin.projects.tests.test_import_projects import R, error, read_rows, refusal, workbook
+from fupin.testing import (
+    COUNTY_A,
+    VILLAGE_A,
+    VILLAGE_B,
+    command_output,
+    import_refused,
+    nothing_saved,
+    row_counts,
+    rows_changed,
 )
-from fupin.testing import COUNTY_A, VILLAGE_A, VILLAGE_B, nothing_saved, row_counts, rows_changed
 
 pytestmark = pytest.mark.django_db
 
@@ -100,12 +101,12 @@ def last_entry() -> int:
 
 def test_it_imports_the_template_filled_in_by_hand(cast, projects, tmp_path):
     path = tmp_path / "t.xlsx"
-    run("template", "contributions", path)
+    command_output("template", "contributions", path)
     assert [c.lstrip("*") for c in read_rows(path)[1]] == [c.label for c in CONTRIBUTIONS.columns]
     workbook(path, CONTRIBUTIONS, hand_filled_rows(projects))
     before, last = row_counts(), last_entry()
 
-    out = json.loads(run("import", "contributions", path, "--json"))
+    out = json.loads(command_output("import", "contributions", path, "--json"))
 
     assert out == {"rows": 4, "saved": 4, "errors": []}
     assert rows_changed(before) == {"projects.shareentry": 4, "audit.auditevent": 4}
@@ -126,10 +127,10 @@ def test_it_imports_the_template_filled_in_by_hand(cast, projects, tmp_path):
 
 def test_it_adds_nothing_when_the_same_file_is_imported_again(cast, projects, tmp_path):
     path = workbook(tmp_path / "t.xlsx", CONTRIBUTIONS, hand_filled_rows(projects))
-    run("import", "contributions", path)
+    command_output("import", "contributions", path)
     before, last = row_counts(), last_entry()
 
-    out = json.loads(run("import", "contributions", path, "--json"))
+    out = json.loads(command_output("import", "contributions", path, "--json"))
 
     assert out == {"rows": 4, "saved": 4, "errors": []}
     assert rows_changed(before) == {}
@@ -139,9 +140,9 @@ def test_it_adds_nothing_when_the_same_file_is_imported_again(cast, projects, tm
 def test_it_makes_two_equal_contributions_of_one_file_twice_but_not_again(cast, projects, tmp_path):
     row = hand_filled_rows(projects)[2]
     path = workbook(tmp_path / "t.xlsx", CONTRIBUTIONS, [row, row])
-    run("import", "contributions", path)
+    command_output("import", "contributions", path)
     last = last_entry()
-    run("import", "contributions", path)
+    command_output("import", "contributions", path)
     assert entries_since(last) == []
     assert ShareEntry.objects.filter(participant=projects.villager, dated_on=PAID_IN).count() == 2
 
@@ -188,7 +189,7 @@ def test_it_reports_every_bad_row_and_saves_nothing(cast, projects, tmp_path):
     )
 
     with nothing_saved():
-        code, out = refused("import", "contributions", path, "--json")
+        code, out = import_refused("import", "contributions", path, "--json")
 
     assert code == 1
     assert out["errors"] == [

@@ -15,17 +15,17 @@ from fupin.lib.ids import make_resident_id
 from fupin.projects import actions
 from fupin.projects.imports import PARTICIPANTS
 from fupin.projects.models import Participant
-from fupin.projects.tests.test_import_projects import (
-    R,
-    error,
-    read_rows,
-    refusal,
-    refused,
-    run,
-    workbook,
-)
+from fupin.projects.tests.test_import_projects import R, error, read_rows, refusal, workbook
 from fupin.registry import actions as registry
-from fupin.testing import COUNTY_A, VILLAGE_A, nothing_saved, row_counts, rows_changed
+from fupin.testing import (
+    COUNTY_A,
+    VILLAGE_A,
+    command_output,
+    import_refused,
+    nothing_saved,
+    row_counts,
+    rows_changed,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -94,12 +94,12 @@ def hand_filled_rows(projects, newcomers) -> list[dict]:
 
 def test_it_imports_the_template_filled_in_by_hand(cast, projects, newcomers, tmp_path):
     path = tmp_path / "t.xlsx"
-    run("template", "participants", path)
+    command_output("template", "participants", path)
     assert [c.lstrip("*") for c in read_rows(path)[1]] == [c.label for c in PARTICIPANTS.columns]
     workbook(path, PARTICIPANTS, hand_filled_rows(projects, newcomers))
     before = row_counts()
 
-    out = json.loads(run("import", "participants", path, "--json"))
+    out = json.loads(command_output("import", "participants", path, "--json"))
 
     assert out == {"rows": 4, "saved": 4, "errors": []}
     assert rows_changed(before) == {"projects.participant": 3, "audit.auditevent": 4}
@@ -129,10 +129,10 @@ def test_it_changes_nothing_when_the_same_file_is_imported_again(
     cast, projects, newcomers, tmp_path
 ):
     path = workbook(tmp_path / "t.xlsx", PARTICIPANTS, hand_filled_rows(projects, newcomers))
-    run("import", "participants", path)
+    command_output("import", "participants", path)
     stored = list(Participant.objects.order_by("id").values())
     before = row_counts()
-    out = json.loads(run("import", "participants", path, "--json"))
+    out = json.loads(command_output("import", "participants", path, "--json"))
     assert out == {"rows": 4, "saved": 4, "errors": []}
     assert set(rows_changed(before)) <= {"audit.auditevent"}
     assert list(Participant.objects.order_by("id").values()) == stored
@@ -166,7 +166,7 @@ def test_it_reports_every_bad_row_and_saves_nothing(cast, projects, newcomers, t
     )
 
     with nothing_saved():
-        code, out = refused("import", "participants", path, "--json")
+        code, out = import_refused("import", "participants", path, "--json")
 
     assert code == 1
     errors = out["errors"]
@@ -285,7 +285,7 @@ def test_it_asks_for_the_number_when_two_projects_share_a_name(cast, projects, t
     row = {"项目名称": PROJECT, "姓名": "村民庚", "村代码": VILLAGE_A, "是否务工": "是"}
     path = workbook(tmp_path / "t.xlsx", PARTICIPANTS, [row])
     with nothing_saved():
-        code, out = refused("import", "participants", path, "--json")
+        code, out = import_refused("import", "participants", path, "--json")
     assert code == 1
     numbers = sorted([projects.project_a.pk, twin.pk])
     assert out["errors"] == [
@@ -302,5 +302,5 @@ def test_it_asks_for_the_number_when_two_projects_share_a_name(cast, projects, t
     ]
     # With the number, the row is clear.
     path = workbook(tmp_path / "t.xlsx", PARTICIPANTS, [row | {"项目编号": twin.pk}])
-    assert json.loads(run("import", "participants", path, "--json"))["saved"] == 1
+    assert json.loads(command_output("import", "participants", path, "--json"))["saved"] == 1
     assert Participant.objects.get(name="村民庚").project == twin

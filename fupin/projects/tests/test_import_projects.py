@@ -11,7 +11,6 @@ import datetime
 import json
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from io import StringIO
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +18,6 @@ import pytest
 import python_calamine
 import xlsxwriter
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -35,6 +32,9 @@ from fupin.testing import (
     VILLAGE_A,
     VILLAGE_A2,
     VILLAGE_B,
+    command_output,
+    import_refused,
+    last_event_id,
     nothing_saved,
     row_counts,
     rows_changed,
@@ -84,20 +84,6 @@ def read_rows(path: Path) -> list[list[Any]]:
         book.close()
 
 
-def run(*args: Any) -> str:
-    out = StringIO()
-    call_command(*[str(a) for a in args], stdout=out)
-    return out.getvalue().strip()
-
-
-def refused(*args: Any) -> tuple[int, dict]:
-    """The exit status and the JSON printed by a refused `fupin import … --json`."""
-    out = StringIO()
-    with pytest.raises(CommandError) as e:
-        call_command(*[str(a) for a in args], stdout=out)
-    return e.value.returncode, json.loads(out.getvalue())
-
-
 def error(row: int, column: str, value: str, message: str) -> dict:
     return {"row": row, "column": column, "value": value, "message": message}
 
@@ -110,10 +96,6 @@ def refusal(call: Any) -> str:
     except ValidationError as e:
         return e.messages[0]
     raise AssertionError("the action did not refuse")
-
-
-def last_event() -> int:
-    return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
 def project_row(name: str, villages: str, **cells: Any) -> dict[str, Any]:
@@ -168,14 +150,14 @@ def hand_filled_rows(projects) -> list[dict[str, Any]]:
 
 def test_it_imports_the_template_filled_in_by_hand(cast, projects, tmp_path):
     path = tmp_path / "t.xlsx"
-    run("template", "projects", path)
+    command_output("template", "projects", path)
     blank = read_rows(path)
     assert [c.lstrip("*") for c in blank[1]] == [c.label for c in PROJECTS.columns]
     workbook(path, PROJECTS, hand_filled_rows(projects))
     assert read_rows(path)[:3] == blank[:3]
-    before, last = row_counts(), last_event()
+    before, last = row_counts(), last_event_id()
 
-    out = json.loads(run("import", "projects", path, "--json"))
+    out = json.loads(command_output("import", "projects", path, "--json"))
 
     assert out == {"rows": 3, "saved": 3, "errors": []}
     changed = rows_changed(before)
@@ -226,11 +208,11 @@ def test_it_imports_the_template_filled_in_by_hand(cast, projects, tmp_path):
 
 def test_it_changes_nothing_when_the_same_file_is_imported_again(cast, projects, tmp_path):
     path = workbook(tmp_path / "t.xlsx", PROJECTS, hand_filled_rows(projects))
-    run("import", "projects", path)
+    command_output("import", "projects", path)
     stored = list(Project.objects.order_by("id").values())
     before = row_counts()
 
-    out = json.loads(run("import", "projects", path, "--json"))
+    out = json.loads(command_output("import", "projects", path, "--json"))
 
     assert out == {"rows": 3, "saved": 3, "errors": []}
     # Updated with what it already says: the audit trail notes it, the records are as they were.
@@ -243,9 +225,9 @@ def test_it_changes_nothing_when_the_same_file_is_imported_again(cast, projects,
 
 def test_it_updates_a_project_a_later_file_changes(cast, projects, tmp_path):
     first = project_row("村淘电商", VILLAGE_A, **{"项目类型": "电商"})
-    run("import", "projects", workbook(tmp_path / "1.xlsx", PROJECTS, [first]))
+    command_output("import", "projects", workbook(tmp_path / "1.xlsx", PROJECTS, [first]))
     later = first | {"主导产品": "腊肉", "优先股保底分红率（%）": "8"}
-    run("import", "projects", workbook(tmp_path / "2.xlsx", PROJECTS, [later]))
+    command_output("import", "projects", workbook(tmp_path / "2.xlsx", PROJECTS, [later]))
     [project] = Project.objects.filter(name="村淘电商")
     assert (project.product, project.preferred_rate) == ("腊肉", Decimal("8"))
 
@@ -253,7 +235,7 @@ def test_it_updates_a_project_a_later_file_changes(cast, projects, tmp_path):
 def test_it_checks_every_row_and_saves_nothing_in_a_dry_run(cast, projects, tmp_path):
     path = workbook(tmp_path / "t.xlsx", PROJECTS, hand_filled_rows(projects))
     with nothing_saved():
-        out = json.loads(run("import", "projects", path, "--dry-run", "--json"))
+        out = json.loads(command_output("import", "projects", path, "--dry-run", "--json"))
     assert out == {"rows": 3, "saved": 0, "errors": []}
 
 
@@ -314,7 +296,7 @@ def test_it_reports_every_bad_row_and_saves_nothing(cast, projects, tmp_path):
     )
 
     with nothing_saved():
-        code, out = refused("import", "projects", path, "--json")
+        code, out = import_refused("import", "projects", path, "--json")
 
     assert code == 1
     assert out["errors"] == [

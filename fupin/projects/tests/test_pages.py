@@ -22,7 +22,9 @@ from fupin.testing import (
     VILLAGE_A,
     VILLAGE_B,
     ProjectsSample,
+    assert_sent_to_login,
     client_for,
+    main,
 )
 
 # Each sample record has an "a" side (village A, county A) and a "b" side (village B).
@@ -42,16 +44,6 @@ READERS = {"auditor", "helper"}  # change nothing anywhere: 403 on every write p
 HEAD_A1_ID = make_resident_id(COUNTY_A, datetime.date(1966, 3, 3), 701)
 PHONE = "13912345678"
 MASKED_PHONE = "139****5678"
-
-
-def main(response) -> str:
-    """The page below the header (the header names the signed-in user)."""
-    return response.content.decode().split("<main>", 1)[1]
-
-
-def assert_sent_to_login(response, url: str) -> None:
-    assert response.status_code == 302
-    assert response["Location"] == f"{reverse('accounts:login')}?next={url}"
 
 
 def csv_rows(response) -> list[list[str]]:

@@ -5,11 +5,9 @@ changes nothing of county A."""
 
 import csv
 import io
-import re
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from fupin.audit.models import AuditEvent
 from fupin.projects import actions
@@ -23,14 +21,16 @@ from fupin.testing import (
     VILLAGE_B,
     ProjectsSample,
     client_for,
+    form_refused,
+    main,
     nothing_saved,
+    zh,
 )
 
 NEW_CODE = "91510821MA62A00021"  # valid (GB 32100-2015 check character)
 B_CODE = "91510824MA62B00011"
 PHONE = "13912345678"
 MASKED_PHONE = "139****5678"
-CJK = re.compile(r"[\u4e00-\u9fff]")
 ENTERPRISE, GROWER, PARTNER_B = "旺苍县椒香农业有限公司", "种植大户李某", "苍溪县生猪养殖有限公司"
 # Who sees each partner: the enterprise is based in county A (above village A's secretary),
 # the grower in village A, partner B in county B.
@@ -41,17 +41,6 @@ SEES = {
     "county_b_admin": {PARTNER_B},
     "auditor": {ENTERPRISE, GROWER},
 }
-
-
-def main(response) -> str:
-    return response.content.decode().split("<main>", 1)[1]
-
-
-def zh(message: str, **params: object) -> str:
-    with translation.override("zh-hans"):
-        text = translation.gettext(message) % params if params else translation.gettext(message)
-    assert CJK.search(text), f"no Chinese for {message!r}"
-    return text
 
 
 def partner_b() -> Partner:
@@ -227,15 +216,6 @@ def test_it_creates_edits_and_deletes_a_partner_through_the_forms(cast, projects
     ]
 
 
-def refused(client, url: str, data: dict, message: str) -> None:
-    with nothing_saved():
-        response = client.post(url, data)
-    assert response.status_code == 200, url
-    page = main(response)
-    assert message in page, (url, message)
-    assert "errorlist" in page or 'class="errors' in page
-
-
 def test_it_refuses_bad_partners_and_saves_nothing(cast, projects):
     client = client_for(cast.county_a_admin)
     url = "/projects/partners/add/"
@@ -270,9 +250,9 @@ def test_it_refuses_bad_partners_and_saves_nothing(cast, projects):
         ({"kind": "bank"}, "选择一个有效的选项"),
     ]
     for changes, message in cases:
-        refused(client, url, partner_form(**changes), message)
+        form_refused(client, url, partner_form(**changes), message)
     # A partner supporting projects is kept.
-    refused(
+    form_refused(
         client,
         reverse("projects:partner-delete", args=[projects.enterprise.pk]),
         {},

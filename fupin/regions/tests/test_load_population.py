@@ -2,16 +2,17 @@
 denominator) from a file, refused whole when anything in it is wrong."""
 
 import json
+from functools import partial
 from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 
 from fupin.audit.models import AuditEvent
 from fupin.regions.models import Region
-from fupin.testing import COUNTY_A, VILLAGE_A, VILLAGE_A2, VILLAGE_B
+from fupin.testing import COUNTY_A, VILLAGE_A, VILLAGE_A2, VILLAGE_B, command_refused
 
 SETS = "regions.set_population"
 
@@ -22,10 +23,7 @@ def run(*args: object) -> str:
     return out.getvalue()
 
 
-def refused(*args: object) -> str:
-    with pytest.raises(CommandError) as e:
-        run(*args)
-    return str(e.value)
+refused = partial(command_refused, "load_population")
 
 
 def write(tmp_path: Path, text: str, name: str = "population.csv") -> Path:

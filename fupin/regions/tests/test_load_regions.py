@@ -2,16 +2,18 @@
 whole with every problem listed (issue 1, "Done when")."""
 
 import json
+from functools import partial
 from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.db.models import Count
 
 from fupin.audit.models import AuditEvent
 from fupin.regions.choices import Level
 from fupin.regions.models import Region
+from fupin.testing import command_refused
 
 SICHUAN = {
     Level.PROVINCE: 1,
@@ -29,10 +31,7 @@ def run(*args: object) -> str:
     return out.getvalue()
 
 
-def refused(*args: object) -> str:
-    with pytest.raises(CommandError) as e:
-        run(*args)
-    return str(e.value)
+refused = partial(command_refused, "load_regions")
 
 
 def write(tmp_path: Path, text: str, name: str = "regions.csv") -> Path:

@@ -2,15 +2,16 @@
 anything in it is wrong."""
 
 import json
+from functools import partial
 from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 
 from fupin.audit.models import AuditEvent
 from fupin.regions.models import Region
-from fupin.testing import COUNTY_A, COUNTY_B, VILLAGE_A, VILLAGE_A2, VILLAGE_B
+from fupin.testing import COUNTY_A, COUNTY_B, VILLAGE_A, VILLAGE_A2, VILLAGE_B, command_refused
 
 MARKS = "regions.mark_poor"
 
@@ -21,10 +22,7 @@ def run(*args: object) -> str:
     return out.getvalue()
 
 
-def refused(*args: object) -> str:
-    with pytest.raises(CommandError) as e:
-        run(*args)
-    return str(e.value)
+refused = partial(command_refused, "mark_poor")
 
 
 def write(tmp_path: Path, text: str, name: str = "poor.csv") -> Path:

@@ -6,11 +6,8 @@ import datetime
 import json
 import time
 from decimal import Decimal
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 
 from fupin.audit.models import AuditEvent
 from fupin.imports.pipeline import run_import
@@ -24,6 +21,8 @@ from fupin.testing import (
     VILLAGE_B,
     api_for,
     client_for,
+    command_output,
+    import_refused,
     nothing_saved,
     row_counts,
     rows_changed,
@@ -47,20 +46,6 @@ WANG_JR = person_id(datetime.date(2003, 9, 1), 31)
 ZHAO = person_id(datetime.date(1970, 1, 2), 41)
 SUN = person_id(datetime.date(1971, 1, 2), 52)
 QIAN = person_id(datetime.date(1948, 11, 30), 63)
-
-
-def run(*args) -> str:
-    out = StringIO()
-    call_command(*[str(a) for a in args], stdout=out)
-    return out.getvalue().strip()
-
-
-def refused(*args) -> tuple[int, dict]:
-    """The exit status and the JSON printed by a refused `fupin import … --json`."""
-    out = StringIO()
-    with pytest.raises(CommandError) as e:
-        call_command(*[str(a) for a in args], stdout=out)
-    return e.value.returncode, json.loads(out.getvalue())
 
 
 # --- the template filled in by hand ---------------------------------------------------------
@@ -173,7 +158,7 @@ def hand_filled_rows(*, land="2.5", son="王小山") -> list[dict]:
 
 def test_it_imports_the_template_filled_in_by_hand(cast, tmp_path):
     path = tmp_path / "t.xlsx"
-    run("template", "households", path)
+    command_output("template", "households", path)
     blank = read_rows(path)
     # The roster below is that template, filled in: same title, header and help row.
     assert [c.lstrip("*") for c in blank[1]] == COLUMNS
@@ -181,7 +166,7 @@ def test_it_imports_the_template_filled_in_by_hand(cast, tmp_path):
     assert read_rows(path)[:3] == blank[:3]
     before = row_counts()
 
-    assert run("import", "households", path) == "贫困户家庭成员：已保存 6 行。"
+    assert command_output("import", "households", path) == "贫困户家庭成员：已保存 6 行。"
 
     assert rows_changed(before) == {
         "registry.household": 3,
@@ -275,11 +260,11 @@ def test_it_imports_the_template_filled_in_by_hand(cast, tmp_path):
 
 def test_it_changes_nothing_when_the_same_file_is_imported_again(tmp_path):
     path = roster(tmp_path / "t.xlsx", hand_filled_rows())
-    run("import", "households", path)
+    command_output("import", "households", path)
     before = row_counts()
     stored = list(Person.objects.order_by("id").values())
 
-    assert run("import", "households", path) == "贫困户家庭成员：已保存 6 行。"
+    assert command_output("import", "households", path) == "贫困户家庭成员：已保存 6 行。"
 
     # Upsert: nothing new but the record of the import itself (one event per village).
     assert rows_changed(before) == {"audit.auditevent": 2}
@@ -295,12 +280,12 @@ def test_it_changes_nothing_when_the_same_file_is_imported_again(tmp_path):
 
 
 def test_it_updates_a_changed_cell_on_a_second_import(tmp_path):
-    run("import", "households", roster(tmp_path / "t.xlsx", hand_filled_rows()))
+    command_output("import", "households", roster(tmp_path / "t.xlsx", hand_filled_rows()))
     son = Person.objects.get(id_number=WANG_JR)
     before = row_counts()
 
     changed = roster(tmp_path / "t2.xlsx", hand_filled_rows(land="3", son="王小川"))
-    run("import", "households", changed)
+    command_output("import", "households", changed)
 
     assert rows_changed(before) == {"audit.auditevent": 2}
     assert Household.objects.get(number="0001").arable_land == Decimal("3.00")
@@ -311,7 +296,7 @@ def test_it_updates_a_changed_cell_on_a_second_import(tmp_path):
 
 def test_it_hands_the_head_over_when_the_file_says_so(tmp_path):
     first = roster(tmp_path / "t.xlsx", [head(VILLAGE_A, "0001", "甲", WANG)])
-    run("import", "households", first)
+    command_output("import", "households", first)
     # The son takes over as head; his father stays on as the head's parent.
     second = roster(
         tmp_path / "t2.xlsx",
@@ -321,7 +306,7 @@ def test_it_hands_the_head_over_when_the_file_says_so(tmp_path):
         ],
     )
 
-    run("import", "households", second)
+    command_output("import", "households", second)
 
     assert sorted(Person.objects.values_list("name", "relation")) == [
         ("乙", "head"),
@@ -701,7 +686,7 @@ def test_it_refuses_each_broken_workbook_and_saves_nothing(cast, tmp_path, build
     path = build(tmp_path)
 
     with nothing_saved():
-        code, out = refused("import", "households", path, "--json")
+        code, out = import_refused("import", "households", path, "--json")
 
     assert code == status
     assert out["errors"] == errors
@@ -716,7 +701,7 @@ def test_it_refuses_a_sheet_of_1048576_rows_at_once(tmp_path):
 
     start = time.perf_counter()
     with nothing_saved():
-        code, out = refused("import", "households", path, "--json")
+        code, out = import_refused("import", "households", path, "--json")
 
     # From the size the sheet declares: no row is read into memory.
     assert time.perf_counter() - start < 1
@@ -745,7 +730,9 @@ def test_it_numbers_rows_as_excel_does_across_blank_rows_and_saves_them(tmp_path
         head(VILLAGE_A, "0002", "丙", ID_3),
     ]
     with nothing_saved():
-        code, out = refused("import", "households", roster(tmp_path / "bad.xlsx", rows), "--json")
+        code, out = import_refused(
+            "import", "households", roster(tmp_path / "bad.xlsx", rows), "--json"
+        )
     assert code == 1
     assert out == {
         "rows": 3,
@@ -754,7 +741,9 @@ def test_it_numbers_rows_as_excel_does_across_blank_rows_and_saves_them(tmp_path
     }
 
     rows[3] = member(VILLAGE_A, "0001", "乙", ID_2, "配偶")
-    out = json.loads(run("import", "households", roster(tmp_path / "good.xlsx", rows), "--json"))
+    out = json.loads(
+        command_output("import", "households", roster(tmp_path / "good.xlsx", rows), "--json")
+    )
     assert out == {"rows": 3, "saved": 3, "errors": []}
     assert sorted(Person.objects.values_list("name", "household__number")) == [
         ("丙", "0002"),
@@ -873,7 +862,9 @@ def bad_cells_on_the_head_row(tmp_path):
 
 def test_it_reports_a_bad_cell_once_not_again_on_the_rest_of_its_household(cast, tmp_path):
     with nothing_saved():
-        code, out = refused("import", "households", bad_cells_on_the_head_row(tmp_path), "--json")
+        code, out = import_refused(
+            "import", "households", bad_cells_on_the_head_row(tmp_path), "--json"
+        )
     assert code == 1
     # Only the two bad cells: no "a new household needs a head" or "needs a main cause" on
     # the spouse's row, which the household checks would say if they missed the head's row.
