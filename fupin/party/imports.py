@@ -22,16 +22,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fupin.accounts.roles import Action
 from fupin.imports import parsers
 from fupin.imports.schema import CellError, Column, ParsedRow, RowError
 from fupin.imports.through_actions import (
-    PROGRESS_EVERY,
     ActionErrors,
     ThroughActions,
     choice,
     chunks,
+    report_progress,
     trial,
+    visible,
 )
 from fupin.party import actions
 from fupin.party.choices import MembershipStatus, OrgKind, OrgLevel, Stage, TagKind
@@ -107,18 +107,11 @@ KIND_NAMES = {
 }
 
 
-def _visible(actor: Any) -> Any:
-    """The organisations the actor sees (the CLI's operator, None, sees every one)."""
-    if actor is None:
-        return Organisation.objects.all()
-    return Organisation.objects.for_user(actor, Action.VIEW)
-
-
 def _open_by_name(actor: Any, names: set[str]) -> dict[str, list[int]]:
     """name -> the open organisations of that name the actor sees."""
     found: dict[str, list[int]] = defaultdict(list)
     for chunk in chunks(sorted(names)):
-        rows = _visible(actor).filter(name__in=chunk, closed_on__isnull=True)
+        rows = visible(Organisation, actor).filter(name__in=chunk, closed_on__isnull=True)
         for name, pk in rows.order_by("pk").values_list("name", "pk"):
             found[name].append(pk)
     return found
@@ -317,8 +310,7 @@ class OrganisationSchema(ThroughActions):
         errors = ActionErrors(self.columns)
         written: dict[int, Organisation] = {}
         for n, row in enumerate(rows, start=1):
-            if progress is not None and n % PROGRESS_EVERY == 0:
-                progress(n)
+            report_progress(progress, n)
             v = row.values
             if {"name", "level", "kind", "region_codes"} & row.bad:
                 continue
@@ -474,7 +466,9 @@ class MemberSchema(ThroughActions):
         for chunk in chunks(sorted(numbers)):
             for pk, name in Organisation.objects.filter(pk__in=chunk).values_list("pk", "name"):
                 by_number[pk] = (name, False)
-            for pk in _visible(actor).filter(pk__in=chunk).values_list("pk", flat=True):
+            for pk in (
+                visible(Organisation, actor).filter(pk__in=chunk).values_list("pk", flat=True)
+            ):
                 by_number[pk] = (by_number[pk][0], True)
         for row in rows:
             v = row.values
@@ -491,8 +485,8 @@ class MemberSchema(ThroughActions):
                         _("there is no party organisation with this number"),
                     )
                 else:
-                    found, visible = by_number[number]
-                    if name and visible and found != name:
+                    found, seen = by_number[number]
+                    if name and seen and found != name:
                         errors.add(
                             row,
                             "organisation",
@@ -561,8 +555,7 @@ class MemberSchema(ThroughActions):
                 registered[m.id_number] = m
         today = timezone.localdate()
         for n, row in enumerate(rows, start=1):
-            if progress is not None and n % PROGRESS_EVERY == 0:
-                progress(n)
+            report_progress(progress, n)
             v = row.values
             if {"name", "id_number", "stage"} & row.bad:
                 continue
