@@ -117,8 +117,16 @@ def _open_by_name(actor: Any, names: set[str]) -> dict[str, list[int]]:
     return found
 
 
-def _numbers(pks: list[int]) -> str:
-    return "、".join(str(pk) for pk in pks)
+def _same_name(pks: list[int], column: str) -> str:
+    """The error of a name several open organisations have: the number column settles it."""
+    return _(
+        "%(count)d open organisations have this name (numbers %(numbers)s): "
+        "give the number in “%(column)s”"
+    ) % {"count": len(pks), "numbers": "、".join(str(pk) for pk in pks), "column": column}
+
+
+def _no_open_organisation() -> str:
+    return _("there is no open party organisation of this name in the regions you may see")
 
 
 # --- organisations -------------------------------------------------------------------------
@@ -261,19 +269,7 @@ class OrganisationSchema(ThroughActions):
             elif above:
                 v["parent_ref"] = ("row", above[0])
             elif len(known.get(parent, [])) > 1:
-                errors.add(
-                    row,
-                    "parent",
-                    _(
-                        "%(count)d open organisations have this name (numbers %(numbers)s): "
-                        "give the number in “%(column)s”"
-                    )
-                    % {
-                        "count": len(known[parent]),
-                        "numbers": _numbers(known[parent]),
-                        "column": errors.labels["parent_number"],
-                    },
-                )
+                errors.add(row, "parent", _same_name(known[parent], errors.labels["parent_number"]))
             elif known.get(parent):
                 v["parent_ref"] = ("pk", known[parent][0])
             elif below:
@@ -284,14 +280,7 @@ class OrganisationSchema(ThroughActions):
                     % {"row": below[0]},
                 )
             else:
-                errors.add(
-                    row,
-                    "parent",
-                    _(
-                        "there is no open party organisation of this name "
-                        "in the regions you may see"
-                    ),
-                )
+                errors.add(row, "parent", _no_open_organisation())
             if v["parent_ref"] is None:
                 skip.add(row.row)
 
@@ -507,27 +496,12 @@ class MemberSchema(ThroughActions):
                 errors.add(
                     row,
                     "organisation",
-                    _(
-                        "%(count)d open organisations have this name (numbers %(numbers)s): "
-                        "give the number in “%(column)s”"
-                    )
-                    % {
-                        "count": len(known[name]),
-                        "numbers": _numbers(known[name]),
-                        "column": errors.labels["organisation_number"],
-                    },
+                    _same_name(known[name], errors.labels["organisation_number"]),
                 )
             elif known.get(name):
                 v["organisation_pk"] = known[name][0]
             else:
-                errors.add(
-                    row,
-                    "organisation",
-                    _(
-                        "there is no open party organisation of this name "
-                        "in the regions you may see"
-                    ),
-                )
+                errors.add(row, "organisation", _no_open_organisation())
             if v["organisation_pk"] is None:
                 skip.add(row.row)
 
