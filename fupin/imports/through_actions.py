@@ -10,6 +10,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Choices
 
+from fupin.accounts.roles import Action
 from fupin.imports import parsers
 from fupin.imports.parsers import choice_key
 from fupin.imports.schema import Column, ParsedRow, Rejected, RowError
@@ -84,6 +85,17 @@ def trial(run: Callable[[], list[RowError]]) -> list[RowError]:
     except TrialOver:
         pass
     return errors
+
+
+def visible(model: Any, actor: Any) -> Any:
+    """The records the actor sees (the CLI's operator, None, sees every one)."""
+    return model.objects.all() if actor is None else model.objects.for_user(actor, Action.VIEW)
+
+
+def report_progress(progress: Callable[[int], None] | None, n: int) -> None:
+    """Tell the caller how far the writing is, every PROGRESS_EVERY rows."""
+    if progress is not None and n % PROGRESS_EVERY == 0:
+        progress(n)
 
 
 def chunks(items: list[Any], size: int = 500) -> Iterable[list[Any]]:

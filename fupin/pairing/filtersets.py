@@ -38,6 +38,17 @@ def head_named(value: str, household: str = "household") -> Q:
     return Q(Exists(people))
 
 
+def helper_or_beneficiary(value: str) -> Q:
+    """Pairings or visits whose helper or beneficiary is named like `value`, or whose
+    household has this number."""
+    return (
+        Q(helper__member__name__icontains=value)
+        | Q(member__name__icontains=value)
+        | Q(household__number=value)
+        | head_named(value)
+    )
+
+
 class HelperFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Name contains"))
     region = RegionFilter(field_name="region__code")
@@ -79,13 +90,7 @@ class PairingFilterSet(django_filters.FilterSet):
         fields = ["q", "region", "kind", "current", "helper", "source"]
 
     def search(self, queryset: QuerySet[Pairing], name: str, value: str) -> QuerySet[Pairing]:
-        value = value.strip()
-        return queryset.filter(
-            Q(helper__member__name__icontains=value)
-            | Q(member__name__icontains=value)
-            | Q(household__number=value)
-            | head_named(value)
-        )
+        return queryset.filter(helper_or_beneficiary(value.strip()))
 
 
 class HouseholdPlanFilterSet(django_filters.FilterSet):
@@ -120,13 +125,7 @@ class VisitFilterSet(django_filters.FilterSet):
         form = DateRangeForm
 
     def search(self, queryset: QuerySet[Visit], name: str, value: str) -> QuerySet[Visit]:
-        value = value.strip()
-        return queryset.filter(
-            Q(helper__member__name__icontains=value)
-            | Q(member__name__icontains=value)
-            | Q(household__number=value)
-            | head_named(value)
-        )
+        return queryset.filter(helper_or_beneficiary(value.strip()))
 
 
 class CapRuleFilterSet(django_filters.FilterSet):

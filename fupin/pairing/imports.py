@@ -24,13 +24,14 @@ from fupin.accounts.scoping import can
 from fupin.imports import parsers
 from fupin.imports.schema import CellError, Column, ParsedRow, RowError
 from fupin.imports.through_actions import (
-    PROGRESS_EVERY,
     ActionErrors,
     ThroughActions,
     by_pk,
     choice,
     chunks,
+    report_progress,
     trial,
+    visible,
 )
 from fupin.pairing import actions
 from fupin.pairing.choices import PairingKind, Source
@@ -131,11 +132,6 @@ FIELD_COLUMNS = {
 }
 # Cells a row cannot be tried without (a bad one is the pipeline's to report).
 NEEDED = frozenset(c.key for c in COLUMNS)
-
-
-def _visible(model: Any, actor: Any) -> Any:
-    """The records the actor sees (the CLI's operator, None, sees every one)."""
-    return model.objects.all() if actor is None else model.objects.for_user(actor, Action.VIEW)
 
 
 class PairingSchema(ThroughActions):
@@ -241,7 +237,7 @@ class PairingSchema(ThroughActions):
         numbers = sorted({r.values["helper"] for r in rows if r.values["helper"]})
         found: dict[str, int] = {}
         for chunk in chunks(numbers):
-            qs = _visible(Helper, actor).filter(member__id_number__in=chunk)
+            qs = visible(Helper, actor).filter(member__id_number__in=chunk)
             found.update(qs.values_list("member__id_number", "pk"))
         return found
 
@@ -254,7 +250,7 @@ class PairingSchema(ThroughActions):
         found: dict[tuple[str, str], int] = {}
         for village, numbers in sorted(by_village.items()):
             for chunk in chunks(sorted(numbers)):
-                qs = _visible(Household, actor).filter(village_id=village, number__in=chunk)
+                qs = visible(Household, actor).filter(village_id=village, number__in=chunk)
                 for number, pk in qs.values_list("number", "pk"):
                     found[(village, number)] = pk
         return found
@@ -263,7 +259,7 @@ class PairingSchema(ThroughActions):
         numbers = sorted({r.values["member"] for r in rows if r.values["member"]})
         found: dict[str, int] = {}
         for chunk in chunks(numbers):
-            qs = _visible(Member, actor).filter(id_number__in=chunk)
+            qs = visible(Member, actor).filter(id_number__in=chunk)
             found.update(qs.values_list("id_number", "pk"))
         return found
 
@@ -285,8 +281,7 @@ class PairingSchema(ThroughActions):
         members = by_pk(Member.objects.all(), (r.values.get("member_pk") for r in rows))
         ordered = sorted(rows, key=lambda r: (r.values["started_on"], r.row))
         for n, row in enumerate(ordered, start=1):
-            if progress is not None and n % PROGRESS_EVERY == 0:
-                progress(n)
+            report_progress(progress, n)
             v = row.values
             helper = helpers[v["helper_pk"]]
             household = households.get(v["household_pk"])

@@ -22,16 +22,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fupin.accounts.roles import Action
 from fupin.imports import parsers
 from fupin.imports.schema import CellError, Column, ParsedRow, RowError
 from fupin.imports.through_actions import (
-    PROGRESS_EVERY,
     ActionErrors,
     ThroughActions,
     choice,
     chunks,
+    report_progress,
     trial,
+    visible,
 )
 from fupin.party import actions
 from fupin.party.choices import MembershipStatus, OrgKind, OrgLevel, Stage, TagKind
@@ -107,25 +107,26 @@ KIND_NAMES = {
 }
 
 
-def _visible(actor: Any) -> Any:
-    """The organisations the actor sees (the CLI's operator, None, sees every one)."""
-    if actor is None:
-        return Organisation.objects.all()
-    return Organisation.objects.for_user(actor, Action.VIEW)
-
-
 def _open_by_name(actor: Any, names: set[str]) -> dict[str, list[int]]:
     """name -> the open organisations of that name the actor sees."""
     found: dict[str, list[int]] = defaultdict(list)
     for chunk in chunks(sorted(names)):
-        rows = _visible(actor).filter(name__in=chunk, closed_on__isnull=True)
+        rows = visible(Organisation, actor).filter(name__in=chunk, closed_on__isnull=True)
         for name, pk in rows.order_by("pk").values_list("name", "pk"):
             found[name].append(pk)
     return found
 
 
-def _numbers(pks: list[int]) -> str:
-    return "、".join(str(pk) for pk in pks)
+def _same_name(pks: list[int], column: str) -> str:
+    """The error of a name several open organisations have: the number column settles it."""
+    return _(
+        "%(count)d open organisations have this name (numbers %(numbers)s): "
+        "give the number in “%(column)s”"
+    ) % {"count": len(pks), "numbers": "、".join(str(pk) for pk in pks), "column": column}
+
+
+def _no_open_organisation() -> str:
+    return _("there is no open party organisation of this name in the regions you may see")
 
 
 # --- organisations -------------------------------------------------------------------------
@@ -268,19 +269,7 @@ class OrganisationSchema(ThroughActions):
             elif above:
                 v["parent_ref"] = ("row", above[0])
             elif len(known.get(parent, [])) > 1:
-                errors.add(
-                    row,
-                    "parent",
-                    _(
-                        "%(count)d open organisations have this name (numbers %(numbers)s): "
-                        "give the number in “%(column)s”"
-                    )
-                    % {
-                        "count": len(known[parent]),
-                        "numbers": _numbers(known[parent]),
-                        "column": errors.labels["parent_number"],
-                    },
-                )
+                errors.add(row, "parent", _same_name(known[parent], errors.labels["parent_number"]))
             elif known.get(parent):
                 v["parent_ref"] = ("pk", known[parent][0])
             elif below:
@@ -291,14 +280,7 @@ class OrganisationSchema(ThroughActions):
                     % {"row": below[0]},
                 )
             else:
-                errors.add(
-                    row,
-                    "parent",
-                    _(
-                        "there is no open party organisation of this name "
-                        "in the regions you may see"
-                    ),
-                )
+                errors.add(row, "parent", _no_open_organisation())
             if v["parent_ref"] is None:
                 skip.add(row.row)
 
@@ -317,8 +299,7 @@ class OrganisationSchema(ThroughActions):
         errors = ActionErrors(self.columns)
         written: dict[int, Organisation] = {}
         for n, row in enumerate(rows, start=1):
-            if progress is not None and n % PROGRESS_EVERY == 0:
-                progress(n)
+            report_progress(progress, n)
             v = row.values
             if {"name", "level", "kind", "region_codes"} & row.bad:
                 continue
@@ -474,7 +455,9 @@ class MemberSchema(ThroughActions):
         for chunk in chunks(sorted(numbers)):
             for pk, name in Organisation.objects.filter(pk__in=chunk).values_list("pk", "name"):
                 by_number[pk] = (name, False)
-            for pk in _visible(actor).filter(pk__in=chunk).values_list("pk", flat=True):
+            for pk in (
+                visible(Organisation, actor).filter(pk__in=chunk).values_list("pk", flat=True)
+            ):
                 by_number[pk] = (by_number[pk][0], True)
         for row in rows:
             v = row.values
@@ -491,8 +474,8 @@ class MemberSchema(ThroughActions):
                         _("there is no party organisation with this number"),
                     )
                 else:
-                    found, visible = by_number[number]
-                    if name and visible and found != name:
+                    found, seen = by_number[number]
+                    if name and seen and found != name:
                         errors.add(
                             row,
                             "organisation",
@@ -513,27 +496,12 @@ class MemberSchema(ThroughActions):
                 errors.add(
                     row,
                     "organisation",
-                    _(
-                        "%(count)d open organisations have this name (numbers %(numbers)s): "
-                        "give the number in “%(column)s”"
-                    )
-                    % {
-                        "count": len(known[name]),
-                        "numbers": _numbers(known[name]),
-                        "column": errors.labels["organisation_number"],
-                    },
+                    _same_name(known[name], errors.labels["organisation_number"]),
                 )
             elif known.get(name):
                 v["organisation_pk"] = known[name][0]
             else:
-                errors.add(
-                    row,
-                    "organisation",
-                    _(
-                        "there is no open party organisation of this name "
-                        "in the regions you may see"
-                    ),
-                )
+                errors.add(row, "organisation", _no_open_organisation())
             if v["organisation_pk"] is None:
                 skip.add(row.row)
 
@@ -561,8 +529,7 @@ class MemberSchema(ThroughActions):
                 registered[m.id_number] = m
         today = timezone.localdate()
         for n, row in enumerate(rows, start=1):
-            if progress is not None and n % PROGRESS_EVERY == 0:
-                progress(n)
+            report_progress(progress, n)
             v = row.values
             if {"name", "id_number", "stage"} & row.bad:
                 continue

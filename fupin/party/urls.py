@@ -1,25 +1,18 @@
 from django.urls import path
 
+from fupin.lib.urls import object_urls
 from fupin.party import views
 
 app_name = "party"
 urlpatterns = [
-    path("organisations/", views.OrganisationListView.as_view(), name="organisation-list"),
-    path("organisations/add/", views.OrganisationCreateView.as_view(), name="organisation-add"),
-    path(
-        "organisations/<int:pk>/",
-        views.OrganisationDetailView.as_view(),
-        name="organisation-detail",
-    ),
-    path(
-        "organisations/<int:pk>/edit/",
-        views.OrganisationUpdateView.as_view(),
-        name="organisation-edit",
-    ),
-    path(
-        "organisations/<int:pk>/delete/",
-        views.OrganisationDeleteView.as_view(),
-        name="organisation-delete",
+    *object_urls(
+        "organisations",
+        "organisation",
+        list_view=views.OrganisationListView,
+        add_view=views.OrganisationCreateView,
+        detail_view=views.OrganisationDetailView,
+        edit_view=views.OrganisationUpdateView,
+        delete_view=views.OrganisationDeleteView,
     ),
     path(
         "organisations/<int:pk>/members/add/",
@@ -28,18 +21,22 @@ urlpatterns = [
     ),
     path("tree/", views.OrganisationTreeView.as_view(), name="organisation-tree"),
     path("reorganise/", views.ReorganiseView.as_view(), name="reorganisation-add"),
-    path("reorganisations/", views.ReorganisationListView.as_view(), name="reorganisation-list"),
-    path(
-        "reorganisations/<int:pk>/",
-        views.ReorganisationDetailView.as_view(),
-        name="reorganisation-detail",
+    *object_urls(
+        "reorganisations",
+        "reorganisation",
+        list_view=views.ReorganisationListView,
+        detail_view=views.ReorganisationDetailView,
     ),
-    path("members/", views.MemberListView.as_view(), name="member-list"),
-    path("members/<int:pk>/", views.MemberDetailView.as_view(), name="member-detail"),
-    path("members/<int:pk>/edit/", views.MemberUpdateView.as_view(), name="member-edit"),
-    path("members/<int:pk>/delete/", views.MemberDeleteView.as_view(), name="member-delete"),
+    *object_urls(
+        "members",
+        "member",
+        list_view=views.MemberListView,
+        detail_view=views.MemberDetailView,
+        edit_view=views.MemberUpdateView,
+        delete_view=views.MemberDeleteView,
+    ),
     path("members/<int:pk>/tags/add/", views.MemberTagCreateView.as_view(), name="membertag-add"),
-    path("tags/<int:pk>/delete/", views.MemberTagDeleteView.as_view(), name="membertag-delete"),
+    *object_urls("tags", "membertag", delete_view=views.MemberTagDeleteView),
     path(
         "members/<int:pk>/steps/add/",
         views.DevelopmentStepCreateView.as_view(),
@@ -50,10 +47,10 @@ urlpatterns = [
         views.ServiceLogCreateView.as_view(),
         name="servicelog-add",
     ),
-    path("services/", views.ServiceLogListView.as_view(), name="servicelog-list"),
-    path(
-        "services/<int:pk>/delete/",
-        views.ServiceLogDeleteView.as_view(),
-        name="servicelog-delete",
+    *object_urls(
+        "services",
+        "servicelog",
+        list_view=views.ServiceLogListView,
+        delete_view=views.ServiceLogDeleteView,
     ),
 ]

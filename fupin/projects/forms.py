@@ -22,6 +22,7 @@ from fupin.lib.forms import (
     year_field,
 )
 from fupin.party.models import Member, Organisation
+from fupin.projects.actions.common import CHARTER_FIELDS, CONTRACT_TERMS, PROJECT_INPUT_FIELDS
 from fupin.projects.choices import Asset
 from fupin.projects.models import (
     Delivery,
@@ -36,33 +37,9 @@ from fupin.projects.models import (
 from fupin.registry.models import Household, Person
 
 # The fields of a project the form passes to create_project/update_project as they are.
-PROJECT_FIELDS = [
-    "name",
-    "type",
-    "setup",
-    "product",
-    "land_mu",
-    "started_on",
-    "share_price",
-    "land_price",
-    "reserve_percent",
-    "collective_percent",
-    "preferred_rate",
-    "shortfall_rule",
-    "note",
-]
+PROJECT_FIELDS = ["name", "type", "setup", *CHARTER_FIELDS]
 PARTNER_FIELDS = ["kind", "name", "credit_code", "industry", "contact", "phone"]
-CONTRACT_FIELDS = [
-    "buyer",
-    "buyer_place",
-    "product",
-    "quantity",
-    "unit",
-    "price",
-    "starts_on",
-    "ends_on",
-    "status",
-]
+CONTRACT_FIELDS = CONTRACT_TERMS
 
 
 def lines(text: str) -> list[str]:
@@ -113,25 +90,7 @@ class ProjectForm(ScopedFormMixin, ActionModelForm):
 
     class Meta:
         model = Project
-        fields = [
-            "name",
-            "type",
-            "setup",
-            "village_codes",
-            "leaders",
-            "organisation",
-            "partners",
-            "product",
-            "land_mu",
-            "started_on",
-            "share_price",
-            "land_price",
-            "reserve_percent",
-            "collective_percent",
-            "preferred_rate",
-            "shortfall_rule",
-            "note",
-        ]
+        fields = PROJECT_INPUT_FIELDS
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
     def clean_leaders(self) -> list[Member]:

@@ -1,14 +1,19 @@
 from django.urls import path
 
+from fupin.lib.urls import object_urls
 from fupin.projects import views
 
 app_name = "projects"
 urlpatterns = [
-    path("projects/", views.ProjectListView.as_view(), name="project-list"),
-    path("projects/add/", views.ProjectCreateView.as_view(), name="project-add"),
-    path("projects/<int:pk>/", views.ProjectDetailView.as_view(), name="project-detail"),
-    path("projects/<int:pk>/edit/", views.ProjectUpdateView.as_view(), name="project-edit"),
-    path("projects/<int:pk>/delete/", views.ProjectDeleteView.as_view(), name="project-delete"),
+    *object_urls(
+        "projects",
+        "project",
+        list_view=views.ProjectListView,
+        add_view=views.ProjectCreateView,
+        detail_view=views.ProjectDetailView,
+        edit_view=views.ProjectUpdateView,
+        delete_view=views.ProjectDeleteView,
+    ),
     path("projects/<int:pk>/advance/", views.ProjectAdvanceView.as_view(), name="project-advance"),
     path(
         "projects/<int:pk>/investments/add/",
@@ -29,24 +34,22 @@ urlpatterns = [
         views.DividendPreviewView.as_view(),
         name="run-preview",
     ),
-    path("partners/", views.PartnerListView.as_view(), name="partner-list"),
-    path("partners/add/", views.PartnerCreateView.as_view(), name="partner-add"),
-    path("partners/<int:pk>/", views.PartnerDetailView.as_view(), name="partner-detail"),
-    path("partners/<int:pk>/edit/", views.PartnerUpdateView.as_view(), name="partner-edit"),
-    path("partners/<int:pk>/delete/", views.PartnerDeleteView.as_view(), name="partner-delete"),
-    path("participants/", views.ParticipantListView.as_view(), name="participant-list"),
-    path(
-        "participants/<int:pk>/", views.ParticipantDetailView.as_view(), name="participant-detail"
+    *object_urls(
+        "partners",
+        "partner",
+        list_view=views.PartnerListView,
+        add_view=views.PartnerCreateView,
+        detail_view=views.PartnerDetailView,
+        edit_view=views.PartnerUpdateView,
+        delete_view=views.PartnerDeleteView,
     ),
-    path(
-        "participants/<int:pk>/edit/",
-        views.ParticipantUpdateView.as_view(),
-        name="participant-edit",
-    ),
-    path(
-        "participants/<int:pk>/delete/",
-        views.ParticipantDeleteView.as_view(),
-        name="participant-delete",
+    *object_urls(
+        "participants",
+        "participant",
+        list_view=views.ParticipantListView,
+        detail_view=views.ParticipantDetailView,
+        edit_view=views.ParticipantUpdateView,
+        delete_view=views.ParticipantDeleteView,
     ),
     path(
         "participants/<int:pk>/contribute/",
@@ -66,17 +69,25 @@ urlpatterns = [
         views.ParticipantIncomeCreateView.as_view(),
         name="income-add",
     ),
-    path("contracts/", views.PurchaseContractListView.as_view(), name="contract-list"),
-    path("contracts/<int:pk>/", views.PurchaseContractDetailView.as_view(), name="contract-detail"),
-    path("contracts/<int:pk>/edit/", views.ContractUpdateView.as_view(), name="contract-edit"),
-    path("contracts/<int:pk>/delete/", views.ContractDeleteView.as_view(), name="contract-delete"),
+    *object_urls(
+        "contracts",
+        "contract",
+        list_view=views.PurchaseContractListView,
+        detail_view=views.PurchaseContractDetailView,
+        edit_view=views.ContractUpdateView,
+        delete_view=views.ContractDeleteView,
+    ),
     path(
         "contracts/<int:pk>/deliveries/add/",
         views.DeliveryCreateView.as_view(),
         name="delivery-add",
     ),
-    path("dividends/", views.DividendRunListView.as_view(), name="run-list"),
-    path("dividends/<int:pk>/", views.DividendRunDetailView.as_view(), name="run-detail"),
+    *object_urls(
+        "dividends",
+        "run",
+        list_view=views.DividendRunListView,
+        detail_view=views.DividendRunDetailView,
+    ),
     path("dividends/<int:pk>/approve/", views.DividendRunApproveView.as_view(), name="run-approve"),
     path("dividends/<int:pk>/record/", views.DividendRunRecordView.as_view(), name="run-record"),
     path("dividends/<int:pk>/discard/", views.DividendRunDiscardView.as_view(), name="run-discard"),

@@ -5,6 +5,7 @@ the record of what was loaded.
 """
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,18 +97,15 @@ def mark_poor(*, actor: Any, rows: list[PoorRow], replace: bool = False, source:
             region.is_poor, region.poor_since, region.exited_in = new
             touched.append(region)
             before[region.code], after[region.code] = list(old), list(new)
-    Region.objects.bulk_update(touched, ["is_poor", "poor_since", "exited_in"], batch_size=BATCH)
-    if touched:
-        record(
-            actor=actor,
-            action="regions.mark_poor",
-            object_type="regions.region",
-            object_repr=source[:200],
-            region_code=_common_prefix([r.code for r in touched]),
-            before=before,
-            after=after,
-        )
-    return len(touched)
+    return _save_and_record(
+        actor=actor,
+        action="regions.mark_poor",
+        touched=touched,
+        fields=["is_poor", "poor_since", "exited_in"],
+        source=source,
+        before=before,
+        after=after,
+    )
 
 
 @transaction.atomic
@@ -129,16 +127,41 @@ def set_population(*, actor: Any, rows: list[PopulationRow], source: str = "") -
             before[region.code], after[region.code] = region.population, new
             region.population = new
             touched.append(region)
-    Region.objects.bulk_update(touched, ["population"], batch_size=BATCH)
+    return _save_and_record(
+        actor=actor,
+        action="regions.set_population",
+        touched=touched,
+        fields=["population"],
+        source=source,
+        before=before,
+        after=after,
+    )
+
+
+def _save_and_record(
+    *,
+    actor: Any,
+    action: str,
+    touched: list[Region],
+    fields: list[str],
+    source: str,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+) -> int:
+    """Save the changed regions' fields and record one event with every change (by code).
+
+    Returns how many regions changed; no change records no event.
+    """
+    Region.objects.bulk_update(touched, fields, batch_size=BATCH)
     if touched:
         record(
             actor=actor,
-            action="regions.set_population",
+            action=action,
             object_type="regions.region",
             object_repr=source[:200],
             region_code=_common_prefix([r.code for r in touched]),
-            before=before,
-            after=after,
+            before=dict(before),
+            after=dict(after),
         )
     return len(touched)
 

@@ -199,6 +199,22 @@ def _year(value: str, line: int, column: str, problems: list[Problem]) -> int | 
     return int(value)
 
 
+def _first_known(
+    code: str, line: int, seen: set[str], levels: dict[str, int], problems: list[Problem]
+) -> bool:
+    """Whether a row's code is met for the first time and names a region; a problem if not."""
+    if code in seen:
+        problems.append(Problem(line, _("duplicate code %(code)s") % {"code": code}))
+        return False
+    seen.add(code)
+    if code not in levels:
+        problems.append(
+            Problem(line, _("there is no region with code “%(code)s”") % {"code": code})
+        )
+        return False
+    return True
+
+
 def parse_poor(path: Path, levels: dict[str, int]) -> list[PoorRow]:
     """Check a list of poor counties and villages (code,poor_since[,exited_in])."""
     rows = read_rows(path, POOR_COLUMNS)
@@ -209,14 +225,7 @@ def parse_poor(path: Path, levels: dict[str, int]) -> list[PoorRow]:
         code = row["code"]
         since = _year(row["poor_since"], line, "poor_since", problems)
         exited = _year(row.get("exited_in", ""), line, "exited_in", problems)
-        if code in seen:
-            problems.append(Problem(line, _("duplicate code %(code)s") % {"code": code}))
-            continue
-        seen.add(code)
-        if code not in levels:
-            problems.append(
-                Problem(line, _("there is no region with code “%(code)s”") % {"code": code})
-            )
+        if not _first_known(code, line, seen, levels, problems):
             continue
         if levels[code] not in POOR_LEVELS:
             problems.append(
@@ -250,14 +259,7 @@ def parse_population(path: Path, levels: dict[str, int]) -> list[PopulationRow]:
     seen: set[str] = set()
     for line, row in rows:
         code, value = row["code"], row["population"].replace(",", "")
-        if code in seen:
-            problems.append(Problem(line, _("duplicate code %(code)s") % {"code": code}))
-            continue
-        seen.add(code)
-        if code not in levels:
-            problems.append(
-                Problem(line, _("there is no region with code “%(code)s”") % {"code": code})
-            )
+        if not _first_known(code, line, seen, levels, problems):
             continue
         if levels[code] != Level.VILLAGE:
             problems.append(

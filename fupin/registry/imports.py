@@ -7,7 +7,7 @@ village records what the import did there.
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from decimal import Decimal
 from functools import reduce
 from operator import or_
@@ -24,6 +24,7 @@ from fupin.accounts.scoping import can
 from fupin.audit.log import acting_user, record
 from fupin.imports import parsers
 from fupin.imports.schema import CellError, Column, ParsedRow, RowError
+from fupin.imports.through_actions import chunks
 from fupin.lib.bulk import analyze, preparer, write_rows
 from fupin.lib.forms import MAX_DIGITS
 from fupin.regions.choices import Level
@@ -183,11 +184,6 @@ def _key(row: ParsedRow) -> Key:
     return (row.values["village_code"], row.values["number"])
 
 
-def _chunks(items: list[Any], size: int = 500) -> Iterable[list[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
-
 class HouseholdSchema:
     name = "households"
     title = gettext_lazy("Poor households and their members")
@@ -244,7 +240,7 @@ class HouseholdSchema:
         for row in rows:
             if row.values["id_number"] is not None:
                 rows_by_id[row.values["id_number"]].append(row)
-        for chunk in _chunks(list(rows_by_id)):
+        for chunk in chunks(list(rows_by_id)):
             elsewhere = Person.objects.filter(id_number__in=chunk).values_list(
                 "id_number", "household__village_id", "household__number"
             )
@@ -319,7 +315,7 @@ class HouseholdSchema:
         """The households among these whose registered head is not a row of the file (a row
         of the file gives the person's relation anew)."""
         found: set[int] = set()
-        for chunk in _chunks([h.pk for h in households]):
+        for chunk in chunks([h.pk for h in households]):
             heads = Person.objects.filter(household__in=chunk, relation=Relation.HEAD)
             for household_id, id_number in heads.values_list("household_id", "id_number"):
                 if id_number not in rows_by_id:
@@ -331,7 +327,7 @@ class HouseholdSchema:
         of thousands of (village, number) pairs costs more to build than to run)."""
         wanted = set(keys)
         found: dict[Key, Household] = {}
-        for chunk in _chunks(sorted({village for village, _number in keys})):
+        for chunk in chunks(sorted({village for village, _number in keys})):
             for h in Household.objects.filter(village_id__in=chunk):
                 if (h.village_id, h.number) in wanted:
                     found[(h.village_id, h.number)] = h
@@ -410,7 +406,7 @@ class HouseholdSchema:
         # People: upsert by ID number.
         ids = [r.values["id_number"] for r in rows]
         known: dict[str, Person] = {}
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             for p in Person.objects.filter(id_number__in=chunk):
                 known[p.id_number] = p
         person_rows = []

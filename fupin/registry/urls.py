@@ -1,17 +1,18 @@
 from django.urls import path
 
+from fupin.lib.urls import object_urls
 from fupin.registry import views
 
 app_name = "registry"
 urlpatterns = [
-    path("households/", views.HouseholdListView.as_view(), name="household-list"),
-    path("households/add/", views.HouseholdCreateView.as_view(), name="household-add"),
-    path("households/<int:pk>/", views.HouseholdDetailView.as_view(), name="household-detail"),
-    path("households/<int:pk>/edit/", views.HouseholdUpdateView.as_view(), name="household-edit"),
-    path(
-        "households/<int:pk>/delete/",
-        views.HouseholdDeleteView.as_view(),
-        name="household-delete",
+    *object_urls(
+        "households",
+        "household",
+        list_view=views.HouseholdListView,
+        add_view=views.HouseholdCreateView,
+        detail_view=views.HouseholdDetailView,
+        edit_view=views.HouseholdUpdateView,
+        delete_view=views.HouseholdDeleteView,
     ),
     path("households/<int:pk>/members/add/", views.PersonCreateView.as_view(), name="person-add"),
     path(
@@ -24,7 +25,8 @@ urlpatterns = [
         views.IncomeRecordCreateView.as_view(),
         name="incomerecord-add",
     ),
-    path("people/<int:pk>/edit/", views.PersonUpdateView.as_view(), name="person-edit"),
-    path("people/<int:pk>/delete/", views.PersonDeleteView.as_view(), name="person-delete"),
+    *object_urls(
+        "people", "person", edit_view=views.PersonUpdateView, delete_view=views.PersonDeleteView
+    ),
     path("quality/", views.QualityView.as_view(), name="quality"),
 ]

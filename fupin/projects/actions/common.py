@@ -32,6 +32,31 @@ PROJECT_FIELDS = [
     "shortfall_rule",
     "note",
 ]
+# A project's charter: the terms the form, the API and the import pass to the actions as
+# they are (the name, the villages and the people around a project each come their own way).
+CHARTER_FIELDS = [
+    "product",
+    "land_mu",
+    "started_on",
+    "share_price",
+    "land_price",
+    "reserve_percent",
+    "collective_percent",
+    "preferred_rate",
+    "shortfall_rule",
+    "note",
+]
+# What the project form and the API take: the charter and the project's name, villages, people.
+PROJECT_INPUT_FIELDS = [
+    "name",
+    "type",
+    "setup",
+    "village_codes",
+    "leaders",
+    "organisation",
+    "partners",
+    *CHARTER_FIELDS,
+]
 PARTNER_FIELDS = ["kind", "name", "credit_code", "region", "industry", "contact"]
 PARTICIPANT_FIELDS = [
     "project",
@@ -72,8 +97,8 @@ RUN_FIELDS = [
     "shortfall",
     "reverses",
 ]
-CONTRACT_FIELDS = [
-    "project",
+# A purchase contract's terms: what its form and the API pass to the actions as they are.
+CONTRACT_TERMS = [
     "buyer",
     "buyer_place",
     "product",
@@ -84,6 +109,7 @@ CONTRACT_FIELDS = [
     "ends_on",
     "status",
 ]
+CONTRACT_FIELDS = ["project", *CONTRACT_TERMS]
 
 
 def check_fields(obj: Any, exclude: list[str] | None = None) -> None:

@@ -323,20 +323,9 @@ def discard_dividend_run(*, actor: Any, run: DividendRun) -> None:
     )
 
 
-@transaction.atomic
-def reverse_dividend_run(*, actor: Any, run: DividendRun, note: str = "") -> DividendRun:
-    """Cancel a recorded run by recording its negation (the income is taken back)."""
-    row = _locked(run)
-    require(actor, row.project, Action.CHANGE, message=PROJECT_OUTSIDE)
-    if row.status != RunStatus.RECORDED:
-        raise ValidationError(_("Only a recorded dividend run is reversed; discard this one."))
-    if row.reverses_id is not None:
-        raise ValidationError(_("A reversing run is not reversed again."))
-    if DividendRun.objects.filter(reverses=row).exists():
-        raise ValidationError(_("This dividend run has already been reversed."))
-    if not can_approve_runs(actor, row.project):
-        raise ValidationError(_("Dividend runs are approved by the township or a higher level."))
-    original = dividends.Run(
+def saved_run(row: DividendRun) -> dividends.Run:
+    """A saved run as the engine's Run, read back from its rows (what was recorded)."""
+    return dividends.Run(
         pool=row.profit,
         reserve=row.reserve,
         collective=row.collective,
@@ -355,6 +344,22 @@ def reverse_dividend_run(*, actor: Any, run: DividendRun, note: str = "") -> Div
             for p in row.payouts.order_by("participant_id")
         ),
     )
+
+
+@transaction.atomic
+def reverse_dividend_run(*, actor: Any, run: DividendRun, note: str = "") -> DividendRun:
+    """Cancel a recorded run by recording its negation (the income is taken back)."""
+    row = _locked(run)
+    require(actor, row.project, Action.CHANGE, message=PROJECT_OUTSIDE)
+    if row.status != RunStatus.RECORDED:
+        raise ValidationError(_("Only a recorded dividend run is reversed; discard this one."))
+    if row.reverses_id is not None:
+        raise ValidationError(_("A reversing run is not reversed again."))
+    if DividendRun.objects.filter(reverses=row).exists():
+        raise ValidationError(_("This dividend run has already been reversed."))
+    if not can_approve_runs(actor, row.project):
+        raise ValidationError(_("Dividend runs are approved by the township or a higher level."))
+    original = saved_run(row)
     now = timezone.now()
     user = acting_user(actor)
     negated = dividends.reverse(original)

@@ -18,6 +18,7 @@ from rest_framework.serializers import BaseSerializer
 
 from fupin.lib.api import ScopedModelViewSet, ScopedReadOnlyViewSet
 from fupin.projects import actions
+from fupin.projects.actions.common import CONTRACT_TERMS, PROJECT_INPUT_FIELDS
 from fupin.projects.api.serializers import (
     AdvanceSerializer,
     DividendPayoutSerializer,
@@ -55,25 +56,6 @@ READ_WRITE = ["get", "post", "patch", "delete", "head", "options"]
 RENAMED = {"region_id": "region_code"}
 # The actions' names -> the API's, for their errors.
 API_NAMES = {"village_codes": "villages", "region_code": "region"}
-PROJECT_FIELDS = [
-    "name",
-    "type",
-    "setup",
-    "village_codes",
-    "leaders",
-    "organisation",
-    "partners",
-    "product",
-    "land_mu",
-    "started_on",
-    "share_price",
-    "land_price",
-    "reserve_percent",
-    "collective_percent",
-    "preferred_rate",
-    "shortfall_rule",
-    "note",
-]
 PARTNER_FIELDS = [
     "kind",
     "name",
@@ -92,17 +74,6 @@ PARTICIPANT_FIELDS = [
     "is_trainee",
     "joined_on",
     "left_on",
-]
-CONTRACT_FIELDS = [
-    "buyer",
-    "buyer_place",
-    "product",
-    "quantity",
-    "unit",
-    "price",
-    "starts_on",
-    "ends_on",
-    "status",
 ]
 
 
@@ -151,7 +122,7 @@ class ProjectViewSet(ScopedModelViewSet):
         data = dict(serializer.validated_data)
         with api_names():
             project = actions.create_project(
-                actor=self.request.user, **_fields(data, PROJECT_FIELDS)
+                actor=self.request.user, **_fields(data, PROJECT_INPUT_FIELDS)
             )
         serializer.instance = self.queryset.get(pk=project.pk)
 
@@ -160,7 +131,7 @@ class ProjectViewSet(ScopedModelViewSet):
             project = actions.update_project(
                 actor=self.request.user,
                 project=serializer.instance,  # type: ignore[arg-type]
-                **_fields(dict(serializer.validated_data), PROJECT_FIELDS),
+                **_fields(dict(serializer.validated_data), PROJECT_INPUT_FIELDS),
             )
         serializer.instance = self.queryset.get(pk=project.pk)
 
@@ -369,7 +340,7 @@ class PurchaseContractViewSet(ScopedModelViewSet):
     def perform_create(self, serializer: BaseSerializer[PurchaseContract]) -> None:
         data = dict(serializer.validated_data)
         contract = actions.create_contract(
-            actor=self.request.user, project=data["project"], **_fields(data, CONTRACT_FIELDS)
+            actor=self.request.user, project=data["project"], **_fields(data, CONTRACT_TERMS)
         )
         serializer.instance = self.queryset.get(pk=contract.pk)
 
@@ -377,7 +348,7 @@ class PurchaseContractViewSet(ScopedModelViewSet):
         contract = actions.update_contract(
             actor=self.request.user,
             contract=serializer.instance,  # type: ignore[arg-type]
-            **_fields(dict(serializer.validated_data), CONTRACT_FIELDS),
+            **_fields(dict(serializer.validated_data), CONTRACT_TERMS),
         )
         serializer.instance = self.queryset.get(pk=contract.pk)
 

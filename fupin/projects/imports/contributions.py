@@ -19,6 +19,7 @@ from fupin.imports.through_actions import (
     by_pk,
     choice,
     chunks,
+    report_progress,
     trial,
 )
 from fupin.projects import actions
@@ -34,7 +35,6 @@ from fupin.projects.imports.rows import (
     find_projects,
     participant_key,
     participants_of,
-    report_progress,
     who_column,
 )
 from fupin.projects.models import Participant, ShareEntry

@@ -13,6 +13,7 @@ from fupin.imports.through_actions import (
     ActionErrors,
     ThroughActions,
     by_pk,
+    report_progress,
     trial,
 )
 from fupin.projects import actions
@@ -23,7 +24,6 @@ from fupin.projects.imports.rows import (
     find_projects,
     participant_key,
     participants_of,
-    report_progress,
     who_column,
 )
 from fupin.projects.models import Project

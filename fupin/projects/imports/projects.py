@@ -16,10 +16,13 @@ from fupin.imports.through_actions import (
     by_pk,
     choice,
     chunks,
+    report_progress,
     trial,
+    visible,
 )
 from fupin.party.models import Member, Organisation
 from fupin.projects import actions
+from fupin.projects.actions.common import CHARTER_FIELDS
 from fupin.projects.choices import (
     ProjectType,
     SetupModel,
@@ -35,7 +38,6 @@ from fupin.projects.imports.cells import (
     percent,
     village_codes,
 )
-from fupin.projects.imports.rows import report_progress, visible
 from fupin.projects.models import Partner, Project
 
 COLUMNS = [
@@ -119,18 +121,6 @@ COLUMNS = [
         help="按比例或先动用公积金",
     ),
     Column("note", "备注", (), parse=parsers.text),
-]
-CHARTER = [
-    "product",
-    "land_mu",
-    "started_on",
-    "share_price",
-    "land_price",
-    "reserve_percent",
-    "collective_percent",
-    "preferred_rate",
-    "shortfall_rule",
-    "note",
 ]
 # The actions' fields -> the columns they come from.
 FIELD_COLUMNS = {"village_codes": "villages", "region": "villages", "region_code": "villages"}
@@ -258,7 +248,7 @@ class ProjectSchema(ThroughActions):
         for n, row in enumerate(rows, start=1):
             report_progress(progress, n)
             v = row.values
-            fields: dict[str, Any] = {k: v[k] for k in CHARTER if v.get(k) is not None}
+            fields: dict[str, Any] = {k: v[k] for k in CHARTER_FIELDS if v.get(k) is not None}
             if v["leaders"] is not None:
                 fields["leaders"] = [members[pk] for pk in v["leader_pks"]]
             if v["organisation_pk"] is not None:

@@ -3,33 +3,16 @@ the records the importing user sees (fupin.projects.imports).
 """
 
 from collections import defaultdict
-from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from fupin.accounts.roles import Action
 from fupin.imports import parsers
 from fupin.imports.schema import Column, ParsedRow
-from fupin.imports.through_actions import (
-    PROGRESS_EVERY,
-    ActionErrors,
-    chunks,
-)
+from fupin.imports.through_actions import ActionErrors, chunks, visible
 from fupin.projects.imports.cells import village_code
 from fupin.projects.models import Participant, Project
 from fupin.registry.models import Household, Person
-
-
-def visible(model: Any, actor: Any) -> Any:
-    """The records the actor sees (the CLI's operator, None, sees every one)."""
-    return model.objects.all() if actor is None else model.objects.for_user(actor, Action.VIEW)
-
-
-def report_progress(progress: Callable[[int], None] | None, n: int) -> None:
-    if progress is not None and n % PROGRESS_EVERY == 0:
-        progress(n)
-
 
 PROJECT_COLUMNS = [
     Column(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from fupin.accounts.models import User
 from fupin.lib.cli import FupinCommand, refuse
 from fupin.projects import actions, dividends
+from fupin.projects.actions.runs import saved_run
 from fupin.projects.models import DividendRun, Project
 from fupin.projects.rules import parse_period
 
@@ -49,29 +50,6 @@ def as_json(project: Project, period: str, run: dividends.Run) -> dict[str, Any]
             for p in run.payouts
         ],
     }
-
-
-def saved_run(row: DividendRun) -> dividends.Run:
-    """A saved run as the engine's Run, read back from its rows (what was recorded)."""
-    return dividends.Run(
-        pool=row.profit,
-        reserve=row.reserve,
-        collective=row.collective,
-        shortfall=row.shortfall,
-        preferred_total=row.preferred_total,
-        ordinary_total=row.ordinary_total,
-        reserve_drawn=row.reserve_drawn,
-        payouts=tuple(
-            dividends.Payout(
-                shareholder=p.participant_id,
-                shares=p.shares,
-                preferred=p.preferred,
-                ordinary=p.ordinary,
-                total=p.total,
-            )
-            for p in row.payouts.order_by("participant_id")
-        ),
-    )
 
 
 def problems_of(error: ValidationError) -> list[str]:

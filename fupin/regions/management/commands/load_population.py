@@ -4,10 +4,10 @@ from typing import Any
 from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 
-from fupin.lib.cli import FupinCommand, refuse, working
+from fupin.lib.cli import FupinCommand, working
 from fupin.regions.actions import set_population
-from fupin.regions.loader import BadFile, parse_population
-from fupin.regions.models import Region
+from fupin.regions.cli import read_listed
+from fupin.regions.loader import parse_population
 
 
 class Command(FupinCommand):
@@ -19,12 +19,7 @@ class Command(FupinCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
-        if not path.exists():
-            raise refuse([path], _("No such file:"))
-        try:
-            rows = parse_population(path, dict(Region.objects.values_list("code", "level")))
-        except BadFile as e:
-            raise refuse(e.problems, _("%(file)s was not loaded:") % {"file": path.name}) from None
+        rows = read_listed(path, parse_population)
         with working(_("Setting %(rows)s populations…") % {"rows": f"{len(rows):,}"}):
             changed = set_population(actor=None, rows=rows, source=path.name)
         self.emit(
