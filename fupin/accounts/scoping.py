@@ -102,8 +102,7 @@ def _owned_filter(model: type[models.Model], action: Action) -> Callable[[Any], 
 
 def covers(user: Any, code: str, action: Action) -> bool:
     """Whether `user` may do `action` on the records of region `code` as a whole (owner grants
-    do not count). Say `can(user, action, code)`: this is its primitive, kept for the pages
-    that still call it."""
+    do not count). Outside this module say `can(user, action, code)`, which asks this."""
     scope = prefixes(user, action)
     return scope is None or any(code.startswith(p) for p in scope)
 
