@@ -350,6 +350,8 @@ ZH = {
     "people": "家庭成员",
     "year": "年度",
     "reason": "原因",
+    "nearest helpers": "最近的帮扶人",
+    "Nearest helpers (all full)": "最近的帮扶人（均已满额）",
     "approved by": "批准人",
     "recorded by": "录入人",
     "recorded at": "录入时间",

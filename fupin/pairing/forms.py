@@ -17,6 +17,7 @@ from fupin.lib.forms import ActionModelForm, ScopedFormMixin, amount_field, labe
 from fupin.pairing.actions import MEASURE_FIELDS, PLAN_FIELDS
 from fupin.pairing.choices import PairingKind, Skill
 from fupin.pairing.models import Helper, HouseholdPlan, Measure, Visit
+from fupin.pairing.solver import MAX_CAP
 from fupin.party.models import Member
 from fupin.registry.models import Household
 
@@ -208,9 +209,9 @@ class VisitForm(ActionModelForm):
 
 class CapRuleForm(forms.Form):
     region_code = forms.CharField(label=_("Region code"), max_length=12)
-    primary_cap = forms.IntegerField(label=_("Primary cap"), min_value=1, max_value=100)
-    leader_cap = forms.IntegerField(label=_("Primary cap of a leader"), min_value=1, max_value=100)
-    secondary_cap = forms.IntegerField(label=_("Secondary cap"), min_value=0, max_value=100)
+    primary_cap = forms.IntegerField(label=_("Primary cap"), min_value=1, max_value=MAX_CAP)
+    leader_cap = forms.IntegerField(label=_("Primary cap of a leader"), min_value=1, max_value=MAX_CAP)
+    secondary_cap = forms.IntegerField(label=_("Secondary cap"), min_value=0, max_value=MAX_CAP)
 
 
 class ProposeForm(forms.Form):

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.scoping import ReferenceQuerySet, ScopedQuerySet, ThroughQuerySet
 from fupin.lib.fields import HundredthsField
+from fupin.pairing.solver import MAX_CAP
 from fupin.pairing.choices import (
     MeasureCategory,
     MeasureStatus,
@@ -52,13 +53,19 @@ class CapRule(models.Model):
         db_column="region_code",
     )
     primary_cap = models.PositiveSmallIntegerField(
-        _("primary cap"), default=DEFAULT_CAP, validators=[MinValueValidator(1)]
+        _("primary cap"),
+        default=DEFAULT_CAP,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_CAP)],
     )
     leader_cap = models.PositiveSmallIntegerField(
-        _("primary cap of a leader"), default=DEFAULT_LEADER_CAP, validators=[MinValueValidator(1)]
+        _("primary cap of a leader"),
+        default=DEFAULT_LEADER_CAP,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_CAP)],
     )
     secondary_cap = models.PositiveSmallIntegerField(
-        _("secondary cap"), default=DEFAULT_CAP, validators=[MinValueValidator(0)]
+        _("secondary cap"),
+        default=DEFAULT_CAP,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_CAP)],
     )
 
     objects = ReferenceQuerySet.as_manager()
@@ -502,6 +509,8 @@ class ProposalItem(models.Model):
     new_name = models.CharField(_("new helper's name"), max_length=100, blank=True)
     # Why an unassignable beneficiary stays so (solver.NO_HELPER_IN_REACH, HELPERS_AT_CAP).
     reason = models.CharField(_("reason"), max_length=32, blank=True)
+    # The names of the nearest helpers an unassignable beneficiary could have had (all full).
+    nearest = models.CharField(_("nearest helpers"), max_length=200, blank=True)
 
     objects = ThroughQuerySet.as_manager()
 
@@ -552,6 +561,7 @@ class ProposalItem(models.Model):
             new_helper_id=new,
             new_name=item.get("new_name") or "",
             reason=item.get("reason") or "",
+            nearest=(item.get("nearest") or "")[:200],
         )
 
     @property

@@ -169,6 +169,8 @@ def load_problem(region_code: str, *, rebalance: bool = False) -> Loaded:
             if is_leader
             else (rule[0] if rule else DEFAULT_CAP)
         )
+        # The rules refuse more than MAX_CAP; a rule saved before they did counts as that.
+        cap = min(cap, solver.MAX_CAP)
         if expertise not in skills:
             skills[expertise] = frozenset(s for s in expertise.split(",") if s)
         helpers.append(
@@ -299,6 +301,7 @@ def _items(
         ):
             names[solver_id(MEMBER, pk)] = name
     helper_ids = {h for h in solution.assignments.values()} | set(loaded.current.values())
+    helper_ids |= {h for b in changed for h in solution.nearest.get(b.id, ())}
     if len(helper_ids) > 5000:
         helper, member = _table(Helper), _table(Member)
         helper_names = dict(
@@ -324,6 +327,9 @@ def _items(
                 "new": new,
                 "new_name": helper_names.get(new, "") if new else "",
                 "reason": solution.unassigned.get(b.id, ""),
+                "nearest": "、".join(
+                    helper_names.get(h, str(h)) for h in solution.nearest.get(b.id, ())
+                ),
             }
         )
     return items

@@ -13,8 +13,8 @@ The cost of a pairing is an integer, the sum of:
   3·k, so each further one costs more than the last (convex), and nobody is loaded while a
   helper within reach idles; a helper's cap is never exceeded;
 - leaving a beneficiary unpaired costs 1,000, and 2,000 for a poor party member, so members
-  are covered first when helpers are scarce. A cap counts at most `MAX_CAP` places, so the
-  dearest pairing (60 + 8 + 20 + 3·49 = 235) is always cheaper than leaving someone unpaired:
+  are covered first when helpers are scarce. A cap is at most `MAX_CAP` (100) places, so the
+  dearest pairing (60 + 8 + 20 + 3·99 = 385) is always cheaper than leaving someone unpaired:
   nobody is left while a helper in reach has room.
 
 The optimum is over every helper in reach, exactly, as one min-cost flow (OR-Tools) routed up
@@ -74,8 +74,8 @@ CHANGE = 20
 LOAD_STEP = 3
 UNPAIRED = 1000
 UNPAIRED_MEMBER = 2000
-# The most places a helper's cap counts (the cap rules refuse more): see the module's text.
-MAX_CAP = 50
+# The largest cap (the cap rules refuse more), so that pairing always beats leaving unpaired.
+MAX_CAP = 100
 # How many of the nearest helpers an unpaired beneficiary's item names.
 NEAREST = 3
 

@@ -332,8 +332,9 @@ class ProposalSerializer(serializers.ModelSerializer[Proposal]):
 
 class ProposalItemSerializer(serializers.ModelSerializer[ProposalItem]):
     """One beneficiary whose primary helper the proposal changes (`change`: new or changed),
-    or who stays unassigned (with the reason). `id` is the household's or the member's, as
-    `kind` says; `old` and `new` are helpers' ids."""
+    or who stays unassigned (with the reason, and in `nearest` the names of the nearest helpers
+    in reach, all at their cap). `id` is the household's or the member's, as `kind` says; `old`
+    and `new` are helpers' ids."""
 
     kind = serializers.ChoiceField(choices=["household", "member"], read_only=True)
     id = serializers.IntegerField(source="beneficiary_id", read_only=True)
@@ -356,6 +357,7 @@ class ProposalItemSerializer(serializers.ModelSerializer[ProposalItem]):
             "new",
             "new_name",
             "reason",
+            "nearest",
             "change",
         ]
         read_only_fields = fields

@@ -13,6 +13,7 @@ from fupin.lib.ids import make_resident_id
 from fupin.pairing import actions, checks, rules
 from fupin.pairing.models import Helper, HouseholdPlan, Measure, Pairing, Proposal, Visit
 from fupin.pairing.optimise import ProposalResult
+from fupin.pairing.solver import MAX_CAP
 from fupin.party import actions as party_actions
 from fupin.party.models import Member
 from fupin.registry import actions as registry_actions
@@ -180,6 +181,16 @@ def test_it_never_exceeds_a_helpers_cap(pairing, cast):
     actions.update_helper(actor=None, helper=pairing.helper_a, is_leader=True)
     actions.pair(actor=None, helper=pairing.helper_a, household=household)
     assert rules.cap_of(Helper.objects.get(pk=pairing.helper_a.pk)) == 3
+
+
+@pytest.mark.parametrize("field", ["primary_cap", "leader_cap", "secondary_cap"])
+def test_it_refuses_a_cap_above_what_the_optimiser_can_honour(pairing, cast, field):
+    # Past 100 places, leaving a household unpaired would cost the optimiser less than pairing
+    # it with a helper who has room (pairing.solver's text): no rule may say so.
+    caps = {"primary_cap": 5, "leader_cap": 7, "secondary_cap": 5, field: MAX_CAP + 1}
+    with nothing_saved(), pytest.raises(ValidationError) as error:
+        actions.set_cap_rule(actor=cast.county_a_admin, region_code=COUNTY_A, **caps)
+    assert "小于或等于100" in message(error.value)
 
 
 @pytest.mark.parametrize("case", ["exited", "not_poor_member", "out_of_reach", "future", "twice"])

@@ -273,6 +273,25 @@ def test_it_says_why_beneficiaries_are_left_unpaired(world):
     unreached = [i for i in result.items if i["reason"] == solver.NO_HELPER_IN_REACH]
     assert {i["village"][:6] for i in unreached} == {COUNTY_A}
     assert all(i["new"] is None and i["new_name"] == "" for i in unreached)
+    assert all(i["nearest"] == "" for i in unreached)
+    # Those left in county B name the helper they could have had, who is full.
+    full = [i for i in result.items if i["reason"] == solver.HELPERS_AT_CAP]
+    assert {i["nearest"] for i in full} == {world.sample.helper_b.member.name}
+
+
+def test_it_gives_a_village_whose_helpers_are_full_to_the_idle_county_cadre(world):
+    # Village A's own helpers take one each; the county organ's cadre, idle, takes the rest:
+    # nobody in county A is left while he has room.
+    pairing.set_cap_rule(
+        actor=None, region_code=VILLAGE_A, primary_cap=1, leader_cap=1, secondary_cap=1
+    )
+    result = propose(COUNTY_A, workers=1)
+    new = Counter(i["new"] for i in result.items)
+    assert new[world.cadre.pk] == 5  # his cap, all used
+    loaded = load_problem(COUNTY_A).problem
+    assert result.cost_after == solver.solve(loaded).total_cost
+    left = [i for i in result.items if i["new"] is None]
+    assert all(i["reason"] == solver.HELPERS_AT_CAP for i in left)
 
 
 def test_it_solves_a_county_alone_as_it_does_inside_the_province(world):

@@ -34,6 +34,7 @@ def item(household: int, village: str = VILLAGE_A, **changes) -> dict:
         "new": 7,
         "new_name": "党员七",
         "reason": "",
+        "nearest": "",
     } | changes
 
 
@@ -62,7 +63,9 @@ def long_proposal() -> Proposal:
     households need not exist: an item keeps the ids as proposed."""
     items = [item(100_000 + n) for n in range(PER_PAGE + 11)]
     items += [item(200_000 + n, old=8, old_name="党员八") for n in range(2)]
-    items.append(item(300_000, new=None, new_name="", reason="helpers_at_cap"))
+    items.append(
+        item(300_000, new=None, new_name="", reason="helpers_at_cap", nearest="党员七、党员八")
+    )
     return save(items)
 
 
@@ -86,7 +89,9 @@ def test_it_shows_the_first_page_of_a_long_proposal_and_a_pager(cast, pairing):
     assert '<nav class="pager"' in page and 'href="?n=2"' in page
     changed = section(page, "changed-pairings")
     assert changed.count("党员八") == 2 and changed.count("党员七") == 2
-    assert "附近的帮扶责任人均已达上限" in section(page, "unassignable")
+    unassignable = section(page, "unassignable")
+    assert "附近的帮扶责任人均已达上限" in unassignable and "<td>党员七、党员八</td>" in unassignable
+    assert "最近的帮扶人（均已满额）" in unassignable
     second = section(main(client.get(proposal.get_absolute_url() + "?n=2")), "new-pairings")
     assert second.count("<tr>") == 11 + 1 and "户主100060" in second and "户主100000" not in second
 
@@ -108,11 +113,13 @@ def test_it_pages_the_items_in_the_api_and_filters_them_by_change(cast, pairing)
         "new": 7,
         "new_name": "党员七",
         "reason": "",
+        "nearest": "",
         "change": "new",
     }
     rest = api.get(first["next"]).json()
     assert len(rest["results"]) == 14 and rest["next"] is None
     assert rest["results"][-1]["reason"] == "helpers_at_cap"
+    assert rest["results"][-1]["nearest"] == "党员七、党员八"
     changed = api.get(url, {"change": "changed"}).json()
     assert [(i["id"], i["old"], i["new"]) for i in changed["results"]] == [
         (200_000, 8, 7),

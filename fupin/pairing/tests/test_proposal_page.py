@@ -138,6 +138,7 @@ def test_it_explains_why_beneficiaries_are_unassignable(cast, pairing):
     )
     unassignable = section(page, "unassignable")
     assert "P002 帮扶户甲二" in unassignable and "附近的帮扶责任人均已达上限" in unassignable
+    assert f"<td>{pairing.helper_a.member.name}</td>" in unassignable  # the full one in reach
     # County B: its only helper no longer helps, so a new household has nobody within reach.
     actions.update_helper(actor=None, helper=pairing.helper_b, active=False)
     registry.create_household(
