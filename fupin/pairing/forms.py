@@ -210,7 +210,9 @@ class VisitForm(ActionModelForm):
 class CapRuleForm(forms.Form):
     region_code = forms.CharField(label=_("Region code"), max_length=12)
     primary_cap = forms.IntegerField(label=_("Primary cap"), min_value=1, max_value=MAX_CAP)
-    leader_cap = forms.IntegerField(label=_("Primary cap of a leader"), min_value=1, max_value=MAX_CAP)
+    leader_cap = forms.IntegerField(
+        label=_("Primary cap of a leader"), min_value=1, max_value=MAX_CAP
+    )
     secondary_cap = forms.IntegerField(label=_("Secondary cap"), min_value=0, max_value=MAX_CAP)
 
 

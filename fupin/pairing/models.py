@@ -21,7 +21,6 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.scoping import ReferenceQuerySet, ScopedQuerySet, ThroughQuerySet
 from fupin.lib.fields import HundredthsField
-from fupin.pairing.solver import MAX_CAP
 from fupin.pairing.choices import (
     MeasureCategory,
     MeasureStatus,
@@ -31,6 +30,7 @@ from fupin.pairing.choices import (
     Skill,
     Source,
 )
+from fupin.pairing.solver import MAX_CAP
 from fupin.regions.codes import county_of
 from fupin.regions.models import RegionalRecord
 

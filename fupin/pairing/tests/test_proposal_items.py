@@ -90,7 +90,9 @@ def test_it_shows_the_first_page_of_a_long_proposal_and_a_pager(cast, pairing):
     changed = section(page, "changed-pairings")
     assert changed.count("党员八") == 2 and changed.count("党员七") == 2
     unassignable = section(page, "unassignable")
-    assert "附近的帮扶责任人均已达上限" in unassignable and "<td>党员七、党员八</td>" in unassignable
+    assert (
+        "附近的帮扶责任人均已达上限" in unassignable and "<td>党员七、党员八</td>" in unassignable
+    )
     assert "最近的帮扶人（均已满额）" in unassignable
     second = section(main(client.get(proposal.get_absolute_url() + "?n=2")), "new-pairings")
     assert second.count("<tr>") == 11 + 1 and "户主100060" in second and "户主100000" not in second
