@@ -391,6 +391,8 @@ def _explain(solution: Solution, problem: Problem, groups: list[list[int]]) -> N
     their cap after the solve; and the nearest helpers it could have had."""
     helpers, beneficiaries = problem.helpers, problem.beneficiaries
     assigned = solution.assignments
+    if len(assigned) == len(beneficiaries):
+        return
     left = [[i for i in members if beneficiaries[i].id not in assigned] for members in groups]
     left = [members for members in left if members]
     if not left:
