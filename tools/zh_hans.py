@@ -6,6 +6,23 @@ A translator may equally edit fupin/locale/zh_Hans/LC_MESSAGES/django.po by hand
 """
 
 ZH = {
+    "Back up the database and the uploaded files into a new folder.": "把数据库和上传的文件备份到一个新文件夹。",
+    "a folder that does not exist yet": "一个尚不存在的文件夹",
+    "Backing up…": "正在备份……",
+    "Backed up %(rows)s rows of %(tables)s tables and %(files)s files into %(folder)s.": "已把 %(tables)s 张表的 %(rows)s 行和 %(files)s 个文件备份到 %(folder)s。",
+    "Replace the database and the uploaded files with a backup's.": "用备份替换数据库和上传的文件。",
+    "a folder written by fupin backup": "由 fupin backup 写出的文件夹",
+    "confirm: everything recorded since the backup is lost": "确认：备份之后记录的一切都会丢失",
+    "Restoring replaces this installation's database and uploaded files with the backup of %(taken_at)s; everything recorded since is lost. Run again with --yes to do it.": "恢复会用 %(taken_at)s 的备份替换本系统的数据库和上传的文件，此后记录的一切都会丢失。确认恢复请加 --yes 再运行。",
+    "Restoring…": "正在恢复……",
+    "Restored %(rows)s rows and %(files)s files of the backup of %(taken_at)s.": "已恢复 %(taken_at)s 备份中的 %(rows)s 行和 %(files)s 个文件。",
+    "%(program)s is not installed (Debian: apt-get install postgresql-client).": "未安装 %(program)s（Debian：apt-get install postgresql-client）。",
+    "%(program)s failed: %(error)s": "%(program)s 运行失败：%(error)s",
+    "%(folder)s already exists and is not empty: name a new folder.": "%(folder)s 已存在且不为空，请指定一个新文件夹。",
+    "%(folder)s is not a fupin backup (its manifest.json is missing or unreadable).": "%(folder)s 不是 fupin 的备份（缺少 manifest.json 或无法读取）。",
+    "%(folder)s lacks its database file.": "%(folder)s 缺少数据库文件。",
+    "This backup is of a %(backup)s database; this installation runs on %(here)s.": "此备份来自 %(backup)s 数据库，而本系统运行在 %(here)s 上。",
+    "The restored database differs from the backup's manifest: %(tables)s": "恢复后的数据库与备份清单不符：%(tables)s",
     "Unknown role “%(role)s”.": "未知角色“%(role)s”。",
     "There is no region with code “%(code)s”.": "没有区划代码为“%(code)s”的区划。",
     "The role %(role)s is granted on a %(level)s, not on %(region)s.": "%(role)s只能授予在%(level)s级区划上，不能授予在%(region)s。",
