@@ -1,5 +1,6 @@
 """Settings for fupin, read from the environment (see fupin/lib/env.py and the README)."""
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files (css, htmx, charts) with DEBUG off too, from STATIC_ROOT or the apps.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "fupin.lib.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "fupin.lib.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -145,6 +149,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Reverse proxies in front of fupin (nginx: 1). The lock-out then counts the client's address
+# from X-Forwarded-For, not the proxy's, so nobody outside can lock a user out by guessing.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "fupin.lib.middleware.client_address"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -156,6 +164,13 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
+# WhiteNoise serves the apps' static folders directly when `collectstatic` has not been run
+# (the demo); a production install runs collectstatic and serves STATIC_ROOT, compressed.
+WHITENOISE_USE_FINDERS = True
+# WhiteNoise warns at every start when STATIC_ROOT is missing, which it is until collectstatic.
+# (A read-only installation has run collectstatic, or serves static files otherwise.)
+with contextlib.suppress(OSError):
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Uploaded rosters and their annotated copies (personal data: keep this folder private).
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media-not-served/"
@@ -171,7 +186,12 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "fupin.lib.drf.Pagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "fupin.lib.drf.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "fupin.lib.api.exception_handler",

@@ -6,6 +6,8 @@ A translator may equally edit fupin/locale/zh_Hans/LC_MESSAGES/django.po by hand
 """
 
 ZH = {
+    "The address holds a NUL character, which no value may contain.": "地址中含有 NUL 字符，任何值都不能包含它。",
+    "The JSON is nested too deeply.": "JSON 嵌套层数过多。",
     "Back up the database and the uploaded files into a new folder.": "把数据库和上传的文件备份到一个新文件夹。",
     "a folder that does not exist yet": "一个尚不存在的文件夹",
     "Backing up…": "正在备份……",

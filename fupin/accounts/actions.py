@@ -153,6 +153,9 @@ def update_user(
     _ensure_manageable(actor, user)
     if actor is not None and actor.pk == user.pk and not is_active:
         raise ValidationError({"is_active": _("You cannot deactivate your own account.")})
+    if not is_active:
+        # A deactivated user's token must not come back to life if the account is reactivated.
+        Token.objects.filter(user=user).delete()
     return audited_update(
         actor,
         user,
@@ -172,6 +175,8 @@ def set_password(*, actor: User | None, user: User, password: str) -> None:
     _check_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
+    # Whoever held the old password may hold the API token it gave: it stops working too.
+    Token.objects.filter(user=user).delete()
     # A new password lifts a lock-out after failed logins (the lock-out page says to ask for one).
     reset_failed_logins(username=user.get_username())
     record(actor=actor, action="accounts.set_password", obj=user, region_code=home_region(user))

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.choices import Role
 from fupin.accounts.models import Grant, User
+from fupin.lib.filters import IdFilter
 
 
 class UserFilterSet(django_filters.FilterSet):
@@ -26,7 +27,7 @@ class UserFilterSet(django_filters.FilterSet):
 
 
 class GrantFilterSet(django_filters.FilterSet):
-    user = django_filters.NumberFilter(field_name="user_id", label=_("User"))
+    user = IdFilter(field_name="user_id", label=_("User"))
     role = django_filters.ChoiceFilter(choices=Role.choices, label=_("Role"))
     region = django_filters.CharFilter(
         field_name="region__code", lookup_expr="startswith", label=_("Within region (code)")

@@ -19,14 +19,28 @@ YES, NO = "true", "false"
 YES_NO = [(YES, _("Yes")), (NO, _("No"))]
 
 
+# The range of the databases' integers: a larger number is refused as a bad value (a 400),
+# never handed to the database (SQLite's driver overflows on it, a 500).
+SMALLEST_INTEGER, LARGEST_INTEGER = -(2**63), 2**63 - 1
+
+
 class IntegerFilter(django_filters.NumberFilter):
-    """A whole number (a NumberFilter would take 1.5)."""
+    """A whole number (a NumberFilter would take 1.5) that the database can hold."""
 
     field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", SMALLEST_INTEGER)
+        kwargs.setdefault("max_value", LARGEST_INTEGER)
+        super().__init__(*args, **kwargs)
 
 
 class IdFilter(IntegerFilter):
     """A record's id (`field_name` the foreign key, or a many-to-many relation)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        super().__init__(*args, **kwargs)
 
 
 def year_filter(label: Any, field: str | None = None) -> IntegerFilter:

@@ -1,7 +1,13 @@
+"""Middleware and request helpers of the whole site."""
+
+from collections.abc import Callable
+from urllib.parse import unquote
+
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
@@ -22,3 +28,36 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class RefuseNulMiddleware:
+    """Answers 400 to an address or query string holding a NUL character. No text of ours
+    holds one, and PostgreSQL refuses it in any string (an error, a 500, wherever a view hands
+    the value to a query); forms and serializers already refuse it in what is posted."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or "\x00" in unquote(request.META.get("QUERY_STRING", "")):
+            return HttpResponseBadRequest(
+                _("The address holds a NUL character, which no value may contain."),
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The address a request came from, for the lock-out after failed logins (axes).
+
+    Behind `TRUSTED_PROXY_COUNT` reverse proxies every request comes from the last proxy, so
+    locking by that address would let anyone lock an administrator out by guessing. Each
+    proxy appends the address it was called from to X-Forwarded-For, so the client is the
+    entry that many places from the right; what the client wrote before it is not trusted."""
+    count = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if count and forwarded:
+        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+        if hops:
+            return hops[-count] if len(hops) >= count else hops[0]
+    return request.META.get("REMOTE_ADDR")

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.scoping import personal_data_q
-from fupin.lib.filters import IntegerFilter, year_filter
+from fupin.lib.filters import IdFilter, IntegerFilter, year_filter
 from fupin.lib.forms import MAX_YEAR, MIN_YEAR
 from fupin.regions.codes import is_digits, subtree_q
 from fupin.registry.choices import Attribute, Cause, Relation, Status
@@ -119,7 +119,7 @@ class HouseholdFilterSet(django_filters.FilterSet):
 
 class PersonFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Name or ID number"))
-    household = django_filters.NumberFilter(field_name="household_id", label=_("Household"))
+    household = IdFilter(field_name="household_id", label=_("Household"))
     region = django_filters.CharFilter(method="within", label=_("Within region (code)"))
     relation = django_filters.ChoiceFilter(
         choices=Relation.choices, label=_("Relation to the head")

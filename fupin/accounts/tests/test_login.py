@@ -245,3 +245,42 @@ def test_it_unlocks_only_the_user_whose_password_was_reset(cast):
     actions.set_password(actor=cast.county_a_admin, user=cast.helper, password=NEW_PASSWORD)
     assert log_in(client, "auditor", PASSWORD).status_code == 429
     assert log_in(client, "helper", NEW_PASSWORD).status_code == 302
+
+
+def behind_proxy(client: Client, username: str, password: str, client_address: str):
+    """A login through one reverse proxy (127.0.0.1) for a client at `client_address`; the
+    client forged an X-Forwarded-For entry of its own before the proxy appended the real one."""
+    return client.post(
+        LOGIN,
+        {"username": username, "password": password},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR=f"10.9.9.9, {client_address}",
+    )
+
+
+def test_it_locks_out_the_guesser_not_the_user_behind_a_reverse_proxy(cast, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    guesser = Client()
+    statuses = [
+        behind_proxy(guesser, "helper", "wrong", "203.0.113.5").status_code for _ in "12345"
+    ]
+    assert statuses[-1] == 429
+    assert behind_proxy(guesser, "helper", PASSWORD, "203.0.113.5").status_code == 429
+    # The user, from their own address through the same proxy, still signs in.
+    client = Client()
+    assert behind_proxy(client, "helper", PASSWORD, "198.51.100.20").status_code == 302
+    assert signed_in_as(client) == "helper"
+
+
+def test_it_trusts_no_forwarded_address_without_a_proxy(cast):
+    # Without TRUSTED_PROXY_COUNT a forged X-Forwarded-For changes nothing: the lock-out is by
+    # the connection's own address.
+    fail(Client(), "helper", 5)
+    client = Client()
+    response = client.post(
+        LOGIN,
+        {"username": "helper", "password": PASSWORD},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.20",
+    )
+    assert response.status_code == 429

@@ -102,7 +102,22 @@ def test_it_refuses_the_token_of_a_deactivated_user(cast):
     )
     response = token_client(key).get("/api/v1/regions/")
     assert response.status_code == 401
-    assert response.json() == {"detail": "用户未激活或者已删除。"}
+    # The token is gone with the deactivation: reactivating the user does not revive it.
+    actions.update_user(
+        actor=None, user=cast.helper, first_name="", last_name="", email="", is_active=True
+    )
+    response = token_client(key).get("/api/v1/regions/")
+    assert response.status_code == 401
+    assert response.json() == {"detail": "认证令牌无效。"}
+
+
+def test_it_refuses_the_token_once_the_password_is_reset(cast):
+    key = actions.issue_token(actor=None, user=cast.helper)
+    assert token_client(key).get("/api/v1/regions/").status_code == 200
+    actions.set_password(actor=cast.county_a_admin, user=cast.helper, password="Another-pass-2026")
+    response = token_client(key).get("/api/v1/regions/")
+    assert response.status_code == 401
+    assert response.json() == {"detail": "认证令牌无效。"}
 
 
 # --- users: reading --------------------------------------------------------------------------
