@@ -51,6 +51,7 @@ MIDDLEWARE = [
     # Static files (css, htmx, charts) with DEBUG off too, from STATIC_ROOT or the apps.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "fupin.lib.middleware.RefuseNulMiddleware",
+    "fupin.lib.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "fupin.lib.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -243,8 +244,16 @@ TASKS = {
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=False)
+# HTTPS=1 in production (behind TLS): secure cookies, redirects to https, HSTS for a year, and
+# the proxy's X-Forwarded-Proto trusted for "is this request secure". Off for the local demo.
+HTTPS = env_bool("HTTPS", default=False)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 
 LOGGING = {
     "version": 1,

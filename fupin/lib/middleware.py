@@ -7,6 +7,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 
@@ -61,3 +62,19 @@ def client_address(request: HttpRequest) -> str | None:
         if hops:
             return hops[-count] if len(hops) >= count else hops[0]
     return request.META.get("REMOTE_ADDR")
+
+
+class NoStoreMiddleware:
+    """Every answer of the site (pages, API, downloads) is marked not to be kept by a browser
+    or a proxy: nearly all of them carry personal data or figures of a user's scope, and a
+    shared office computer's cache must not hand them to the next user. Static files are
+    served before this (WhiteNoise) and stay cacheable."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        return response

@@ -10,7 +10,7 @@ from rest_framework.test import APIRequestFactory
 
 from fupin.lib.drf import Pagination
 from fupin.registry.models import Household
-from fupin.testing import build_registry_sample, zh, zh_api
+from fupin.testing import build_registry_sample, client_for, zh, zh_api
 
 HUGE = "99999999999999999999"  # past any database integer
 
@@ -66,3 +66,34 @@ def test_it_serves_the_static_files_with_debug_off(db):
     response = Client().get("/static/vendor/htmx/htmx.min.js")
     assert response.status_code == 200
     assert b"htmx" in b"".join(response.streaming_content)
+
+
+def test_it_tells_browsers_and_proxies_to_keep_no_page_answer_or_download(cast):
+    build_registry_sample()
+    household = Household.objects.first()
+    page = client_for(cast.county_a_admin).get(f"/registry/households/{household.pk}/")
+    api = zh_api(cast.county_a_admin).get(f"/api/v1/households/{household.pk}/")
+    export = client_for(cast.county_a_admin).get("/registry/households/?export=xlsx")
+    for response in (page, api, export):
+        assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    static = Client().get("/static/vendor/htmx/htmx.min.js")
+    assert "no-store" not in static.get("Cache-Control", "")
+
+
+def test_it_passes_the_deploy_checks_with_the_documented_production_settings(tmp_path):
+    from fupin.tests.test_settings import run_fupin
+
+    env = {
+        "DEBUG": "0",
+        "HTTPS": "1",
+        "SECRET_KEY": "k3y-" + "x7Qp9vLm2Tr8Wz4Ny6Bc1Hd5Jf0Gs3Ka" * 2,
+        "ALLOWED_HOSTS": "fupin.example.org",
+        "FUPIN_DATA_DIR": str(tmp_path),
+    }
+    done = run_fupin(env, "check", "--deploy", "--fail-level", "WARNING")
+    assert done.returncode == 0, done.stderr
+    assert "no issues" in done.stdout
+    # Without HTTPS=1 the same check names what is missing.
+    done = run_fupin({**env, "HTTPS": "0"}, "check", "--deploy", "--fail-level", "WARNING")
+    assert done.returncode != 0 and "SECURE_SSL_REDIRECT" in done.stderr

@@ -216,3 +216,23 @@ class PovertyLineSerializer(serializers.ModelSerializer[PovertyLine]):
                         }
                     )
         return attrs
+
+
+class QualityWarningSerializer(serializers.Serializer[Any]):
+    """One finding of the data checks: which check, which household, what is wrong."""
+
+    check = serializers.CharField()
+    # A field named like Field.label (a str attribute), which DRF's metaclass takes as a field.
+    label = serializers.CharField()  # type: ignore[assignment]
+    household_id = serializers.IntegerField()
+    village_code = serializers.CharField()
+    household_number = serializers.CharField()
+    message = serializers.CharField()
+
+
+class QualityReportSerializer(serializers.Serializer[Any]):
+    """The data checks of a region: households found by each check, and the first findings."""
+
+    region = serializers.CharField()
+    counts = serializers.DictField(child=serializers.IntegerField())
+    warnings = QualityWarningSerializer(many=True)

@@ -2,7 +2,7 @@ from dataclasses import asdict
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -21,6 +21,7 @@ from fupin.registry.api.serializers import (
     IncomeRecordSerializer,
     PersonSerializer,
     PovertyLineSerializer,
+    QualityReportSerializer,
     StatusChangeSerializer,
     StatusInputSerializer,
 )
@@ -170,6 +171,10 @@ class QualityViewSet(ScopedViewSetMixin, viewsets.ViewSet):
     queryset = Household.objects.all()
     shown = 1000
 
+    @extend_schema(
+        responses=QualityReportSerializer,
+        parameters=[OpenApiParameter("region", str, description="region code")],
+    )
     def list(self, request: Request) -> Response:
         code = region_in_scope(request.user, request.query_params.get("region", "").strip())
         if code is None:
