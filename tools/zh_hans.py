@@ -6,6 +6,9 @@ A translator may equally edit fupin/locale/zh_Hans/LC_MESSAGES/django.po by hand
 """
 
 ZH = {
+    "A dividend period is at most one year.": "分红期间最长为一年。",
+    "The period starts before the project (started %(date)s).": "分红期间早于项目开始（%(date)s 开始）。",
+    "The period ends after the current year.": "分红期间不能晚于今年。",
     "The address holds a NUL character, which no value may contain.": "地址中含有 NUL 字符，任何值都不能包含它。",
     "The JSON is nested too deeply.": "JSON 嵌套层数过多。",
     "Back up the database and the uploaded files into a new folder.": "把数据库和上传的文件备份到一个新文件夹。",

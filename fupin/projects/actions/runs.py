@@ -55,6 +55,14 @@ def charter_of(project: Project) -> dividends.Charter:
         ) from None
 
 
+def _a_year_after(day: datetime.date) -> datetime.date:
+    """The same day a year later (29 February: 1 March)."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return datetime.date(day.year + 1, 3, 1)
+
+
 def _check_period(
     project: Project,
     start: datetime.date,
@@ -64,6 +72,18 @@ def _check_period(
 ) -> None:
     if end < start:
         raise ValidationError({"period": _("The period ends before it starts.")})
+    # A run closes the register for its period: a period of decades would close it for good.
+    if end >= _a_year_after(start):
+        raise ValidationError({"period": _("A dividend period is at most one year.")})
+    if start.year < project.started_on.year:
+        raise ValidationError(
+            {
+                "period": _("The period starts before the project (started %(date)s).")
+                % {"date": project.started_on.isoformat()}
+            }
+        )
+    if end.year > datetime.date.today().year:
+        raise ValidationError({"period": _("The period ends after the current year.")})
     overlapping = DividendRun.objects.filter(
         project=project, period_start__lte=end, period_end__gte=start, reverses__isnull=True
     )

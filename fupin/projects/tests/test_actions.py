@@ -513,3 +513,29 @@ def test_it_lets_a_sibling_county_change_nothing(cast: Cast, projects: ProjectsS
     assert not Participant.objects.for_user(b).filter(project=projects.project_a).exists()
     assert not DividendRun.objects.for_user(b).exists()
     assert DividendRun.objects.for_user(cast.auditor).count() == 1
+
+
+@pytest.mark.parametrize(
+    "period, message",
+    [
+        ((datetime.date(1978, 1, 1), datetime.date(2100, 12, 31)), "分红期间最长为一年。"),
+        ((datetime.date(2019, 1, 1), datetime.date(2020, 1, 1)), "分红期间最长为一年。"),
+        ((datetime.date(2001, 1, 1), datetime.date(2001, 12, 31)), "分红期间早于项目开始"),
+        ((datetime.date(2099, 1, 1), datetime.date(2099, 12, 31)), "分红期间不能晚于今年。"),
+    ],
+)
+def test_it_refuses_a_period_that_would_close_the_register_wrongly(projects, period, message):
+    # A run for 1978–2100 once closed a project's register for 123 years.
+    with nothing_saved(), pytest.raises(ValidationError) as error:
+        actions.preview_dividends(
+            project=projects.project_a, period_start=period[0], period_end=period[1], profit="1"
+        )
+    assert message in str(error.value)
+    # A year, and a year from mid-year, are fine.
+    for start, end in ((2019, 1, 1), (2019, 12, 31)), ((2019, 7, 1), (2020, 6, 30)):
+        actions.preview_dividends(
+            project=projects.project_a,
+            period_start=datetime.date(*start),
+            period_end=datetime.date(*end),
+            profit="1",
+        )

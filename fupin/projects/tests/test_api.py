@@ -365,6 +365,7 @@ def test_it_lists_without_a_query_per_row(cast, sample):
                 village_codes=[village],
                 leaders=[sample.party.member_a if village == VILLAGE_A else sample.party.member_b],
                 partners=[sample.enterprise],
+                started_on=datetime.date(2018, 3, 1),
             )
             actions.add_participant(
                 actor=None, project=project, name=f"村民{n}", region_code=village, is_worker=True
