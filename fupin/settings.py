@@ -6,7 +6,7 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from fupin.lib.env import env_bool, env_int, env_list, env_str, secret_key
+from fupin.lib.env import env_bool, env_int, env_list, env_map, env_str, secret_key
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent
@@ -145,6 +145,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# Four eyes on money paid to poor households and on applying pairing proposals, by province
+# code: "strict" (the default: every step by its own user) or "proposer" (only the proposer
+# is kept from the later steps). The values are fupin.accounts.duties.Separation's.
+DUTY_SEPARATION = env_map("DUTY_SEPARATION", ["strict", "proposer"])
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
