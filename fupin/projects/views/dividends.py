@@ -329,6 +329,11 @@ class DividendRunApproveView(DividendRunStepView):
     """403, saying why, to who took an earlier step four eyes keep apart from this one."""
 
     title = gettext_lazy("Approve dividend run")
+    explanation = gettext_lazy(
+        "Approving confirms the figures below; the run can then be recorded."
+    )
+    action = actions.approve_dividend_run
+    message = gettext_lazy("The dividend run was approved.")
     recording = False
 
     def allowed(self, obj: Any) -> bool:
@@ -336,12 +341,6 @@ class DividendRunApproveView(DividendRunStepView):
             return False
         actions.require_another_hand(self.request.user, obj, recording=self.recording)
         return True
-
-    explanation = gettext_lazy(
-        "Approving confirms the figures below; the run can then be recorded."
-    )
-    action = actions.approve_dividend_run
-    message = gettext_lazy("The dividend run was approved.")
 
 
 class DividendRunRecordView(DividendRunApproveView):
