@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from fupin.accounts.models import User
-from fupin.testing import CAST, Cast, build_small_world
+from fupin.testing import CAST, Cast, build_small_world, make_township_a_admin
 
 
 @pytest.fixture(scope="session")
@@ -20,6 +20,12 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 def cast(db: Any) -> Cast:
     users = {u.username: u for u in User.objects.filter(username__in=list(CAST))}
     return Cast(**users)
+
+
+@pytest.fixture
+def township_a_admin(db: Any) -> User:
+    """A third user who may approve and record county A's dividend runs (fupin.testing)."""
+    return make_township_a_admin()
 
 
 @pytest.fixture(autouse=True)

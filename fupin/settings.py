@@ -7,7 +7,7 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from fupin.lib.env import env_bool, env_int, env_list, env_str, secret_key
+from fupin.lib.env import env_bool, env_int, env_list, env_map, env_str, secret_key
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent
@@ -154,6 +154,11 @@ AXES_VERBOSE = False
 # from X-Forwarded-For, not the proxy's, so nobody outside can lock a user out by guessing.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "fupin.lib.middleware.client_address"
+
+# Four eyes on money paid to poor households and on applying pairing proposals, by province
+# code: "strict" (the default: every step by its own user) or "proposer" (only the proposer
+# is kept from the later steps). The values are fupin.accounts.duties.Separation's.
+DUTY_SEPARATION = env_map("DUTY_SEPARATION", ["strict", "proposer"])
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

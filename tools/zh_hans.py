@@ -1758,6 +1758,10 @@ ZH = {
     "Poverty incidence": "贫困发生率",
     "population known for %(known)s of %(villages)s villages": "%(villages)s 个村中 %(known)s 个已填报人口",
     "%(total)s yuan in all since %(first)s": "自 %(first)s 年以来累计 %(total)s 元",
+    "You proposed this dividend run; another user must approve it.": "该分红方案由您提出，须由另一位用户批准。",
+    "You proposed this dividend run; another user must record it.": "该分红方案由您提出，须由另一位用户入账。",
+    "You approved this dividend run; another user must record it.": "该分红方案由您批准，须由另一位用户入账。",
+    "You made this pairing proposal; another user must apply it.": "该结对方案由您提出，须由另一位用户应用。",
 }
 
 

@@ -6,6 +6,7 @@ with a message that names the variable, not surface later as an odd behaviour.
 
 import os
 import secrets
+from collections.abc import Sequence
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -47,6 +48,25 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_map(name: str, choices: Sequence[str]) -> dict[str, str]:
+    """`key=value,key=value` (one value of `choices` per key), e.g. DUTY_SEPARATION=52=proposer."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return {}
+    found: dict[str, str] = {}
+    for item in raw.split(","):
+        if not item.strip():
+            continue
+        key, _sep, value = (part.strip() for part in item.partition("="))
+        if not key or value not in choices:
+            raise ImproperlyConfigured(
+                f"{name}={raw!r}: {item.strip()!r} is not key=value with a value among "
+                f"{', '.join(choices)}."
+            )
+        found[key] = value
+    return found
 
 
 def secret_key(*, debug: bool, data_dir: Path) -> str:

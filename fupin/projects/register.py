@@ -27,6 +27,17 @@ class RegisterLine:
         return self.ordinary + self.preferred
 
 
+@dataclass(frozen=True)
+class RegisterTotals:
+    """The register's totals row: each class of shares summed on its own (a cooperative's
+    ordinary and preferred shares are paid differently, so one sum of both would mislead)."""
+
+    shareholders: int
+    ordinary: Decimal
+    preferred: Decimal
+    value: Decimal
+
+
 def holdings(
     project: Project, on: datetime.date | None = None, participant: Participant | None = None
 ) -> dict[tuple[int, bool], tuple[Decimal, Decimal]]:
@@ -64,3 +75,13 @@ def register(project: Project, on: datetime.date | None = None) -> list[Register
     return [
         RegisterLine(participant_id=pk, name=names.get(pk, ""), **lines[pk]) for pk in sorted(lines)
     ]
+
+
+def totals(lines: list[RegisterLine]) -> RegisterTotals:
+    """The totals row of `lines` (a whole register, not a page of it)."""
+    return RegisterTotals(
+        shareholders=len(lines),
+        ordinary=sum((line.ordinary for line in lines), ZERO),
+        preferred=sum((line.preferred for line in lines), ZERO),
+        value=sum((line.value for line in lines), ZERO),
+    )

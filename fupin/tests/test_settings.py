@@ -7,7 +7,7 @@ import sys
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from fupin.lib.env import env_bool, env_int, secret_key
+from fupin.lib.env import env_bool, env_int, env_map, secret_key
 
 
 def run_fupin(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -43,6 +43,17 @@ def test_it_refuses_a_number_that_is_not(monkeypatch):
     monkeypatch.setenv("X_NUM", "ten")
     with pytest.raises(ImproperlyConfigured, match="X_NUM"):
         env_int("X_NUM", 1)
+
+
+def test_it_reads_a_choice_per_key_and_refuses_any_other(monkeypatch):
+    choices = ["strict", "proposer"]
+    assert env_map("X_MAP", choices) == {}
+    monkeypatch.setenv("X_MAP", " 51=proposer, 52 = strict ,")
+    assert env_map("X_MAP", choices) == {"51": "proposer", "52": "strict"}
+    for bad in ("51=lenient", "51", "=strict"):
+        monkeypatch.setenv("X_MAP", bad)
+        with pytest.raises(ImproperlyConfigured, match="X_MAP"):
+            env_map("X_MAP", choices)
 
 
 def test_it_requires_a_secret_key_in_production(monkeypatch, tmp_path):

@@ -38,8 +38,16 @@ DAZHU, QUXIAN = PINGQIAO[:6], "511725"
 FIXTURE_HOUSEHOLDS = (130, 160)
 PINGQIAO_SHAREHOLDERS = 120
 PINGQIAO_PROFIT_2018 = Decimal("360000.00")
-# The county administrators of 大竹县 and of its sibling 渠县 (the cooperative's region).
-FIXTURE_USERS = {"county_dazhu": DAZHU, "county_quxian": QUXIAN}
+# Who works on the cooperative's dividend runs, each step by another user (four eyes,
+# fupin.accounts.duties): 川主乡's administrator proposes, 大竹县's administrator approves, the
+# county's finance officer records; and the sibling 渠县's administrator, who sees none of it.
+FIXTURE_USERS = {
+    "township_chuanzhu": ("township_admin", PINGQIAO[:9]),
+    "county_dazhu": ("county_admin", DAZHU),
+    "finance_dazhu": ("county_admin", DAZHU),
+    "county_quxian": ("county_admin", QUXIAN),
+}
+PROPOSER, APPROVER, RECORDER = "township_chuanzhu", "county_dazhu", "finance_dazhu"
 
 
 def _households(village: str, seed: int) -> None:
@@ -151,24 +159,32 @@ def _led_project(village: str, leaders: list[Member], started: dt.date, **fields
 
 
 def _fixture_users(result: ProjectsResult) -> None:
-    """The county administrators of 大竹县 and its sibling 渠县 (replaced on a rebuild)."""
+    """The users of the cooperative's runs and of its sibling county (replaced on a rebuild)."""
     from fupin.accounts import actions as account_actions
-    from fupin.accounts.choices import Role
     from fupin.accounts.models import User
     from fupin.demo.builder import DEMO_PASSWORD
 
     for user in User.objects.filter(username__in=list(FIXTURE_USERS)):
         account_actions.delete_user(actor=None, user=user)
-    for username, code in FIXTURE_USERS.items():
+    for username, (role, code) in FIXTURE_USERS.items():
         if Region.objects.filter(code=code).exists():
             account_actions.create_user(
                 actor=None,
                 username=username,
                 password=DEMO_PASSWORD,
                 region_code=code,
-                role=Role.COUNTY_ADMIN,
+                role=role,
             )
-            result.users[username] = (Role.COUNTY_ADMIN.value, code)
+            result.users[username] = (role, code)
+
+
+def _users(*usernames: str) -> list[Any]:
+    """The fixture users by name, in order (None where the tree lacks their region: the
+    operator's step then)."""
+    from fupin.accounts.models import User
+
+    found = {u.username: u for u in User.objects.filter(username__in=usernames)}
+    return [found.get(name) for name in usernames]
 
 
 def build_fixtures(*, seed: int, result: ProjectsResult) -> None:
@@ -271,15 +287,17 @@ def build_fixtures(*, seed: int, result: ProjectsResult) -> None:
                 jobs=45,
                 wages_paid=str(int(output) // 5),
             )
+        # As a user would: three of them, one per step.
+        proposer, approver, recorder = _users(PROPOSER, APPROVER, RECORDER)
         run = actions.propose_dividend_run(
-            actor=None,
+            actor=proposer,
             project=project,
             period_start=dt.date(2018, 1, 1),
             period_end=dt.date(2018, 12, 31),
             profit=PINGQIAO_PROFIT_2018,
         )
-        run = actions.approve_dividend_run(actor=None, run=run)
-        actions.record_dividend_run(actor=None, run=run)
+        run = actions.approve_dividend_run(actor=approver, run=run)
+        actions.record_dividend_run(actor=recorder, run=run)
         result.fixtures["pingqiao"] = {"village": project.region_id, "name": project.name}
 
     if GUANGRONG in present:

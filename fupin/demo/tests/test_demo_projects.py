@@ -12,6 +12,7 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Sum
@@ -227,7 +228,9 @@ def test_it_builds_the_programmes_examples_on_their_real_villages_through_the_ac
     fixtures = data["fixtures"]
     assert set(fixtures) == {"pingqiao", "guangrong", "lanwu", "lingshan", "jushui"}
     assert data["users"] == {
+        "township_chuanzhu": {"role": "township_admin", "region": "511724231"},
         "county_dazhu": {"role": "county_admin", "region": "511724"},
+        "finance_dazhu": {"role": "county_admin", "region": "511724"},
         "county_quxian": {"role": "county_admin", "region": "511725"},
     }
 
@@ -259,18 +262,29 @@ def test_it_builds_the_programmes_examples_on_their_real_villages_through_the_ac
     run_2018 = pingqiao.dividend_runs.get()
     assert (run_2018.status, run_2018.period_label) == (RunStatus.RECORDED, "2018")
     assert run_2018.payouts.aggregate(s=Sum("total"))["s"] == run_2018.distributed > 0
+    # Three users took its three steps (four eyes).
+    steps = (run_2018.proposed_by, run_2018.approved_by, run_2018.recorded_by)
+    assert [u.username for u in steps] == ["township_chuanzhu", "county_dazhu", "finance_dazhu"]
 
-    # Its 2019 run is the user's: county_dazhu previews, proposes, approves and records it.
-    dazhu = User.objects.get(username="county_dazhu")
+    # Its 2019 run is the users': 川主乡 previews and proposes it, the county approves it, the
+    # county's finance officer records it; one user may not take two of the steps.
+    township, dazhu, finance = (
+        User.objects.get(username=name)
+        for name in ("township_chuanzhu", "county_dazhu", "finance_dazhu")
+    )
     start, end = datetime.date(2019, 1, 1), datetime.date(2019, 12, 31)
     preview = actions.preview_dividends(
         project=pingqiao, period_start=start, period_end=end, profit=Decimal("420000.00")
     )
     run = actions.propose_dividend_run(
-        actor=dazhu, project=pingqiao, period_start=start, period_end=end, profit="420000.00"
+        actor=township, project=pingqiao, period_start=start, period_end=end, profit="420000.00"
     )
+    with pytest.raises(PermissionDenied):
+        actions.approve_dividend_run(actor=township, run=run)
     run = actions.approve_dividend_run(actor=dazhu, run=run)
-    run = actions.record_dividend_run(actor=dazhu, run=run)
+    with pytest.raises(PermissionDenied):
+        actions.record_dividend_run(actor=dazhu, run=run)
+    run = actions.record_dividend_run(actor=finance, run=run)
     assert run.status == RunStatus.RECORDED
     assert run.payouts.aggregate(s=Sum("total"))["s"] == run.distributed
     assert run.distributed == preview.preferred_total + preview.ordinary_total

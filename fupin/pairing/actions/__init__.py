@@ -23,6 +23,7 @@ from fupin.pairing.actions.helpers import (
     update_helper,
 )
 from fupin.pairing.actions.pairings import (
+    another_applier,
     apply_proposal,
     delete_pairing,
     discard_proposal,
@@ -30,6 +31,7 @@ from fupin.pairing.actions.pairings import (
     pair,
     pairing_snapshot,
     reaches,
+    require_another_applier,
     save_proposal,
 )
 from fupin.pairing.actions.plans import (
@@ -54,6 +56,7 @@ __all__ = [
     "PLAN_FIELDS",
     "VISIT_FIELDS",
     "add_measure",
+    "another_applier",
     "apply_proposal",
     "create_plan",
     "delete_cap_rule",
@@ -72,6 +75,7 @@ __all__ = [
     "reaches",
     "record_visit",
     "register_helper",
+    "require_another_applier",
     "save_proposal",
     "set_cap_rule",
     "update_helper",

@@ -35,6 +35,9 @@ ONLY_ADMINISTRATORS_PAIR = gettext_lazy(
     "Only an administrator of this village's region may pair here."
 )
 
+# Four eyes (fupin.accounts.duties): who made a proposal does not apply it too.
+MADE_IT = gettext_lazy("You made this pairing proposal; another user must apply it.")
+
 
 def check_fields(obj: Any, exclude: list[str] | None = None) -> None:
     obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)

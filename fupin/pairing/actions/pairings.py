@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fupin.accounts.duties import refusal, require_another_user
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import can, require
 from fupin.audit.actions import audited_delete, audited_update
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from fupin.pairing.optimise import ProposalResult
 
 from fupin.pairing.actions.common import (
+    MADE_IT,
     ONLY_ADMINISTRATORS_PAIR,
     PAIRING_FIELDS,
 )
@@ -260,6 +262,17 @@ def save_proposal(
     return proposal
 
 
+def another_applier(actor: Any, proposal: Proposal) -> str:
+    """Why `actor` may not apply the proposal: they made it, and a region's pairings change
+    under four eyes (fupin.accounts.duties); "" when they may. Discarding one's own is free."""
+    return refusal(actor, proposal.region_id, [(proposal.created_by_id, MADE_IT)])
+
+
+def require_another_applier(actor: Any, proposal: Proposal) -> None:
+    """Raise SameUser (a 403) with `another_applier`'s words, if any."""
+    require_another_user(actor, proposal.region_id, [(proposal.created_by_id, MADE_IT)])
+
+
 def _decide(actor: Any, proposal: Proposal, status: str) -> None:
     if not can(actor, Action.CHANGE, proposal.region_id):
         raise ValidationError(ONLY_ADMINISTRATORS_PAIR)
@@ -267,6 +280,8 @@ def _decide(actor: Any, proposal: Proposal, status: str) -> None:
         raise ValidationError(
             _("This proposal was already %(status)s.") % {"status": proposal.get_status_display()}
         )
+    if status == ProposalStatus.APPLIED:
+        require_another_applier(actor, proposal)
     proposal.status = status
     proposal.decided_by = acting_user(actor)
     proposal.decided_at = timezone.now()

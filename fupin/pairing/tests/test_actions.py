@@ -460,24 +460,52 @@ def proposal_for(pairing: Any, actor: Any) -> Proposal:
 def test_it_applies_a_proposal_with_audit_per_village(pairing, cast):
     proposal = proposal_for(pairing, cast.county_a_admin)
     assert proposal.summary["cost_after"] == 40
-    made = actions.apply_proposal(actor=cast.county_a_admin, proposal=proposal)
+    # Another administrator than who proposed it applies it (four eyes).
+    made = actions.apply_proposal(actor=cast.province_admin, proposal=proposal)
     assert made == 1
     paired = Pairing.objects.get(household=pairing.household_a2, ended_on__isnull=True)
     assert paired.helper == pairing.helper_a and paired.source == "optimiser"
     assert Pairing.objects.get(pk=pairing.pairing_a.pk).ended_on is None, "kept: no new helper"
     village = AuditEvent.objects.get(action="pairing.apply_proposal_village")
-    assert village.region_code == VILLAGE_A2 and village.actor == cast.county_a_admin
+    assert village.region_code == VILLAGE_A2 and village.actor == cast.province_admin
     assert AuditEvent.objects.filter(action="pairing.apply_proposal").count() == 1
     with pytest.raises(ValidationError) as error:
-        actions.apply_proposal(actor=cast.county_a_admin, proposal=proposal)
+        actions.apply_proposal(actor=cast.province_admin, proposal=proposal)
     assert "已" in message(error.value)
+
+
+def test_it_keeps_applying_a_proposal_to_another_user_than_who_made_it(pairing, cast, settings):
+    proposal = proposal_for(pairing, cast.county_a_admin)
+    events = AuditEvent.objects.count()
+    for separation in ("strict", "proposer"):  # two steps: either way two users
+        settings.DUTY_SEPARATION = {"51": separation}
+        with nothing_saved(), pytest.raises(PermissionDenied) as error:
+            actions.apply_proposal(actor=cast.county_a_admin, proposal=proposal)
+        assert str(error.value) == "该结对方案由您提出，须由另一位用户应用。"
+    # The sibling county's administrator may not touch it either.
+    with nothing_saved(), pytest.raises(ValidationError):
+        actions.apply_proposal(actor=cast.county_b_admin, proposal=proposal)
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.decided_by, AuditEvent.objects.count()) == (
+        "open",
+        None,
+        events,
+    )
+    assert not Pairing.objects.filter(household=pairing.household_a2).exists()
+    assert actions.apply_proposal(actor=cast.province_admin, proposal=proposal) == 1
+    proposal.refresh_from_db()
+    assert (proposal.created_by, proposal.decided_by) == (cast.county_a_admin, cast.province_admin)
+    # Who made a proposal may still discard it: nothing changes by that.
+    mine = proposal_for(pairing, cast.county_a_admin)
+    actions.discard_proposal(actor=cast.county_a_admin, proposal=mine)
+    assert Proposal.objects.get(pk=mine.pk).status == "discarded"
 
 
 def test_it_refuses_a_stale_proposal_and_saves_nothing(pairing, cast):
     proposal = proposal_for(pairing, cast.county_a_admin)
     actions.pair(actor=None, helper=pairing.helper_a, household=pairing.household_a2)
     with nothing_saved(), pytest.raises(ValidationError) as error:
-        actions.apply_proposal(actor=cast.county_a_admin, proposal=proposal)
+        actions.apply_proposal(actor=cast.province_admin, proposal=proposal)
     assert "重新" in message(error.value)
     assert Proposal.objects.get(pk=proposal.pk).status == "open"
 

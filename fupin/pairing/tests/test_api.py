@@ -76,7 +76,7 @@ OUT_OF_SCOPE = "This is outside the regions you are responsible for."
 TODAY = datetime.date.today()
 
 
-def proposal_for(pairing, region=COUNTY_A, **changes) -> Proposal:
+def proposal_for(pairing, region=COUNTY_A, actor=None, **changes) -> Proposal:
     """A proposal (as the optimiser would make it) to pair household A2 with helper A."""
     item = {
         "kind": "household",
@@ -99,7 +99,7 @@ def proposal_for(pairing, region=COUNTY_A, **changes) -> Proposal:
         histogram={2: 1},
         items=[item | changes],
     )
-    return actions.save_proposal(actor=None, region_code=region, result=result)
+    return actions.save_proposal(actor=actor, region_code=region, result=result)
 
 
 @pytest.fixture
@@ -1330,6 +1330,22 @@ def test_it_applies_a_proposal(cast, pairing):
     assert api_refused(response) == {
         "detail": [zh("This proposal was already %(status)s.", status=zh("Applied"))]
     }
+
+
+def test_it_answers_403_to_who_applies_their_own_proposal(cast, pairing):
+    proposal = proposal_for(pairing, actor=cast.county_a_admin)
+    url = f"{PROPOSALS}{proposal.pk}/apply/"
+    since = last_event_id()
+    with nothing_saved():
+        mine = zh_api(cast.county_a_admin).post(url)
+        sibling = zh_api(cast.county_b_admin).post(url)
+    assert api_refused(mine, 403) == {"detail": "该结对方案由您提出，须由另一位用户应用。"}
+    assert (sibling.status_code, sibling.json()) == (404, NOT_FOUND)
+    assert new_events(since) == []
+    assert api_for(cast.county_a_admin).get(f"{PROPOSALS}{proposal.pk}/").json()["status"] == "open"
+    response = api_for(cast.province_admin).post(url)
+    assert response.status_code == 200, response.json()
+    assert (response.json()["made"], response.json()["decided_by"]) == (1, "province_admin")
 
 
 def test_it_refuses_a_stale_proposal(cast, pairing):

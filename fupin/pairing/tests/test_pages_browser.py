@@ -97,6 +97,12 @@ def test_it_lets_an_administrator_propose_review_and_apply(sample, live_server, 
     assert page.locator("table.histogram tbody tr").count() >= 1
     assert page.locator("dd.cost-before").inner_text() != ""
 
+    # Four eyes: who proposed it is told another administrator applies it.
+    assert page.get_by_role("button", name="应用").count() == 0
+    assert "须由另一位用户应用" in page.locator("p.another-hand").inner_text()
+    proposal = page.url.removeprefix(live_server.url)
+    page.context.clear_cookies()
+    log_in(page, live_server.url, "province_admin", proposal)
     page.get_by_role("button", name="应用").click()
     page.wait_for_load_state()
     assert "方案已应用：新建结对1个。" in page.locator("ul.messages").inner_text()
@@ -108,5 +114,6 @@ def test_it_lets_an_administrator_propose_review_and_apply(sample, live_server, 
     page.goto(f"{live_server.url}{coverage}")
     assert page.locator("dd.percent").inner_text() == "100.0%"
     page.goto(f"{live_server.url}/audit/?actor=county_a_admin")
-    log = page.locator("table").inner_text()
-    assert "pairing.propose" in log and "pairing.apply_proposal" in log
+    assert "pairing.propose" in page.locator("table").inner_text()
+    page.goto(f"{live_server.url}/audit/?actor=province_admin")
+    assert "pairing.apply_proposal" in page.locator("table").inner_text()

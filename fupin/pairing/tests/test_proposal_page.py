@@ -75,32 +75,43 @@ def test_it_proposes_shows_the_diff_and_applies_it_with_audit(cast, pairing):
     assert f'<dd class="cost-after">{summary["cost_after"]}' in page
     histogram = section(page, "histogram")
     assert "<td>2</td><td>1</td>" in histogram  # helper A carries two households after
-    assert 'action="/pairing/proposals/' in page and "应用" in page and "放弃" in page
+    # Four eyes: who proposed it may discard it, and is told another user applies it.
+    apply = reverse("pairing:proposal-apply", args=[proposal.pk])
+    assert apply not in page and reverse("pairing:proposal-discard", args=[proposal.pk]) in page
+    assert 'class="note another-hand">该结对方案由您提出，须由另一位用户应用。' in page
+    with nothing_saved():
+        for response in (client.get(apply), client.post(apply)):
+            assert response.status_code == 403
+            assert "该结对方案由您提出，须由另一位用户应用。" in main(response)
     # The open proposal is listed on the coverage page and the proposal list.
     coverage = main(client_for(admin).get(f"/pairing/coverage/?region={COUNTY_A}"))
     assert proposal.get_absolute_url() in coverage
     assert proposal.get_absolute_url() in main(client_for(admin).get("/pairing/proposals/"))
 
+    other = cast.province_admin
+    other_client = client_for(other)
+    page = main(other_client.get(proposal.get_absolute_url()))
+    assert apply in page and "应用" in page and "放弃" in page and "another-hand" not in page
     since = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
-    response = client.post(reverse("pairing:proposal-apply", args=[proposal.pk]))
+    response = other_client.post(apply)
     assert response.status_code == 302 and response["Location"] == proposal.get_absolute_url()
     made = Pairing.objects.get(household=pairing.household_a2, ended_on__isnull=True)
     assert made.helper == pairing.helper_a and made.source == "optimiser"
-    assert made.kind == "primary" and made.made_by == admin
+    assert made.kind == "primary" and made.made_by == other
     events = AuditEvent.objects.filter(id__gt=since).order_by("id")
     assert [(e.action, e.actor_id) for e in events] == [
-        ("pairing.apply_proposal_village", admin.pk),
-        ("pairing.apply_proposal", admin.pk),
+        ("pairing.apply_proposal_village", other.pk),
+        ("pairing.apply_proposal", other.pk),
     ]
     assert events[0].region_code == VILLAGE_A2
     proposal.refresh_from_db()
-    assert proposal.status == "applied" and proposal.decided_by == admin
+    assert proposal.status == "applied" and proposal.decided_by == other
     page = main(client.get(proposal.get_absolute_url()))
-    assert "方案已应用：新建结对1个。" in page and "已应用" in page
-    assert reverse("pairing:proposal-apply", args=[proposal.pk]) not in page
+    assert "已应用" in page and apply not in page and "another-hand" not in page
+    assert "方案已应用：新建结对1个。" in main(other_client.get(proposal.get_absolute_url()))
     # Applying twice is refused on the page.
     with nothing_saved():
-        again = client_for(admin).post(reverse("pairing:proposal-apply", args=[proposal.pk]))
+        again = client_for(other).post(apply)
     assert again.status_code == 200 and "该方案已" in main(again)
     coverage = main(client_for(admin).get(f"/pairing/coverage/?region={COUNTY_A}"))
     assert '<dd class="percent">100.0%</dd>' in coverage
@@ -163,7 +174,8 @@ def test_it_shows_changed_pairings_when_rebalancing(cast, pairing):
     changed = section(page, "changed-pairings")
     assert "P002 帮扶户甲二" in changed
     assert changed.index("党员甲") < changed.index("→") < changed.index("本村帮扶人")
-    response = client_for(cast.county_a_admin).post(
+    # Another administrator than who proposed it applies it (four eyes).
+    response = client_for(cast.province_admin).post(
         reverse("pairing:proposal-apply", args=[proposal.pk])
     )
     assert response.status_code == 302
@@ -176,7 +188,7 @@ def test_it_refuses_a_stale_proposal_and_saves_nothing(cast, pairing):
     proposal = propose(client_for(cast.county_a_admin))
     actions.pair(actor=None, helper=pairing.helper_a, household=pairing.household_a2)
     with nothing_saved():
-        response = client_for(cast.county_a_admin).post(
+        response = client_for(cast.province_admin).post(
             reverse("pairing:proposal-apply", args=[proposal.pk])
         )
     assert response.status_code == 200
@@ -188,23 +200,25 @@ def test_it_refuses_a_stale_proposal_and_saves_nothing(cast, pairing):
 def test_it_keeps_proposals_in_scope(cast, pairing):
     proposal = propose(client_for(cast.county_a_admin))
     detail = proposal.get_absolute_url()
+    # The page, then applying and discarding: who proposed it (county A's administrator)
+    # may discard it, not apply it (four eyes).
     expected = {
-        "province_admin": (200, 200),
-        "county_a_admin": (200, 200),
-        "village_a_secretary": (404, 404),
-        "county_b_admin": (404, 404),
-        "auditor": (200, 403),
-        "helper": (403, 403),
+        "province_admin": (200, 200, 200),
+        "county_a_admin": (200, 403, 200),
+        "village_a_secretary": (404, 404, 404),
+        "county_b_admin": (404, 404, 404),
+        "auditor": (200, 403, 403),
+        "helper": (403, 403, 403),
     }
-    for name, (view, decide) in expected.items():
+    for name, (view, *decide) in expected.items():
         client = client_for(getattr(cast, name))
         assert client.get(detail).status_code == view, name
-        for page in ("proposal-apply", "proposal-discard"):
+        for page, status in zip(("proposal-apply", "proposal-discard"), decide, strict=True):
             url = reverse(f"pairing:{page}", args=[proposal.pk])
-            assert client.get(url).status_code == decide, (name, page)
-            if decide != 200:
+            assert client.get(url).status_code == status, (name, page)
+            if status != 200:
                 with nothing_saved():
-                    assert client.post(url).status_code == decide, (name, page)
+                    assert client.post(url).status_code == status, (name, page)
     # Readers see the diff without the buttons.
     page = main(client_for(cast.auditor).get(detail))
     assert "P002" in page and reverse("pairing:proposal-apply", args=[proposal.pk]) not in page

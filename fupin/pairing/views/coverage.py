@@ -185,6 +185,10 @@ class ProposalDetailView(ObjectDetailView):
         ]
         with_numbers([i for page in pages for i in page.object_list])
         summary = proposal.summary
+        decides = proposal.status == ProposalStatus.OPEN and pairs_in(
+            request.user, proposal.region_id
+        )
+        another_hand = actions.another_applier(request.user, proposal) if decides else ""
         context.update(
             title=_("Pairing proposal for %(region)s") % {"region": proposal.region.name},
             summary=summary,
@@ -193,8 +197,10 @@ class ProposalDetailView(ObjectDetailView):
             changed_page=pages[1],
             unassigned_page=pages[2],
             histogram=histogram_rows(summary),
-            can_decide=proposal.status == ProposalStatus.OPEN
-            and pairs_in(request.user, proposal.region_id),
+            can_decide=decides,
+            # Four eyes: who made the proposal may discard it, another user applies it.
+            another_hand=another_hand,
+            can_apply=decides and not another_hand,
             audit_url=audit_url(proposal),
         )
         return context
@@ -211,7 +217,15 @@ class ProposalDecideView(ObjectEditView):
 
 
 class ProposalApplyView(ProposalDecideView):
+    """403, saying why, to who made the proposal (four eyes)."""
+
     title = gettext_lazy("Apply proposal")
+
+    def allowed(self, obj: Any) -> bool:
+        if not super().allowed(obj):
+            return False
+        actions.require_another_applier(self.request.user, obj)
+        return True
 
     def perform(self, form: Any) -> None:
         self.made = actions.apply_proposal(actor=self.request.user, proposal=self.object)

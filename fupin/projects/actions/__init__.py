@@ -36,11 +36,13 @@ from fupin.projects.actions.projects import (
     update_project,
 )
 from fupin.projects.actions.runs import (
+    another_hand,
     approve_dividend_run,
     discard_dividend_run,
     preview_dividends,
     propose_dividend_run,
     record_dividend_run,
+    require_another_hand,
     reverse_dividend_run,
 )
 from fupin.projects.register import register
@@ -49,6 +51,7 @@ __all__ = [
     "add_investment",
     "add_participant",
     "advance_project",
+    "another_hand",
     "approve_dividend_run",
     "check_credit_code",
     "contribute",
@@ -70,6 +73,7 @@ __all__ = [
     "record_participant_income",
     "record_project_year",
     "register",
+    "require_another_hand",
     "reverse_dividend_run",
     "transfer_shares",
     "unlink_partner",

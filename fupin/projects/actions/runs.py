@@ -16,7 +16,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from fupin.accounts.duties import refusal, require_another_user
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import require
 from fupin.audit.log import acting_user, record, snapshot
@@ -35,6 +37,33 @@ from fupin.projects.models import (
 from fupin.projects.register import register
 from fupin.projects.rules import can_approve_runs, money
 from fupin.registry.actions import add_property_income
+
+# Four eyes (fupin.accounts.duties): why a user may not take a run's step after an earlier one.
+PROPOSED_NOT_APPROVED = gettext_lazy(
+    "You proposed this dividend run; another user must approve it."
+)
+PROPOSED_NOT_RECORDED = gettext_lazy("You proposed this dividend run; another user must record it.")
+APPROVED_NOT_RECORDED = gettext_lazy("You approved this dividend run; another user must record it.")
+
+
+def _earlier_steps(run: DividendRun, *, recording: bool) -> list[tuple[int | None, Any]]:
+    if not recording:
+        return [(run.proposed_by_id, PROPOSED_NOT_APPROVED)]
+    return [
+        (run.proposed_by_id, PROPOSED_NOT_RECORDED),
+        (run.approved_by_id, APPROVED_NOT_RECORDED),
+    ]
+
+
+def another_hand(actor: Any, run: DividendRun, *, recording: bool) -> str:
+    """Why four eyes keep `actor` from approving (or recording) `run`, after taking one of its
+    earlier steps; "" when they do not. The pages ask it to show or refuse a step."""
+    return refusal(actor, run.project.region_id, _earlier_steps(run, recording=recording))
+
+
+def require_another_hand(actor: Any, run: DividendRun, *, recording: bool) -> None:
+    """Raise SameUser (a 403) with `another_hand`'s words, if any."""
+    require_another_user(actor, run.project.region_id, _earlier_steps(run, recording=recording))
 
 
 def charter_of(project: Project) -> dividends.Charter:
@@ -232,6 +261,7 @@ def approve_dividend_run(*, actor: Any, run: DividendRun) -> DividendRun:
         raise ValidationError(_("This dividend run has already been approved."))
     if not can_approve_runs(actor, row.project):
         raise ValidationError(_("Dividend runs are approved by the township or a higher level."))
+    require_another_hand(actor, row, recording=False)
     row.status = RunStatus.APPROVED
     row.approved_by = acting_user(actor)
     row.approved_at = timezone.now()
@@ -303,6 +333,7 @@ def record_dividend_run(*, actor: Any, run: DividendRun) -> DividendRun:
         raise ValidationError(_("A dividend run is approved before it is recorded."))
     if not can_approve_runs(actor, row.project):
         raise ValidationError(_("Dividend runs are approved by the township or a higher level."))
+    require_another_hand(actor, row, recording=True)
     _check_period(row.project, row.period_start, row.period_end, pending_too=False)
     row.status = RunStatus.RECORDED
     row.recorded_by = acting_user(actor)

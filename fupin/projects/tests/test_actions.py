@@ -355,11 +355,15 @@ def test_it_takes_a_run_from_proposal_to_record_with_the_right_levels(
     with nothing_saved(), pytest.raises(ValidationError) as twice:
         actions.approve_dividend_run(actor=cast.county_a_admin, run=run)
     assert twice.value.messages == [gettext("This dividend run has already been approved.")]
-    run = actions.record_dividend_run(actor=cast.county_a_admin, run=run)
-    assert (run.status, run.approved_by, run.recorded_by) == (
+    # Four eyes: who approved it does not record it too.
+    with nothing_saved(), pytest.raises(PermissionDenied):
+        actions.record_dividend_run(actor=cast.county_a_admin, run=run)
+    run = actions.record_dividend_run(actor=cast.province_admin, run=run)
+    assert (run.status, run.proposed_by, run.approved_by, run.recorded_by) == (
         RunStatus.RECORDED,
+        cast.village_a_secretary,
         cast.county_a_admin,
-        cast.county_a_admin,
+        cast.province_admin,
     )
     after = dict(
         IncomeRecord.objects.filter(year=2019).values_list("household_id", "property_income")
@@ -375,11 +379,74 @@ def test_it_takes_a_run_from_proposal_to_record_with_the_right_levels(
         dividends_2019[projects.villager.pk] == run.payouts.get(participant=projects.villager).total
     )
     with nothing_saved(), pytest.raises(ValidationError):
-        actions.record_dividend_run(actor=cast.county_a_admin, run=run)
+        actions.record_dividend_run(actor=cast.province_admin, run=run)
     with nothing_saved(), pytest.raises(ValidationError):
         actions.discard_dividend_run(actor=cast.county_a_admin, run=run)
     for action in ("propose", "approve", "record"):
         assert AuditEvent.objects.filter(action=f"projects.{action}_dividend_run").exists()
+
+
+def refused_step(step: Any, actor: Any, run: Any) -> str:
+    """The words of a step four eyes refuse; the run is as it was and nothing was written."""
+    before = DividendRun.objects.filter(pk=run.pk).values().get()
+    events = AuditEvent.objects.count()
+    with nothing_saved(), pytest.raises(PermissionDenied) as refused:
+        step(actor=actor, run=run)
+    assert DividendRun.objects.filter(pk=run.pk).values().get() == before
+    assert AuditEvent.objects.count() == events
+    return str(refused.value)
+
+
+def test_it_keeps_each_step_of_a_run_to_another_user(
+    cast: Cast, projects: ProjectsSample, township_a_admin: Any
+) -> None:
+    # The county's administrator proposes; they may neither approve nor record it.
+    run = propose(projects.project_a, cast.county_a_admin)
+    proposed = gettext("You proposed this dividend run; another user must approve it.")
+    assert refused_step(actions.approve_dividend_run, cast.county_a_admin, run) == proposed
+    run = actions.approve_dividend_run(actor=township_a_admin, run=run)
+    # Neither who approved nor who proposed it records it.
+    approved = gettext("You approved this dividend run; another user must record it.")
+    assert refused_step(actions.record_dividend_run, township_a_admin, run) == approved
+    proposer = gettext("You proposed this dividend run; another user must record it.")
+    assert refused_step(actions.record_dividend_run, cast.county_a_admin, run) == proposer
+    # The sibling county's administrator does not reach it at all.
+    with nothing_saved(), pytest.raises(PermissionDenied):
+        actions.record_dividend_run(actor=cast.county_b_admin, run=run)
+    run = actions.record_dividend_run(actor=cast.province_admin, run=run)
+    assert (run.proposed_by, run.approved_by, run.recorded_by) == (
+        cast.county_a_admin,
+        township_a_admin,
+        cast.province_admin,
+    )
+    assert run.payouts.exists() and ParticipantIncome.objects.filter(year=2019).exists()
+
+
+def test_it_lets_the_approver_record_where_the_province_keeps_only_the_proposer_apart(
+    cast: Cast, projects: ProjectsSample, settings: Any
+) -> None:
+    settings.DUTY_SEPARATION = {"51": "proposer"}
+    run = propose(projects.project_a, cast.county_a_admin)
+    refused_step(actions.approve_dividend_run, cast.county_a_admin, run)
+    run = actions.approve_dividend_run(actor=cast.province_admin, run=run)
+    refused_step(actions.record_dividend_run, cast.county_a_admin, run)
+    run = actions.record_dividend_run(actor=cast.province_admin, run=run)
+    assert (run.status, run.approved_by, run.recorded_by) == (
+        RunStatus.RECORDED,
+        cast.province_admin,
+        cast.province_admin,
+    )
+    # Another province's choice is not this one's.
+    settings.DUTY_SEPARATION = {"52": "proposer"}
+    run = propose(projects.project_a, cast.county_a_admin, period=parse_period("2020"))
+    run = actions.approve_dividend_run(actor=cast.province_admin, run=run)
+    refused_step(actions.record_dividend_run, cast.province_admin, run)
+
+
+def test_it_leaves_the_operators_commands_outside_four_eyes(projects: ProjectsSample) -> None:
+    # The command line acts as no user (fupin dividends record, the demo, the samples).
+    run = actions.approve_dividend_run(actor=None, run=propose(projects.project_a))
+    assert actions.record_dividend_run(actor=None, run=run).status == RunStatus.RECORDED
 
 
 def test_it_refuses_a_period_overlapping_a_recorded_or_pending_run(

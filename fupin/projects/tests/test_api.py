@@ -846,8 +846,18 @@ def test_it_approves_records_and_reverses_a_run_by_the_right_level(cast, sample)
     with nothing_saved():
         twice = client.post(f"{RUNS}{run.pk}/approve/")
     assert api_refused(twice) == {"detail": [zh("This dividend run has already been approved.")]}
-    recorded = client.post(f"{RUNS}{run.pk}/record/")
+    # Four eyes: who approved it does not record it too (403, the run as it was).
+    with nothing_saved():
+        by_approver = client.post(f"{RUNS}{run.pk}/record/")
+    assert api_refused(by_approver, 403) == {
+        "detail": zh("You approved this dividend run; another user must record it.")
+    }
+    recorded = zh_api(cast.province_admin).post(f"{RUNS}{run.pk}/record/")
     assert recorded.json()["status"] == "recorded", recorded.json()
+    assert (recorded.json()["approved_by"], recorded.json()["recorded_by"]) == (
+        "county_a_admin",
+        "province_admin",
+    )
     with nothing_saved():
         discarded = client.post(f"{RUNS}{run.pk}/discard/")
     assert discarded.status_code == 400
@@ -863,6 +873,49 @@ def test_it_approves_records_and_reverses_a_run_by_the_right_level(cast, sample)
     with nothing_saved():
         again = client.post(f"{RUNS}{run.pk}/reverse/")
     assert api_refused(again) == {"detail": [zh("This dividend run has already been reversed.")]}
+
+
+def test_it_refuses_each_step_to_who_took_an_earlier_one(cast, sample, township_a_admin):
+    body = {
+        "project": sample.project_a.pk,
+        "period_start": "2020-01-01",
+        "period_end": "2020-12-31",
+        "profit": "12000.00",
+    }
+    county = zh_api(cast.county_a_admin)
+    proposed = county.post(f"{RUNS}propose/", body, format="json")
+    assert proposed.status_code == 201, proposed.json()
+    pk = proposed.json()["id"]
+    since = last_event_id()
+    with nothing_saved():
+        approved_by_proposer = county.post(f"{RUNS}{pk}/approve/")
+    assert api_refused(approved_by_proposer, 403) == {
+        "detail": zh("You proposed this dividend run; another user must approve it.")
+    }
+    # The sibling county sees nothing of it.
+    with nothing_saved():
+        by_sibling = zh_api(cast.county_b_admin).post(f"{RUNS}{pk}/approve/")
+    assert (by_sibling.status_code, by_sibling.json()) == (404, NOT_FOUND)
+    assert zh_api(cast.county_b_admin).get(f"{RUNS}{pk}/").status_code == 404
+    assert county.get(f"{RUNS}{pk}/").json()["status"] == "proposed"
+    assert new_events(since) == []
+    township = zh_api(township_a_admin)
+    assert township.post(f"{RUNS}{pk}/approve/").json()["status"] == "approved"
+    for client, words in (
+        (township, "You approved this dividend run; another user must record it."),
+        (county, "You proposed this dividend run; another user must record it."),
+    ):
+        with nothing_saved():
+            refused = client.post(f"{RUNS}{pk}/record/")
+        assert api_refused(refused, 403) == {"detail": zh(words)}
+    assert county.get(f"{RUNS}{pk}/").json()["status"] == "approved"
+    recorded = zh_api(cast.province_admin).post(f"{RUNS}{pk}/record/").json()
+    assert [recorded[k] for k in ("status", "proposed_by", "approved_by", "recorded_by")] == [
+        "recorded",
+        "county_a_admin",
+        "township_a_admin",
+        "province_admin",
+    ]
 
 
 def test_it_previews_a_run_and_saves_nothing(cast, sample):

@@ -169,10 +169,40 @@ def test_it_records_as_a_user_under_the_approval_rules(cast, projects):
         # No proposal is left behind by a refused approval either.
         assert refused(*args, "--user", username).startswith("未能分红："), username
     assert refused(*args, "--user", "nobody") == "没有这个用户：\n  nobody"
-    figures = run_json(*args, "--user", "county_a_admin")
+    assert refused(*args, "--user", "county_a_admin", "--approved-by", "nobody") == (
+        "没有这个用户：\n  nobody"
+    )
+    # Four eyes: one user does not propose, approve and record (and nothing is left behind).
+    with nothing_saved():
+        alone = refused(*args, "--user", "county_a_admin")
+    assert alone == "未能分红：\n  该分红方案由您提出，须由另一位用户批准。"
+    with nothing_saved():
+        approver_records = refused(
+            *args,
+            "--user",
+            "village_a_secretary",
+            "--approved-by",
+            "county_a_admin",
+            "--recorded-by",
+            "county_a_admin",
+        )
+    assert approver_records == "未能分红：\n  该分红方案由您批准，须由另一位用户入账。"
+    figures = run_json(
+        *args,
+        "--user",
+        "village_a_secretary",
+        "--approved-by",
+        "county_a_admin",
+        "--recorded-by",
+        "province_admin",
+    )
     saved = DividendRun.objects.get(pk=figures["run"])
     assert saved.status == "recorded" and figures["pool"] == "5000.50"
-    assert saved.proposed_by == saved.approved_by == saved.recorded_by == cast.county_a_admin
+    assert (saved.proposed_by, saved.approved_by, saved.recorded_by) == (
+        cast.village_a_secretary,
+        cast.county_a_admin,
+        cast.province_admin,
+    )
 
 
 @pytest.mark.parametrize(

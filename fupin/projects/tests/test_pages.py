@@ -436,6 +436,17 @@ def test_it_shows_the_share_register_at_a_date(cast, projects):
     assert "2020-13-01" in bad and 'role="alert"' in bad and "入股户甲一" in bad
 
 
+def test_it_sums_each_share_class_in_its_own_column_of_the_register(cast, projects):
+    # A cooperative with both classes: ordinary shares of land (1,600) and cash (3,000 and
+    # 10,000), preferred shares of poor households' funds (2,000 and 5,000).
+    page = main(client_for(cast.county_a_admin).get(projects.project_a.get_absolute_url()))
+    register = page.split('id="register"', 1)[1].split("<h2>", 1)[0]
+    totals = register.split("<tfoot>", 1)[1].split("</tfoot>", 1)[0]
+    cells = re.findall(r"<th[^>]*>(.*?)</th>", totals)
+    assert cells[1:] == ["14600.00", "7000.00", "21600.00"]
+    assert "colspan" not in totals
+
+
 def test_it_draws_the_yearly_output_with_its_numbers_as_a_table(cast, projects):
     page = main(client_for(cast.county_a_admin).get(projects.project_a.get_absolute_url()))
     assert "vendor/echarts/echarts.min.js" in page and 'id="output-chart"' in page

@@ -1,7 +1,7 @@
 """A dividend run in a real browser (Debian's Chromium through Playwright, never a downloaded
-one): county A's administrator previews the cooperative's 2019 run, proposes it, approves it,
-records it, and downloads its payout sheet as .xlsx and as PDF, each adding up to the
-distributed amount to the fen.
+one): county A's administrator previews the cooperative's 2019 run and proposes it, a township's
+administrator approves it, the province's records it (four eyes: three users), and the payout
+sheet downloads as .xlsx and as PDF, each adding up to the distributed amount to the fen.
 """
 
 import io
@@ -15,7 +15,14 @@ from pypdf import PdfReader
 from fupin.projects.models import DividendRun
 from fupin.projects.tests.test_payout_sheet import ROW, TOTAL
 from fupin.regions.models import Region
-from fupin.testing import PASSWORD, ProjectsSample, build_projects_sample, build_small_world
+from fupin.testing import (
+    PASSWORD,
+    TOWNSHIP_A_ADMIN,
+    ProjectsSample,
+    build_projects_sample,
+    build_small_world,
+    make_township_a_admin,
+)
 
 
 @pytest.fixture
@@ -24,6 +31,7 @@ def sample(transactional_db) -> ProjectsSample:
     starts (ORM calls inside Playwright's event loop are refused)."""
     if not Region.objects.filter(code="51").exists():
         build_small_world()
+    make_township_a_admin()
     return build_projects_sample()
 
 
@@ -80,10 +88,20 @@ def test_it_previews_proposes_approves_records_and_prints_a_run(
     [run] = runs_of_2019(project)
     assert run.status == "proposed" and page.url.endswith(f"/projects/dividends/{run.pk}/")
 
+    # Who proposed it is told another user approves it; the next two steps are two others'.
+    assert page.get_by_role("link", name="批准", exact=True).count() == 0
+    assert "须由另一位用户批准" in page.locator("p.another-hand").inner_text()
+    path = page.url.removeprefix(live_server.url)
+    page.context.clear_cookies()
+    log_in(page, live_server.url, TOWNSHIP_A_ADMIN[0], path)
     confirm(page, "批准", "分红方案已批准。")
     assert page.get_by_role("link", name="批准", exact=True).count() == 0
+    assert page.get_by_role("link", name="入账", exact=True).count() == 0
+    page.context.clear_cookies()
+    log_in(page, live_server.url, "province_admin", path)
     confirm(page, "入账", "分红方案已入账。")
-    assert page.locator("dd.recorded-by").inner_text().startswith("county_a_admin")
+    assert page.locator("dd.approved-by").inner_text().startswith(TOWNSHIP_A_ADMIN[0])
+    assert page.locator("dd.recorded-by").inner_text().startswith("province_admin")
     assert page.get_by_role("link", name="入账", exact=True).count() == 0
     [run] = runs_of_2019(project)
     assert run.status == "recorded" and run.distributed == Decimal("8500.00")

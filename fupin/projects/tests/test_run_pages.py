@@ -4,6 +4,8 @@ run list and its export, for every member of the cast.
 The rule the pages show: whoever changes the project proposes and discards; approving,
 recording and reversing is the township's or a higher level's (the village secretary gets 403);
 the auditor reads (403 on every step); a sibling county's administrator gets 404 everywhere.
+Four eyes (fupin.accounts.duties): who proposed a run neither approves nor records it, who
+approved it does not record it (403, saying why, and no button).
 """
 
 import datetime
@@ -201,7 +203,7 @@ def test_it_lets_the_village_secretary_propose_but_not_approve(cast, projects):
         assert "period" in form_errors(again)
 
 
-def test_it_lets_the_county_admin_approve_and_record(cast, projects):
+def test_it_lets_the_county_admin_approve_and_another_user_record(cast, projects):
     run = propose(projects)
     client = client_for(cast.county_a_admin)
     response = client.post(run_url("approve", run))
@@ -211,29 +213,75 @@ def test_it_lets_the_county_admin_approve_and_record(cast, projects):
     assert run.approved_at is not None
     html = client.get(run_url("detail", run)).content.decode()
     assert "分红方案已批准。" in html
-    assert f"/dividends/{run.pk}/record/" in html and f"/dividends/{run.pk}/approve/" not in html
+    # Four eyes: who approved it is not offered to record it, and is told why.
+    assert (
+        f"/dividends/{run.pk}/record/" not in html and f"/dividends/{run.pk}/approve/" not in html
+    )
+    assert 'class="note another-hand">该分红方案由您批准，须由另一位用户入账。' in html
 
     with nothing_saved():  # approving twice
         twice = client.post(run_url("approve", run))
         assert form_errors(twice)["__all__"]
 
-    response = client.post(run_url("record", run))
+    other = client_for(cast.province_admin)
+    html = other.get(run_url("detail", run)).content.decode()
+    assert f"/dividends/{run.pk}/record/" in html and "another-hand" not in html
+    response = other.post(run_url("record", run))
     assert response.status_code == 302
     run.refresh_from_db()
-    assert run.status == "recorded" and run.recorded_by == cast.county_a_admin
+    assert run.status == "recorded" and run.recorded_by == cast.province_admin
     incomes = dict(
         ParticipantIncome.objects.filter(year=2019).values_list("participant_id", "dividends")
     )
     assert incomes == {p.participant_id: p.total for p in run.payouts.exclude(total=0)}
-    html = client.get(run_url("detail", run)).content.decode()
+    html = other.get(run_url("detail", run)).content.decode()
     assert "分红方案已入账。" in html
-    assert 'class="recorded-by">county_a_admin' in html
+    assert 'class="recorded-by">province_admin' in html
     for step in ("approve", "record", "discard"):
         assert f"/dividends/{run.pk}/{step}/" not in html
     actions_logged = set(
         AuditEvent.objects.filter(object_id=str(run.pk)).values_list("action", flat=True)
     )
     assert {"projects.approve_dividend_run", "projects.record_dividend_run"} <= actions_logged
+
+
+def test_it_answers_403_to_each_step_by_who_took_an_earlier_one(cast, projects, township_a_admin):
+    run = actions.propose_dividend_run(
+        actor=cast.county_a_admin,
+        project=projects.project_a,
+        period_start=datetime.date(2019, 1, 1),
+        period_end=datetime.date(2019, 12, 31),
+        profit=Decimal("10000.00"),
+    )
+    county = client_for(cast.county_a_admin)
+    html = county.get(run_url("detail", run)).content.decode()
+    assert f"/dividends/{run.pk}/approve/" not in html and f"/dividends/{run.pk}/discard/" in html
+    assert "该分红方案由您提出，须由另一位用户批准。" in html
+
+    def refused(client: Any, step: str, words: str) -> None:
+        with nothing_saved():
+            for response in (client.get(run_url(step, run)), client.post(run_url(step, run))):
+                assert response.status_code == 403, step
+                assert words in response.content.decode()
+        assert DividendRun.objects.get(pk=run.pk).status == run.status
+
+    refused(county, "approve", "该分红方案由您提出，须由另一位用户批准。")
+    # The sibling county still finds nothing there.
+    assert client_for(cast.county_b_admin).post(run_url("approve", run)).status_code == 404
+    township = client_for(township_a_admin)
+    assert township.post(run_url("approve", run)).status_code == 302
+    run.refresh_from_db()
+    refused(township, "record", "该分红方案由您批准，须由另一位用户入账。")
+    refused(county, "record", "该分红方案由您提出，须由另一位用户入账。")
+    assert client_for(cast.county_b_admin).post(run_url("record", run)).status_code == 404
+    assert client_for(cast.province_admin).post(run_url("record", run)).status_code == 302
+    run.refresh_from_db()
+    assert (run.status, run.proposed_by, run.approved_by, run.recorded_by) == (
+        "recorded",
+        cast.county_a_admin,
+        township_a_admin,
+        cast.province_admin,
+    )
 
 
 def test_it_never_changes_a_recorded_run(cast, projects):

@@ -253,17 +253,23 @@ def figures_of(run: DividendRun) -> dict[str, Any]:
     }
 
 
-def buttons(user: Any, run: DividendRun) -> dict[str, bool]:
-    """Which of the workflow's buttons `user` sees on `run` (the actions decide in the end)."""
+def buttons(user: Any, run: DividendRun) -> dict[str, Any]:
+    """Which of the workflow's buttons `user` sees on `run` (the actions decide in the end),
+    and why the next step is someone else's when four eyes keep the user from it."""
     approves = rules.can_approve_runs(user, run.project)
     changes = changeable(user, run)
     recorded = run.status == RunStatus.RECORDED
     reversed_already = DividendRun.objects.filter(reverses=run).exists()
+    # The run's next step, approving or recording, may be someone else's under four eyes.
+    pending = run.status in (RunStatus.PROPOSED, RunStatus.APPROVED)
+    recording = run.status == RunStatus.APPROVED
+    not_yours = actions.another_hand(user, run, recording=recording) if approves and pending else ""
     return {
-        "can_approve": approves and run.status == RunStatus.PROPOSED,
-        "can_record": approves and run.status == RunStatus.APPROVED,
+        "can_approve": approves and run.status == RunStatus.PROPOSED and not not_yours,
+        "can_record": approves and run.status == RunStatus.APPROVED and not not_yours,
         "can_discard": changes and not recorded,
         "can_reverse": approves and recorded and run.reverses_id is None and not reversed_already,
+        "another_hand": not_yours,
     }
 
 
@@ -320,16 +326,26 @@ class DividendRunStepView(ObjectEditView):
 
 
 class DividendRunApproveView(DividendRunStepView):
+    """403, saying why, to who took an earlier step four eyes keep apart from this one."""
+
     title = gettext_lazy("Approve dividend run")
     explanation = gettext_lazy(
         "Approving confirms the figures below; the run can then be recorded."
     )
     action = actions.approve_dividend_run
     message = gettext_lazy("The dividend run was approved.")
+    recording = False
+
+    def allowed(self, obj: Any) -> bool:
+        if not super().allowed(obj):
+            return False
+        actions.require_another_hand(self.request.user, obj, recording=self.recording)
+        return True
 
 
-class DividendRunRecordView(DividendRunStepView):
+class DividendRunRecordView(DividendRunApproveView):
     title = gettext_lazy("Record dividend run")
+    recording = True
     explanation = gettext_lazy(
         "Recording adds each dividend to the shareholders' income for the year. A recorded "
         "run cannot be changed: it can only be reversed."

@@ -31,7 +31,7 @@ from fupin.projects.forms import (
     ProjectYearForm,
 )
 from fupin.projects.models import Project
-from fupin.projects.register import register
+from fupin.projects.register import register, totals
 from fupin.projects.tables import (
     ProjectTable,
     contract_rows,
@@ -95,8 +95,6 @@ class ProjectDetailView(ObjectDetailView):
 
         on, on_error = register_date(request.GET.get("on", ""))
         lines = register(project, on)
-        total_shares = sum((line.shares for line in lines), Decimal("0.00"))
-        total_value = sum((line.value for line in lines), Decimal("0.00"))
 
         years = list(project.years.order_by("year"))
         chart = {
@@ -123,9 +121,7 @@ class ProjectDetailView(ObjectDetailView):
             register_on=on,
             register_error=on_error,
             register_lines=page_of(request, lines, "register"),
-            register_count=len(lines),
-            total_shares=total_shares,
-            total_value=total_value,
+            register_totals=totals(lines),
             runs=project.dividend_runs.order_by("-period_start", "-pk"),
             contracts=contract_rows(project.contracts.all()).order_by("-starts_on", "pk"),
             years=years,

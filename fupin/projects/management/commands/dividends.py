@@ -3,6 +3,8 @@
 `preview` computes a project's dividend run and saves nothing. `record` proposes, approves and
 records it through the same actions as the pages: as the operator by default, or as `--user`,
 whose grants then decide (approving and recording is the township's or a higher level's).
+Four eyes (fupin.accounts.duties) keep one user from taking the three steps: `--approved-by`
+and `--recorded-by` name the others (each defaults to `--user`).
 """
 
 from decimal import Decimal
@@ -77,11 +79,26 @@ class Command(FupinCommand):
             default=None,
             help="act as this user, whose grants decide (record; default: the operator)",
         )
+        parser.add_argument(
+            "--approved-by",
+            default=None,
+            help="the user who approves the run (record; default: --user)",
+        )
+        parser.add_argument(
+            "--recorded-by",
+            default=None,
+            help="the user who records the run (record; default: --user)",
+        )
         super().add_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         project = self.project(options["project"])
         actor = self.actor(options["user"])
+        # Who approves and who records: --user unless named (four eyes want them named).
+        steps = [
+            actor if options[name] is None else self.actor(options[name])
+            for name in ("approved_by", "recorded_by")
+        ]
         period = options["period"].strip()
         try:
             start, end = parse_period(period)
@@ -91,7 +108,7 @@ class Command(FupinCommand):
                 )
                 row = None
             else:
-                row = self.record(actor, project, start, end, options)
+                row = self.record([actor, *steps], project, start, end, options)
                 run = saved_run(row)
         except ValidationError as e:
             raise refuse(problems_of(e), _("No dividend run:")) from None
@@ -120,20 +137,27 @@ class Command(FupinCommand):
         return user
 
     def record(
-        self, actor: User | None, project: Project, start: Any, end: Any, options: dict[str, Any]
+        self,
+        actors: list[User | None],
+        project: Project,
+        start: Any,
+        end: Any,
+        options: dict[str, Any],
     ) -> DividendRun:
+        """Propose, approve and record as `actors` (one per step)."""
+        proposer, approver, recorder = actors
         # One transaction: a refused approval leaves no proposal behind.
         with transaction.atomic():
             row = actions.propose_dividend_run(
-                actor=actor,
+                actor=proposer,
                 project=project,
                 period_start=start,
                 period_end=end,
                 profit=options["profit"],
                 note=options["note"],
             )
-            row = actions.approve_dividend_run(actor=actor, run=row)
-            return actions.record_dividend_run(actor=actor, run=row)
+            row = actions.approve_dividend_run(actor=approver, run=row)
+            return actions.record_dividend_run(actor=recorder, run=row)
 
     def summary(
         self, project: Project, period: str, run: dividends.Run, row: DividendRun | None
