@@ -78,3 +78,18 @@ class NoStoreMiddleware:
         if not response.has_header("Cache-Control"):
             add_never_cache_headers(response)
         return response
+
+
+class ContentSecurityPolicyMiddleware:
+    """Sends `settings.CONTENT_SECURITY_POLICY` with every answer: scripts only from our own
+    static files (no inline script, no handler attribute), so that text someone managed to get
+    into a page cannot run there."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if settings.CONTENT_SECURITY_POLICY and not response.has_header("Content-Security-Policy"):
+            response["Content-Security-Policy"] = settings.CONTENT_SECURITY_POLICY
+        return response
