@@ -13,7 +13,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -705,6 +705,85 @@ def import_refused(*args: object) -> tuple[int, dict[str, Any]]:
     with pytest.raises(CommandError) as e:
         call_command(*[str(a) for a in args], stdout=out)
     return e.value.returncode, json.loads(out.getvalue())
+
+
+# Title, header and help row of an import template: the first record is on row 4, as Excel
+# numbers it.
+FIRST_ROW = 4
+
+
+def filled_template(
+    path: Path,
+    schema: Any,
+    rows: Iterable[Mapping[str, Any] | None],
+    *,
+    columns: Sequence[str] | None = None,
+) -> Path:
+    """The import template of `schema` filled in by hand (in Excel, WPS or LibreOffice): the
+    title merged over the header, required columns marked *, the help row, then `rows` from
+    row 4 (label -> value; None leaves a blank row), in `columns` (the schema's, unless told).
+
+    A value is written as a person leaves it: str as text, int, float and Decimal as
+    numbers, a date as a real date cell, None as nothing."""
+    import datetime
+
+    import xlsxwriter
+
+    labels = list(columns or [c.label for c in schema.columns])
+    required = {c.label for c in schema.columns if c.required}
+    helps = {c.label: c.help for c in schema.columns if c.help}
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet(str(schema.title)[:31])
+    dates = book.add_format({"num_format": "yyyy-mm-dd"})
+    ws.merge_range(0, 0, 0, len(labels) - 1, str(schema.title))
+    for c, label in enumerate(labels):
+        ws.write_string(1, c, f"*{label}" if label in required else label)
+        if label in helps:
+            ws.write_string(2, c, helps[label])
+    for r, row in enumerate(rows, start=FIRST_ROW - 1):
+        for c, label in enumerate(labels):
+            value = (row or {}).get(label)
+            if value is None:
+                continue
+            if isinstance(value, datetime.date):
+                ws.write_datetime(r, c, value, dates)
+            elif isinstance(value, int | float | Decimal):
+                ws.write_number(r, c, float(value))
+            else:
+                ws.write_string(r, c, value)
+    book.close()
+    return path
+
+
+def read_rows(path: Path) -> list[list[Any]]:
+    """Every row of the first sheet of a workbook, as calamine (the imports' reader) reads it."""
+    import python_calamine
+
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    try:
+        rows: list[list[Any]] = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        return rows
+    finally:
+        book.close()
+
+
+def error(row: int, column: str, value: str, message: str) -> dict[str, Any]:
+    """An error of an import job, as the job keeps it."""
+    return {"row": row, "column": column, "value": value, "message": message}
+
+
+def import_through_the_page(user: User, kind: str, path: Path, capture: Any) -> Any:
+    """Upload `path` on the import page of `kind` as `user`, to be saved, and run the job
+    (`capture` is django_capture_on_commit_callbacks; jobs run at once in tests): the job,
+    which the page redirects to."""
+    from fupin.imports.models import ImportJob
+
+    with capture(execute=True), path.open("rb") as f:
+        response = client_for(user).post(f"/imports/new/{kind}/", {"upload": f, "commit": "on"})
+    assert response.status_code == 302, main(response)
+    job = ImportJob.objects.get(pk=int(response["Location"].rstrip("/").split("/")[-1]))
+    assert response["Location"] == job.get_absolute_url() and job.kind == kind
+    return job
 
 
 def csv_rows(response: Any) -> list[list[str]]:

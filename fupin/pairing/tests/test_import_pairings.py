@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import python_calamine
 import xlsxwriter
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -25,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from fupin.audit.models import AuditEvent
 from fupin.imports.errors import CellError
-from fupin.imports.models import ImportJob, JobStatus
+from fupin.imports.models import JobStatus
 from fupin.imports.pipeline import run_import
 from fupin.lib.ids import make_resident_id
 from fupin.pairing import actions
@@ -35,22 +34,26 @@ from fupin.party import actions as party_actions
 from fupin.registry import actions as registry
 from fupin.testing import (
     COUNTY_A,
+    FIRST_ROW,
     VILLAGE_A,
     VILLAGE_A2,
     VILLAGE_B,
     client_for,
     command_output,
+    error,
+    filled_template,
     import_refused,
+    import_through_the_page,
     last_event_id,
     nothing_saved,
+    read_rows,
     row_counts,
     rows_changed,
 )
 
 pytestmark = pytest.mark.django_db
 
-# Title, header and help row: the first pairing is on row 4, as Excel numbers it.
-FIRST_ROW = R = 4
+R = FIRST_ROW
 COLUMNS = [c.label for c in PAIRINGS.columns]
 NOBODY = make_resident_id(COUNTY_A, datetime.date(1966, 6, 6), 999)
 TODAY = datetime.date.today()
@@ -60,41 +63,7 @@ TODAY = datetime.date.today()
 
 
 def workbook(path: Path, rows: Iterable[Mapping[str, Any] | None]) -> Path:
-    """The template filled in: the title merged over the header, required columns marked *,
-    the help row, then `rows` from row 4 (label -> value: str as text, int as a number, a
-    date as a real date cell)."""
-    labels = COLUMNS
-    required = {c.label for c in PAIRINGS.columns if c.required}
-    helps = {c.label: c.help for c in PAIRINGS.columns if c.help}
-    book = xlsxwriter.Workbook(str(path))
-    ws = book.add_worksheet(str(PAIRINGS.title)[:31])
-    dates = book.add_format({"num_format": "yyyy-mm-dd"})
-    ws.merge_range(0, 0, 0, len(labels) - 1, str(PAIRINGS.title))
-    for c, label in enumerate(labels):
-        ws.write_string(1, c, f"*{label}" if label in required else label)
-        if label in helps:
-            ws.write_string(2, c, helps[label])
-    for r, row in enumerate(rows, start=FIRST_ROW - 1):
-        for c, label in enumerate(labels):
-            value = (row or {}).get(label)
-            if value is None:
-                continue
-            if isinstance(value, datetime.date):
-                ws.write_datetime(r, c, value, dates)
-            elif isinstance(value, int):
-                ws.write_number(r, c, value)
-            else:
-                ws.write_string(r, c, value)
-    book.close()
-    return path
-
-
-def read_rows(path: Path) -> list[list[Any]]:
-    book = python_calamine.CalamineWorkbook.from_path(str(path))
-    try:
-        return book.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    finally:
-        book.close()
+    return filled_template(path, PAIRINGS, rows)
 
 
 def household_row(helper: Any, village: Any, number: Any, started: Any, **cells: Any) -> dict:
@@ -108,10 +77,6 @@ def household_row(helper: Any, village: Any, number: Any, started: Any, **cells:
 
 def member_row(helper: Any, member: Any, started: Any, **cells: Any) -> dict:
     return {"帮扶责任人身份证号": helper, "贫困党员身份证号": member, "开始日期": started} | cells
-
-
-def error(row: int, column: str, value: str, message: str) -> dict:
-    return {"row": row, "column": column, "value": value, "message": message}
 
 
 def refusal(call: Any) -> str:
@@ -643,18 +608,11 @@ def test_it_imports_a_pairing_file_through_the_page(
     assert "/imports/new/pairings/" in client.get("/imports/").content.decode()
     before, last = row_counts(), last_event_id()
 
-    with django_capture_on_commit_callbacks(execute=True), path.open("rb") as f:
-        response = client.post("/imports/new/pairings/", {"upload": f, "commit": "on"})
-
-    assert response.status_code == 302
-    job = ImportJob.objects.get(pk=int(response["Location"].rstrip("/").split("/")[-1]))
-    assert (job.kind, job.status, job.rows, job.saved, job.errors) == (
-        "pairings",
-        JobStatus.DONE,
-        4,
-        4,
-        [],
+    job = import_through_the_page(
+        cast.county_a_admin, "pairings", path, django_capture_on_commit_callbacks
     )
+
+    assert (job.status, job.rows, job.saved, job.errors) == (JobStatus.DONE, 4, 4, [])
     assert rows_changed(before) == {
         "imports.importjob": 1,
         "pairing.pairing": 4,

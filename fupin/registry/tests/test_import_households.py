@@ -16,20 +16,24 @@ from fupin.registry.imports import SCHEMA
 from fupin.registry.models import Household, IncomeRecord, Person, StatusChange
 from fupin.testing import (
     COUNTY_B,
+    FIRST_ROW,
     VILLAGE_A,
     VILLAGE_A2,
     VILLAGE_B,
     api_for,
     client_for,
     command_output,
+    error,
     import_refused,
+    import_through_the_page,
     nothing_saved,
+    read_rows,
     row_counts,
     rows_changed,
 )
 
 from .conftest import household, person
-from .rosters import COLUMNS, FIRST_ROW, head, id_ending_in_x, member, person_id, read_rows, roster
+from .rosters import COLUMNS, head, id_ending_in_x, member, person_id, roster
 
 pytestmark = pytest.mark.django_db
 
@@ -324,10 +328,6 @@ ID_4 = person_id(datetime.date(1990, 8, 9), 44)
 
 def wrong_check(number: str) -> str:
     return number[:-1] + ("1" if number[-1] != "1" else "2")
-
-
-def error(row: int, column: str, value: str, message: str) -> dict:
-    return {"row": row, "column": column, "value": value, "message": message}
 
 
 def missing_required_columns(tmp_path):
@@ -812,15 +812,13 @@ def test_it_refuses_out_of_scope_rows_uploaded_by_the_secretary(
     )
     before = row_counts()
 
-    with django_capture_on_commit_callbacks(execute=True), path.open("rb") as f:
-        response = client_for(cast.village_a_secretary).post(
-            "/imports/new/households/", {"upload": f, "commit": "on"}
-        )
+    job = import_through_the_page(
+        cast.village_a_secretary, "households", path, django_capture_on_commit_callbacks
+    )
 
-    assert response.status_code == 302
     # The job and its audit event; no household, no person.
     assert rows_changed(before) == {"imports.importjob": 1, "audit.auditevent": 1}
-    page = client_for(cast.village_a_secretary).get(response["Location"])
+    page = client_for(cast.village_a_secretary).get(job.get_absolute_url())
     assert page.context["object"].errors == [error(R + 1, "村代码", VILLAGE_A2, OUT_OF_SCOPE)]
     assert OUT_OF_SCOPE in page.content.decode()
 
