@@ -29,6 +29,7 @@ from fupin.testing import (
     ApiSuite,
     api_for,
     api_refused,
+    expand,
     ids,
     last_event_id,
     new_events,
@@ -36,6 +37,7 @@ from fupin.testing import (
     not_a_choice,
     nothing_saved,
     rows,
+    with_pks,
     zh,
     zh_api,
 )
@@ -60,15 +62,6 @@ RECORDS = {
     PLANS: {"a": "plan_a", "b": "plan_b"},
     MEASURES: {"a": "measure_a"},
     VISITS: {"a": "visit_a", "b": "visit_b"},
-}
-# Which side each member of the cast sees: the helper only what they own (all on side a).
-SEES = {
-    "province_admin": {"a", "b"},
-    "county_a_admin": {"a"},
-    "village_a_secretary": {"a"},
-    "county_b_admin": {"b"},
-    "auditor": {"a"},
-    "helper": {"a"},
 }
 REQUIRED = "该字段是必填项。"
 NOT_FOUND = {"detail": "未找到。"}
@@ -100,32 +93,6 @@ def proposal_for(pairing, region=COUNTY_A, **changes) -> Proposal:
         items=[item | changes],
     )
     return actions.save_proposal(actor=None, region_code=region, result=result)
-
-
-@pytest.fixture
-def poor_member(pairing):
-    """A poor party member of village A2, registered in the registry (household A2)."""
-    number = make_resident_id(COUNTY_A, datetime.date(1960, 6, 6), 707)
-    registry.add_person(
-        actor=None,
-        household=pairing.household_a2,
-        name="贫困党员丙",
-        id_number=number,
-        relation="spouse",
-    )
-    member = party_actions.register_member(
-        actor=None,
-        organisation=pairing.party.org_a2,
-        region_code=VILLAGE_A2,
-        name="贫困党员丙",
-        id_number=number,
-        stage="full",
-        joined_on=datetime.date(1990, 7, 1),
-        full_on=datetime.date(1991, 7, 1),
-        phone="13700001111",
-    )
-    party_actions.add_tag(actor=None, member=member, kind="poor", since=datetime.date(2020, 1, 1))
-    return member
 
 
 # --- authentication --------------------------------------------------------------------------
@@ -490,36 +457,6 @@ def pks_of(cast, pairing, poor_member=None) -> dict[str, str]:
     if poor_member is not None:
         pks["{poor_member}"] = str(poor_member.pk)
     return pks
-
-
-def with_pks(changes: dict, pks: dict[str, str]) -> dict:
-    return {k: int(pks[v]) if isinstance(v, str) and v in pks else v for k, v in changes.items()}
-
-
-def expand(errors, pks):
-    """Messages given as (msgid, params) are read from the catalogue; ids filled in."""
-
-    def one(message):
-        if isinstance(message, tuple):
-            msgid, params = message
-            if params is None:
-                return zh(msgid)
-            keys = [k.split(")")[0] for k in msgid.split("%(")[1:]]
-            values = params if isinstance(params, tuple) else (params,)
-            return zh(msgid, **dict(zip(keys, values, strict=True)))
-        for key, pk in pks.items():
-            message = message.replace(key, pk)
-        return message
-
-    return {
-        field: {k: [one(m) for m in v] for k, v in ms.items()}
-        if isinstance(ms, dict)
-        # A refusal of scope (403) is one message, not a list.
-        else one(ms)
-        if isinstance(ms, tuple)
-        else [one(m) for m in ms]
-        for field, ms in errors.items()
-    }
 
 
 def test_it_changes_a_helper(cast, pairing):

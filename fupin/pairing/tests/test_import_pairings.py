@@ -30,8 +30,6 @@ from fupin.lib.ids import make_resident_id
 from fupin.pairing import actions
 from fupin.pairing.imports import PAIRINGS
 from fupin.pairing.models import Pairing
-from fupin.party import actions as party_actions
-from fupin.registry import actions as registry
 from fupin.testing import (
     COUNTY_A,
     FIRST_ROW,
@@ -97,31 +95,6 @@ def events_since(last: int) -> Any:
 def helper_c(pairing):
     """Member A2 as a helper of village A2."""
     return actions.register_helper(actor=None, member=pairing.party.member_a2)
-
-
-@pytest.fixture
-def poor_member(pairing):
-    """A poor party member of village A2, registered in the registry (household A2)."""
-    number = make_resident_id(COUNTY_A, datetime.date(1960, 6, 6), 707)
-    registry.add_person(
-        actor=None,
-        household=pairing.household_a2,
-        name="贫困党员丙",
-        id_number=number,
-        relation="spouse",
-    )
-    member = party_actions.register_member(
-        actor=None,
-        organisation=pairing.party.org_a2,
-        region_code=VILLAGE_A2,
-        name="贫困党员丙",
-        id_number=number,
-        stage="full",
-        joined_on=datetime.date(1990, 7, 1),
-        full_on=datetime.date(1991, 7, 1),
-    )
-    party_actions.add_tag(actor=None, member=member, kind="poor", since=datetime.date(2020, 1, 1))
-    return member
 
 
 def ids(pairing) -> dict[str, str]:

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from fupin.audit.models import AuditEvent
 from fupin.lib.ids import make_resident_id
 from fupin.pairing import actions as pairing
 from fupin.party import actions
@@ -28,12 +29,14 @@ from fupin.testing import (
     ApiSuite,
     api_for,
     client_for,
+    expand,
     last_event_id,
     new_events,
     no_such,
     not_a_choice,
     nothing_saved,
     rows,
+    with_pks,
     zh,
     zh_api,
 )
@@ -498,33 +501,6 @@ def test_it_refuses_a_bad_new_organisation_with_400(cast, party, actor, changes,
 def pks_of(party) -> dict[str, str]:
     """ "{org_a}" -> the id of the sample's org_a, and so on: parameters name records by key."""
     return {f"{{{k}}}": str(getattr(party, k).pk) for k in (*ORG_KEYS, *MEMBER_KEYS)}
-
-
-def with_pks(changes: dict, pks: dict[str, str]) -> dict:
-    return {k: int(pks[v]) if isinstance(v, str) and v in pks else v for k, v in changes.items()}
-
-
-def expand(errors, pks):
-    """Messages given as (msgid, params) are read from the catalogue; ids filled in."""
-
-    def one(message):
-        if isinstance(message, tuple):
-            msgid, params = message
-            if params is None:
-                return zh(msgid)
-            keys = [k.split(")")[0] for k in msgid.split("%(")[1:]]
-            values = params if isinstance(params, tuple) else (params,)
-            return zh(msgid, **dict(zip(keys, values, strict=True)))
-        for key, pk in pks.items():
-            message = message.replace(key, pk)
-        return message
-
-    return {
-        field: {k: [one(m) for m in v] for k, v in ms.items()}
-        if isinstance(ms, dict)
-        else [one(m) for m in ms]
-        for field, ms in errors.items()
-    }
 
 
 def test_it_names_every_missing_field_of_an_organisation(cast, party):
@@ -1199,15 +1175,22 @@ def test_it_refuses_young_talent_over_35(cast, party):
     assert response.status_code == 201, response.json()
 
 
-def test_it_removes_a_tag(cast, party, logs):
-    tag = logs["tag_a"]
+def deleted_in_scope(cast, url: str) -> AuditEvent:
+    """DELETE `url` (a record of village A): 404 to county B, the auditor and the helper,
+    deleting nothing, then 204 to village A's secretary. The one audit event it writes."""
     for user in (cast.county_b_admin, cast.auditor, cast.helper):
         with nothing_saved():
-            assert api_for(user).delete(f"{TAGS}{tag.pk}/").status_code == 404
+            assert api_for(user).delete(url).status_code == 404
     since = last_event_id()
-    assert api_for(cast.village_a_secretary).delete(f"{TAGS}{tag.pk}/").status_code == 204
-    assert not MemberTag.objects.filter(pk=tag.pk).exists()
+    assert api_for(cast.village_a_secretary).delete(url).status_code == 204
     [event] = new_events(since)
+    return event
+
+
+def test_it_removes_a_tag(cast, party, logs):
+    tag = logs["tag_a"]
+    event = deleted_in_scope(cast, f"{TAGS}{tag.pk}/")
+    assert not MemberTag.objects.filter(pk=tag.pk).exists()
     assert (event.action, event.before["kind"]) == ("party.remove_tag", "wealth_leader")
 
 
@@ -1421,13 +1404,8 @@ def test_it_refuses_a_bad_service_with_400(cast, party, actor, changes, errors):
 
 def test_it_deletes_a_service(cast, party, logs):
     service = logs["service_a"]
-    for user in (cast.county_b_admin, cast.auditor, cast.helper):
-        with nothing_saved():
-            assert api_for(user).delete(f"{SERVICES}{service.pk}/").status_code == 404
-    since = last_event_id()
-    assert api_for(cast.village_a_secretary).delete(f"{SERVICES}{service.pk}/").status_code == 204
+    event = deleted_in_scope(cast, f"{SERVICES}{service.pk}/")
     assert not ServiceLog.objects.filter(pk=service.pk).exists()
-    [event] = new_events(since)
     assert (event.action, event.before["kind"]) == ("party.delete_service", "sales")
 
 

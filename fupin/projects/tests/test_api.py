@@ -25,6 +25,7 @@ from fupin.projects.models import (
     Project,
     PurchaseContract,
 )
+from fupin.projects.tests.conftest import pig_contract, propose_run
 from fupin.regions.models import Region
 from fupin.registry import actions as registry
 from fupin.testing import (
@@ -67,25 +68,8 @@ def sample(projects):
     """The projects sample with a contract and a proposed 2019 run on each side."""
     for project in (projects.project_a, projects.project_b):
         if project is projects.project_b:
-            projects.contract_b = actions.create_contract(
-                actor=None,
-                project=project,
-                buyer="贵州山珍食品有限公司",
-                buyer_place="贵州",
-                product="生猪",
-                quantity=Decimal("100"),
-                unit="头",
-                price=Decimal("2500"),
-                starts_on=datetime.date(2019, 1, 1),
-                ends_on=datetime.date(2019, 12, 31),
-            )
-        run = actions.propose_dividend_run(
-            actor=None,
-            project=project,
-            period_start=datetime.date(2019, 1, 1),
-            period_end=datetime.date(2019, 12, 31),
-            profit=Decimal("30000.00"),
-        )
+            projects.contract_b = pig_contract(projects, "贵州山珍食品有限公司", "贵州", "2500")
+        run = propose_run(project, "30000.00")
         side = "a" if project is projects.project_a else "b"
         setattr(projects, f"run_2019_{side}", run)
     return projects
@@ -382,13 +366,7 @@ def test_it_lists_without_a_query_per_row(cast, sample):
                 starts_on=datetime.date(2020, 1, 1),
                 ends_on=datetime.date(2020, 12, 31),
             )
-            actions.propose_dividend_run(
-                actor=None,
-                project=project,
-                period_start=datetime.date(2019, 1, 1),
-                period_end=datetime.date(2019, 12, 31),
-                profit=Decimal(0),
-            )
+            propose_run(project, "0")
     for url in LISTS:
         with CaptureQueriesContext(connection) as more:
             assert len(rows(client.get(url))) > 2
