@@ -653,6 +653,13 @@ def ids(response: Any) -> set[int]:
     return {r["id"] for r in rows(response)}
 
 
+def api_created(client: APIClient, url: str, body: dict[str, Any]) -> Any:
+    """POST `body` to `url` as JSON: the JSON of the record the API created (201)."""
+    response = client.post(url, body, format="json")
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
 def api_refused(response: Any, status: int = 400) -> Any:
     """The JSON of an API answer that refused with `status`."""
     assert response.status_code == status, response.content
@@ -744,9 +751,10 @@ def command_refused(*args: object) -> str:
 
 
 def import_refused(*args: object) -> tuple[int, dict[str, Any]]:
-    """The exit status and the JSON printed by a refused `fupin import … --json`."""
+    """The exit status and the JSON printed by a refused `fupin import … --json`, which
+    saved nothing."""
     out = StringIO()
-    with pytest.raises(CommandError) as e:
+    with nothing_saved(), pytest.raises(CommandError) as e:
         call_command(*[str(a) for a in args], stdout=out)
     return e.value.returncode, json.loads(out.getvalue())
 

@@ -27,6 +27,7 @@ from fupin.testing import (
     VILLAGE_A,
     VILLAGE_A2,
     ApiSuite,
+    api_created,
     api_for,
     api_refused,
     expand,
@@ -333,13 +334,11 @@ def test_it_refuses_a_bad_filter_with_400(cast, pairing, url, query, errors):
 
 def test_it_registers_a_helper(cast, pairing):
     since = last_event_id()
-    response = api_for(cast.county_a_admin).post(
+    data = api_created(
+        api_for(cast.county_a_admin),
         HELPERS,
         {"member": pairing.party.member_a2.pk, "expertise": ["jobs"], "is_leader": True},
-        format="json",
     )
-    assert response.status_code == 201, response.json()
-    data = response.json()
     helper = Helper.objects.get(pk=data["id"])
     assert (helper.member, helper.region_id, helper.expertise, helper.is_leader) == (
         pairing.party.member_a2,
@@ -536,17 +535,15 @@ def test_it_refuses_deleting_a_helper_with_pairings_and_deletes_one_without(cast
 
 def test_it_pairs_a_helper_with_a_household(cast, pairing):
     since = last_event_id()
-    response = api_for(cast.county_a_admin).post(
+    data = api_created(
+        api_for(cast.county_a_admin),
         PAIRINGS,
         {
             "helper": pairing.helper_a.pk,
             "household": pairing.household_a2.pk,
             "started_on": "2025-01-02",
         },
-        format="json",
     )
-    assert response.status_code == 201, response.json()
-    data = response.json()
     made = Pairing.objects.get(pk=data["id"])
     assert (made.helper, made.household, made.kind, made.source, made.made_by) == (
         pairing.helper_a,
@@ -569,13 +566,11 @@ def test_it_pairs_a_helper_with_a_household(cast, pairing):
 
 
 def test_it_pairs_a_helper_with_a_poor_member_as_secondary(cast, pairing, poor_member):
-    response = api_for(cast.province_admin).post(
+    data = api_created(
+        api_for(cast.province_admin),
         PAIRINGS,
         {"helper": pairing.helper_a.pk, "member": poor_member.pk, "kind": "secondary"},
-        format="json",
     )
-    assert response.status_code == 201, response.json()
-    data = response.json()
     assert (data["member"], data["household"], data["kind"], data["started_on"]) == (
         poor_member.pk,
         None,
@@ -777,7 +772,8 @@ def test_it_has_no_put_and_no_pairing_patch(cast, pairing):
 
 def test_it_creates_a_plan(cast, pairing):
     since = last_event_id()
-    response = api_for(cast.county_a_admin).post(
+    data = api_created(
+        api_for(cast.county_a_admin),
         PLANS,
         {
             "household": pairing.household_a2.pk,
@@ -787,10 +783,7 @@ def test_it_creates_a_plan(cast, pairing):
             "exit_deadline": "2025-12-31",
             "main_need": "health",
         },
-        format="json",
     )
-    assert response.status_code == 201, response.json()
-    data = response.json()
     plan = HouseholdPlan.objects.get(pk=data["id"])
     assert (plan.household, plan.year, plan.main_need, plan.region_id) == (
         pairing.household_a2,
@@ -961,17 +954,15 @@ def test_it_refuses_a_bad_measure_with_400(cast, pairing, actor, changes, errors
 
 def test_it_lets_the_helper_record_a_visit_to_their_household(cast, pairing):
     since = last_event_id()
-    response = api_for(cast.helper).post(
+    data = api_created(
+        api_for(cast.helper),
         VISITS,
         {
             "household": pairing.household_a.pk,
             "visited_on": TODAY.isoformat(),
             "done": "送去化肥两袋",
         },
-        format="json",
     )
-    assert response.status_code == 201, response.json()
-    data = response.json()
     visit = Visit.objects.get(pk=data["id"])
     # Left out, the helper is the caller's own helper record.
     assert (visit.helper, visit.household, visit.done, visit.region_id) == (
@@ -1072,13 +1063,11 @@ def test_it_records_a_visit_to_a_poor_member(cast, pairing, poor_member):
         member=poor_member,
         started_on=datetime.date(2024, 1, 1),
     )
-    response = api_for(cast.helper).post(
+    data = api_created(
+        api_for(cast.helper),
         VISITS,
         {"member": poor_member.pk, "visited_on": "2024-02-01", "done": "谈心谈话"},
-        format="json",
     )
-    assert response.status_code == 201, response.json()
-    data = response.json()
     assert (data["member"], data["household"], data["beneficiary_name"], data["region"]) == (
         poor_member.pk,
         None,

@@ -27,6 +27,7 @@ from fupin.testing import (
     VILLAGE_A2,
     VILLAGE_B,
     ApiSuite,
+    api_created,
     api_for,
     client_for,
     expand,
@@ -374,9 +375,7 @@ def new_org(**changes) -> dict:
 
 def test_it_creates_an_organisation(cast, party):
     since = last_event_id()
-    response = api_for(cast.county_a_admin).post(ORGS, new_org(), format="json")
-    assert response.status_code == 201, response.json()
-    data = response.json()
+    data = api_created(api_for(cast.county_a_admin), ORGS, new_org())
     org = Organisation.objects.get(pk=data["id"])
     assert (org.region_id, org.kind, str(org.founded_on)) == (VILLAGE_A2, "industry", "2016-05-01")
     assert data["coverage"] == [VILLAGE_A2] and data["member_count"] == 0
@@ -776,9 +775,7 @@ def new_member(org, **changes) -> dict:
 
 def test_it_registers_a_member(cast, party):
     since = last_event_id()
-    response = api_for(cast.county_a_admin).post(MEMBERS, new_member(party.org_a2), format="json")
-    assert response.status_code == 201, response.json()
-    data = response.json()
+    data = api_created(api_for(cast.county_a_admin), MEMBERS, new_member(party.org_a2))
     member = Member.objects.get(pk=data["id"])
     assert (member.region_id, member.county_code, member.sex, str(member.birth_date)) == (
         VILLAGE_A2,
@@ -1041,7 +1038,8 @@ def test_it_filters_tags(cast, party, logs):
 
 def test_it_adds_a_tag(cast, party):
     since = last_event_id()
-    response = api_for(cast.village_a_secretary).post(
+    data = api_created(
+        api_for(cast.village_a_secretary),
         TAGS,
         {
             "member": party.member_a.pk,
@@ -1050,10 +1048,7 @@ def test_it_adds_a_tag(cast, party):
             "came_from": "广东省深圳市",
             "founded": "核桃专业合作社",
         },
-        format="json",
     )
-    assert response.status_code == 201, response.json()
-    data = response.json()
     assert (data["kind"], data["region_code"], data["current"], data["member_name"]) == (
         "returnee",
         VILLAGE_A,
@@ -1208,7 +1203,8 @@ def test_it_records_the_development_of_a_member(cast, party, logs):
     applicant = logs["applicant_a"]
     client = api_for(cast.village_a_secretary)
     since = last_event_id()
-    response = client.post(
+    data = api_created(
+        client,
         STEPS,
         {
             "member": applicant.pk,
@@ -1217,10 +1213,7 @@ def test_it_records_the_development_of_a_member(cast, party, logs):
             "approved_by": "村党支部",
             "contacts": "张三、李四",
         },
-        format="json",
     )
-    assert response.status_code == 201, response.json()
-    data = response.json()
     assert (data["stage"], data["recorded_by"], data["region_code"]) == (
         "activist",
         "village_a_secretary",
@@ -1324,7 +1317,8 @@ def test_it_filters_services(cast, party, logs, query, expected):
 
 def test_it_records_a_service(cast, party):
     since = last_event_id()
-    response = api_for(cast.county_a_admin).post(
+    data = api_created(
+        api_for(cast.county_a_admin),
         SERVICES,
         {
             "member": party.member_park.pk,
@@ -1334,10 +1328,7 @@ def test_it_records_a_service(cast, party):
             "channel": "qq",
             "note": "发布用工信息",
         },
-        format="json",
     )
-    assert response.status_code == 201, response.json()
-    data = response.json()
     assert (data["village_name"], data["county_code"], data["recorded_by"]) == (
         NAME_A,
         COUNTY_A,

@@ -51,40 +51,36 @@ def test_it_creates_a_project_with_its_first_step_and_an_audit_event(
     assert event.after is not None and event.after["villages"] == [VILLAGE_A]
 
 
-def test_it_refuses_a_charter_over_100_percent(cast: Cast, projects: ProjectsSample) -> None:
-    with nothing_saved(), pytest.raises(ValidationError) as refused:
-        actions.create_project(
-            actor=cast.county_a_admin,
-            name="超额章程",
-            type="cooperative",
-            setup="branch_cooperative",
-            village_codes=[VILLAGE_A],
-            reserve_percent=Decimal("60"),
-            collective_percent=Decimal("50"),
-        )
-    assert "collective_percent" in refused.value.message_dict
-
-
-def test_it_refuses_a_village_outside_the_actors_regions(
-    cast: Cast, projects: ProjectsSample
+@pytest.mark.parametrize(
+    ("actor", "changes", "field"),
+    [
+        pytest.param(
+            "county_a_admin",
+            {"reserve_percent": Decimal("60"), "collective_percent": Decimal("50")},
+            "collective_percent",
+            id="a-charter-over-100-percent",
+        ),
+        pytest.param("county_b_admin", {}, "village_codes", id="a-village-out-of-scope"),
+        pytest.param(
+            "county_a_admin", {"village_codes": [COUNTY_A]}, "village_codes", id="not-a-village"
+        ),
+    ],
+)
+def test_it_refuses_a_bad_project(
+    cast: Cast, projects: ProjectsSample, actor: str, changes: dict[str, Any], field: str
 ) -> None:
     with nothing_saved(), pytest.raises(ValidationError) as refused:
         actions.create_project(
-            actor=cast.county_b_admin,
-            name="越界项目",
-            type="cooperative",
-            setup="branch_cooperative",
-            village_codes=[VILLAGE_A],
+            actor=getattr(cast, actor),
+            **{
+                "name": "新项目",
+                "type": "cooperative",
+                "setup": "branch_cooperative",
+                "village_codes": [VILLAGE_A],
+            }
+            | changes,
         )
-    assert "village_codes" in refused.value.message_dict
-    with nothing_saved(), pytest.raises(ValidationError):
-        actions.create_project(
-            actor=cast.county_a_admin,
-            name="不是村",
-            type="cooperative",
-            setup="branch_cooperative",
-            village_codes=[COUNTY_A],
-        )
+    assert field in refused.value.message_dict
 
 
 def test_it_takes_the_approval_steps_in_order_each_by_its_level(

@@ -37,6 +37,7 @@ from fupin.testing import (
     VILLAGE_A,
     VILLAGE_B,
     ApiSuite,
+    api_created,
     api_for,
     api_refused,
     ids,
@@ -445,9 +446,7 @@ def new_project(sample, **changes) -> dict:
 
 def test_it_creates_a_project_through_the_action(cast, sample):
     since = last_event_id()
-    response = api_for(cast.county_a_admin).post(PROJECTS, new_project(sample), format="json")
-    assert response.status_code == 201, response.json()
-    data = response.json()
+    data = api_created(api_for(cast.county_a_admin), PROJECTS, new_project(sample))
     project = Project.objects.get(pk=data["id"])
     assert (project.name, project.region_id, project.land_mu, project.share_price) == (
         "核桃示范园",
@@ -703,7 +702,8 @@ def test_it_adds_a_participant_and_refuses_one_twice(cast, sample):
     newcomer = registry.create_household(
         actor=None, village_code=VILLAGE_A, number="J009", main_cause="illness", registered_in=2016
     )
-    response = client.post(
+    data = api_created(
+        client,
         PARTICIPANTS,
         {
             "project": sample.project_a.pk,
@@ -711,10 +711,7 @@ def test_it_adds_a_participant_and_refuses_one_twice(cast, sample):
             "is_worker": True,
             "joined_on": "2019-04-01",
         },
-        format="json",
     )
-    assert response.status_code == 201, response.json()
-    data = response.json()
     assert (data["region"], data["is_poor"], data["is_worker"], data["project_name"]) == (
         VILLAGE_A,
         True,
@@ -923,9 +920,7 @@ def test_it_proposes_a_run_for_approval(cast, sample):
     }
     assert by_auditor.status_code == 403, by_auditor.json()
     since = last_event_id()
-    response = zh_api(cast.village_a_secretary).post(f"{RUNS}propose/", body, format="json")
-    assert response.status_code == 201, response.json()
-    data = response.json()
+    data = api_created(zh_api(cast.village_a_secretary), f"{RUNS}propose/", body)
     assert (data["status"], data["period"], data["note"], data["proposed_by"]) == (
         "proposed",
         "2020",
@@ -973,9 +968,7 @@ def test_it_writes_a_contract_through_the_actions(cast, sample):
     assert backwards.status_code == 400, backwards.json()
     assert negative.status_code == 400, negative.json()
     assert api_refused(missing) == {"buyer": ["该字段不能为空。"]}
-    response = client.post(CONTRACTS, contract, format="json")
-    assert response.status_code == 201, response.json()
-    data = response.json()
+    data = api_created(client, CONTRACTS, contract)
     assert (data["value"], data["status"], data["deliveries"], data["region"]) == (
         "29250.00",
         "active",

