@@ -7,7 +7,7 @@ skipped loudly on a developer's machine and fails in CI (CI=true), as the README
 import pytest
 
 from fupin.regions.models import Region
-from fupin.testing import PASSWORD, VILLAGE_A, build_small_world
+from fupin.testing import VILLAGE_A, build_small_world, log_in
 
 
 @pytest.fixture
@@ -26,12 +26,7 @@ def test_it_logs_in_and_drills_from_the_province_to_a_village(
     small_world, live_server, browser_page
 ):
     page = browser_page
-    page.goto(f"{live_server.url}/")
-    assert "/accounts/login/" in page.url
-    page.fill("#id_username", "county_b_admin")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/regions/")
+    log_in(page, live_server.url, "county_b_admin", "/", lands_on="/regions/")
 
     for name in ("四川省", "广元市", "旺苍县", "东河镇", "卸甲碥社区居民委员会"):
         page.get_by_role("link", name=name, exact=True).first.click()

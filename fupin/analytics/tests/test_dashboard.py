@@ -19,11 +19,11 @@ from fupin.analytics import boundaries
 from fupin.analytics.figures import child_figures, figures, latest_year, trend
 from fupin.analytics.models import RegionFigures
 from fupin.analytics.refresh import rebuild
+from fupin.analytics.tests.test_stats_api import MANY, build_world
 from fupin.analytics.views import CHILD_COLUMNS, column_label
 from fupin.regions.actions import set_population
 from fupin.regions.loader import PopulationRow
 from fupin.regions.models import Region
-from fupin.registry import actions as registry
 from fupin.testing import (
     CITY,
     COUNTY_A,
@@ -32,14 +32,10 @@ from fupin.testing import (
     TOWNSHIP_A,
     VILLAGE_A,
     VILLAGE_B,
-    build_pairing_sample,
-    build_projects_sample,
-    build_registry_sample,
     client_for,
+    main_ok,
 )
 
-# Five households of one cause and attribute, so that a breakdown cell reaches the threshold.
-MANY = 5
 CHILDREN = '<table class="table stats children">'
 # Where each member of the cast lands on /stats/ (the top of their scope).
 HOME = {
@@ -69,39 +65,14 @@ INSIDE = {
 @pytest.fixture
 def world(db, cast, settings, tmp_path):
     settings.BOUNDARIES_DIR = tmp_path / "boundaries"
-    build_registry_sample()
-    pairing = build_pairing_sample()
-    build_projects_sample(pairing.party)
-    for n in range(MANY):
-        registry.create_household(
-            actor=None,
-            village_code=VILLAGE_A,
-            number=f"D{n:03}",
-            main_cause="disability",
-            attribute="dibao",
-            registered_in=2016,
-        )
-    # One household of a cause in county A: a cell of fewer than 5.
-    registry.create_household(
-        actor=None, village_code=VILLAGE_A, number="L001", main_cause="land", registered_in=2016
-    )
-    exited = registry.create_household(
-        actor=None, village_code=VILLAGE_B, number="E001", main_cause="land", registered_in=2015
-    )
-    registry.record_status(actor=None, household=exited, year=2019, status="exited")
-    rebuild()
+    # A household of a cause in county A alone: a cell of fewer than 5.
+    build_world(pairings=True, lone={"number": "L001", "main_cause": "land"})
 
 
 def url(code: str = "", **params) -> str:
     base = reverse("analytics:dashboard-region", args=[code]) if code else "/stats/"
     query = "&".join(f"{k}={v}" for k, v in params.items())
     return f"{base}?{query}" if query else base
-
-
-def main(response) -> str:
-    """The page below the header (the header names the signed-in user)."""
-    assert response.status_code == 200, response.status_code
-    return response.content.decode().split("<main>", 1)[1]
 
 
 def table(page: str, name: str) -> list[list[str]]:
@@ -132,7 +103,7 @@ def xlsx_rows(response) -> list[list]:
 
 def test_it_shows_each_member_of_the_cast_the_top_of_their_scope(cast, world):
     for name, code in HOME.items():
-        page = main(client_for(getattr(cast, name)).get("/stats/"))
+        page = main_ok(client_for(getattr(cast, name)).get("/stats/"))
         assert f"<small>{code}</small>" in page, name
     # A helper sees only their own households, never a region's figures.
     assert client_for(cast.helper).get("/stats/").status_code == 403
@@ -155,7 +126,7 @@ def test_it_answers_404_for_a_region_outside_the_users_scope(cast, world):
 def test_it_shows_the_headline_figures_of_the_region(cast, world):
     year = latest_year(PROVINCE)
     f = figures(PROVINCE, year)
-    page = main(client_for(cast.province_admin).get(url(PROVINCE)))
+    page = main_ok(client_for(cast.province_admin).get(url(PROVINCE)))
     assert card(page, "poor") == f"{f['households_poor']:,} / {f['people_poor']:,}"
     assert card(page, "exits") == f"{f['exits']:,} / {f['exits_people']:,}"
     assert card(page, "helpers") == f"{f['helpers']:,}"
@@ -181,17 +152,17 @@ def test_it_shows_the_poverty_incidence_where_every_village_has_its_population(c
     f = figures(COUNTY_A, latest_year(COUNTY_A))
     share = Decimal(100 * (f["people_poor"] + f["people_relapsed"])) / (2000 * len(villages))
     client = client_for(cast.county_a_admin)
-    page = main(client.get(url(COUNTY_A)))
+    page = main_ok(client.get(url(COUNTY_A)))
     assert card(page, "incidence") == f"{share.quantize(Decimal('0.01'), ROUND_DOWN)}%"
     # The city has villages without a population: no figure, and how far off it is.
-    page = main(client_for(cast.province_admin).get(url(CITY)))
+    page = main_ok(client_for(cast.province_admin).get(url(CITY)))
     assert card(page, "incidence") == "—"
     known = figures(CITY, latest_year(CITY))
     assert f"{known['villages']:,} 个村中 {len(villages):,} 个已填报人口" in page
 
 
 def test_it_shows_the_trend_by_year(cast, world):
-    page = main(client_for(cast.county_a_admin).get(url(COUNTY_A)))
+    page = main_ok(client_for(cast.county_a_admin).get(url(COUNTY_A)))
     rows = table(page, "trend")
     series = trend(COUNTY_A)
     assert [r[0] for r in rows[1:]] == [str(y) for y, _f in series]
@@ -206,17 +177,17 @@ def test_it_lists_the_child_regions_with_links_to_drill_down(cast, world):
     code = PROVINCE
     # Province › city › county › township › village, by the links of the table.
     for child in (CITY, COUNTY_A, TOWNSHIP_A, VILLAGE_A):
-        page = main(client.get(url(code)))
+        page = main_ok(client.get(url(code)))
         link = f'href="{url(child, year=year)}"'
         assert link in page, (code, child)
         code = child
-    rows = table(main(client.get(url(CITY))), "children")
+    rows = table(main_ok(client.get(url(CITY))), "children")
     expected = child_figures(CITY, year)
     assert [r[0] for r in rows[1:]] == [c.code for c, _f in expected] == [COUNTY_A, COUNTY_B]
     assert [int(r[2]) for r in rows[1:]] == [f["households_poor"] for _c, f in expected]
     assert [int(r[3]) for r in rows[1:]] == [f["people_poor"] for _c, f in expected]
     # A village has no child regions: no table, no map, no coverage chart.
-    village = main(client.get(url(VILLAGE_A)))
+    village = main_ok(client.get(url(VILLAGE_A)))
     assert CHILDREN not in village and 'id="chart-coverage"' not in village
 
 
@@ -224,8 +195,8 @@ def test_it_suppresses_small_breakdown_cells_for_the_auditor(cast, world):
     f = figures(COUNTY_A)
     small = {k: v for k, v in f.items() if k.startswith(("cause.", "attribute.")) and 0 < v < 5}
     assert small and f["cause.disability"] >= MANY and f["attribute.dibao"] >= MANY
-    auditor = main(client_for(cast.auditor).get(url(COUNTY_A)))
-    admin = main(client_for(cast.county_a_admin).get(url(COUNTY_A)))
+    auditor = main_ok(client_for(cast.auditor).get(url(COUNTY_A)))
+    admin = main_ok(client_for(cast.county_a_admin).get(url(COUNTY_A)))
     for group in ("cause", "attribute"):
         seen = {r[0]: r[1] for r in table(auditor, group)[1:]}
         shown = {r[0]: r[1] for r in table(admin, group)[1:]}
@@ -261,7 +232,7 @@ def test_it_exports_the_child_regions_as_xlsx_with_chinese_headers(cast, world):
 
 @pytest.mark.parametrize("name", ["trend", "cause", "attribute", "project_type"])
 def test_it_exports_every_charts_numbers(cast, world, name):
-    page = main(client_for(cast.county_a_admin).get(url(COUNTY_A)))
+    page = main_ok(client_for(cast.county_a_admin).get(url(COUNTY_A)))
     shown = table(page, name)
     rows = xlsx_rows(client_for(cast.county_a_admin).get(url(COUNTY_A, export="xlsx", table=name)))
     assert [str(c) for c in rows[1]] == shown[0]
@@ -279,15 +250,15 @@ def test_it_shows_the_figures_of_an_earlier_year(cast, world):
     client = client_for(cast.county_b_admin)
     years = [y for y, _f in trend(COUNTY_B)]
     assert 2018 in years and 2019 in years
-    before = main(client.get(url(COUNTY_B, year=2018)))
-    after = main(client.get(url(COUNTY_B, year=2019)))
+    before = main_ok(client.get(url(COUNTY_B, year=2018)))
+    after = main_ok(client.get(url(COUNTY_B, year=2019)))
     f18, f19 = figures(COUNTY_B, 2018), figures(COUNTY_B, 2019)
     assert card(before, "exits") == f"{f18['exits']:,} / {f18['exits_people']:,}"
     assert card(after, "exits") == f"{f19['exits']:,} / {f19['exits_people']:,}"
     assert f19["exits"] == 1 and f18["exits"] == 0
     assert '<option value="2018" selected>' in before
     # A year out of range is ignored: the latest year.
-    latest = main(client.get(url(COUNTY_B, year="abc")))
+    latest = main_ok(client.get(url(COUNTY_B, year="abc")))
     assert f'<option value="{years[-1]}" selected>' in latest
 
 
@@ -318,22 +289,22 @@ def test_it_reads_only_the_summary_rows_and_the_region_tree(cast, world, django_
 
 def test_it_draws_the_map_only_where_boundaries_are_loaded(cast, world):
     client = client_for(cast.province_admin)
-    page = main(client.get(url(PROVINCE)))
+    page = main_ok(client.get(url(PROVINCE)))
     assert 'id="chart-map"' not in page and "map.json" not in page
     assert client.get(f"/stats/{PROVINCE}/map.json").status_code == 404
 
     for path in boundaries.BUNDLED:
         boundaries.load(path)
-    page = main(client.get(url(PROVINCE)))
+    page = main_ok(client.get(url(PROVINCE)))
     assert 'id="chart-map"' in page and f"/stats/{PROVINCE}/map.json" in page
     geo = client.get(f"/stats/{PROVINCE}/map.json")
     assert geo.status_code == 200
     features = b"".join(geo.streaming_content).decode()
     assert '"code":"5108"' in features and '"name":"广元市"' in features
-    city = main(client.get(url(CITY)))
+    city = main_ok(client.get(url(CITY)))
     assert 'id="chart-map"' in city
     # Townships have no boundaries: the table and the bar charts, never an empty map.
-    county = main(client.get(url(COUNTY_A)))
+    county = main_ok(client.get(url(COUNTY_A)))
     assert 'id="chart-map"' not in county and CHILDREN in county
     assert client.get(f"/stats/{COUNTY_A}/map.json").status_code == 404
     # The boundaries are scoped like the dashboard.
@@ -345,7 +316,7 @@ def test_it_draws_the_map_only_where_boundaries_are_loaded(cast, world):
 
 def test_it_shows_a_region_without_figures_without_charts(cast, db):
     RegionFigures.objects.all().delete()
-    page = main(client_for(cast.province_admin).get(url(PROVINCE)))
+    page = main_ok(client_for(cast.province_admin).get(url(PROVINCE)))
     assert "chart-trend" not in page and "<small>51</small>" in page
 
 

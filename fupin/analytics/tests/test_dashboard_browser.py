@@ -16,11 +16,11 @@ from fupin.regions.models import Region
 from fupin.testing import (
     CITY,
     COUNTY_A,
-    PASSWORD,
     PROVINCE,
     build_pairing_sample,
     build_projects_sample,
     build_small_world,
+    log_in,
 )
 
 
@@ -48,12 +48,7 @@ def test_it_opens_the_province_drills_to_a_county_and_downloads_its_table(
 ):
     page = browser_page
     base = live_server.url
-    page.goto(f"{base}/stats/")
-    assert "/accounts/login/" in page.url
-    page.fill("#id_username", "province_admin")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/stats/")
+    log_in(page, base, "province_admin", "/stats/")
     assert page.locator("h1 small").inner_text() == PROVINCE
     # The map of the cities is drawn from the loaded boundaries (an ECharts canvas).
     page.wait_for_selector("#chart-map[data-ready='1'] canvas")

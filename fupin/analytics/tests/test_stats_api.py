@@ -20,6 +20,7 @@ from fupin.testing import (
     VILLAGE_A,
     VILLAGE_B,
     api_for,
+    build_pairing_sample,
     build_projects_sample,
     build_registry_sample,
 )
@@ -31,12 +32,16 @@ NO_PERMISSION = {"detail": "您没有执行该操作的权限。"}
 MANY = 5
 
 
-def build_world() -> None:
-    """The samples, five households of one cause and attribute in village A (a breakdown
-    cell at the threshold), one of a cause and attribute of its own (a cell below it) and a
-    household of county B that exits in 2019; then the summary rows."""
+LONE = {"number": "W001", "main_cause": "water", "attribute": "wubao"}
+
+
+def build_world(*, pairings: bool = False, lone: dict[str, str] = LONE) -> None:
+    """The samples (with the pairing's, if told), five households of one cause and attribute
+    in village A (a breakdown cell at the threshold), the `lone` one of a cause and attribute
+    of its own (a cell below it) and a household of county B that exits in 2019; then the
+    summary rows."""
     build_registry_sample()
-    build_projects_sample()
+    build_projects_sample(build_pairing_sample().party if pairings else None)
     for n in range(MANY):
         registry.create_household(
             actor=None,
@@ -46,14 +51,7 @@ def build_world() -> None:
             attribute="dibao",
             registered_in=2016,
         )
-    registry.create_household(
-        actor=None,
-        village_code=VILLAGE_A,
-        number="W001",
-        main_cause="water",
-        attribute="wubao",
-        registered_in=2016,
-    )
+    registry.create_household(actor=None, village_code=VILLAGE_A, registered_in=2016, **lone)
     exited = registry.create_household(
         actor=None, village_code=VILLAGE_B, number="E001", main_cause="land", registered_in=2015
     )

@@ -24,7 +24,7 @@ from fupin.lib.ids import make_resident_id, parse_resident_id
 from fupin.regions.choices import Level
 from fupin.regions.models import Region
 from fupin.registry import actions
-from fupin.registry.actions import PERSON_FIELDS
+from fupin.registry.actions import HOUSEHOLD_FIELDS, INCOME_FIELDS, PERSON_FIELDS
 from fupin.registry.models import Household, IncomeRecord, Person, PovertyLine, StatusChange
 from fupin.registry.quality import counts_for
 from fupin.registry.rules import NEXT_STATUS, age_on, check_person_id, per_capita
@@ -49,24 +49,9 @@ def demo_villages() -> set[str]:
 def fingerprint() -> dict[str, list[tuple]]:
     """Every demo row with its content but not its row id or creation time, in a stable order."""
     key = ["village_id", "number"]
-    households = Household.objects.order_by(*key).values_list(
-        *key,
-        "county_code",
-        "standard",
-        "attribute",
-        "main_cause",
-        "other_cause_1",
-        "other_cause_2",
-        "phone",
-        "bank_account",
-        "arable_land",
-        "housing",
-        "safe_water",
-        "electricity",
-        "road_access",
-        "registered_in",
-        "status",
-    )
+    # The fields the registry's actions write, the village and the number first.
+    fields = [f for f in HOUSEHOLD_FIELDS if f not in ("village", "number")]
+    households = Household.objects.order_by(*key).values_list(*key, "county_code", *fields)
     people = Person.objects.order_by("village_code", "household__number", "id").values_list(
         "village_code",
         "household__number",
@@ -92,11 +77,7 @@ def fingerprint() -> dict[str, list[tuple]]:
         "household__number",
         "county_code",
         "year",
-        "wage",
-        "production",
-        "property_income",
-        "transfer",
-        "costs",
+        *INCOME_FIELDS,
         "members",
         "per_capita",
     )

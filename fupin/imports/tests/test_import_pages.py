@@ -17,8 +17,17 @@ from fupin.imports import actions
 from fupin.imports.models import ImportJob, JobStatus
 from fupin.imports.tests.xlsx_parts import Parts
 from fupin.registry.models import Household, Person
-from fupin.registry.tests.rosters import FIRST_ROW, head, member, person_id, read_rows, roster
-from fupin.testing import VILLAGE_A, VILLAGE_A2, client_for, nothing_saved, row_counts, rows_changed
+from fupin.registry.tests.rosters import head, member, person_id, roster
+from fupin.testing import (
+    FIRST_ROW,
+    VILLAGE_A,
+    VILLAGE_A2,
+    client_for,
+    nothing_saved,
+    read_rows,
+    row_counts,
+    rows_changed,
+)
 
 pytestmark = pytest.mark.django_db
 

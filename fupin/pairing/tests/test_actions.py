@@ -18,7 +18,7 @@ from fupin.party import actions as party_actions
 from fupin.party.models import Member
 from fupin.registry import actions as registry_actions
 from fupin.registry.models import Household, Person
-from fupin.testing import COUNTY_A, VILLAGE_A, VILLAGE_A2, VILLAGE_B, nothing_saved
+from fupin.testing import COUNTY_A, VILLAGE_A, VILLAGE_A2, VILLAGE_B, full_member, nothing_saved
 
 TODAY = datetime.date.today()
 
@@ -42,16 +42,7 @@ def new_household(village: str = VILLAGE_A, number: str = "N001", sequence: int 
 
 
 def new_member(org: Any, village: str, sequence: int, name: str = "新党员") -> Member:
-    return party_actions.register_member(
-        actor=None,
-        organisation=org,
-        region_code=village,
-        name=name,
-        id_number=make_resident_id(village[:6], datetime.date(1980, 1, 1), sequence),
-        stage="full",
-        joined_on=datetime.date(2005, 7, 1),
-        full_on=datetime.date(2006, 7, 1),
-    )
+    return full_member(org, village, name, sequence)
 
 
 def poor_member(pairing: Any, household: Household) -> Member:

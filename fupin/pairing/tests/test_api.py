@@ -27,8 +27,10 @@ from fupin.testing import (
     VILLAGE_A,
     VILLAGE_A2,
     ApiSuite,
+    api_created,
     api_for,
     api_refused,
+    expand,
     ids,
     last_event_id,
     new_events,
@@ -36,6 +38,7 @@ from fupin.testing import (
     not_a_choice,
     nothing_saved,
     rows,
+    with_pks,
     zh,
     zh_api,
 )
@@ -60,15 +63,6 @@ RECORDS = {
     PLANS: {"a": "plan_a", "b": "plan_b"},
     MEASURES: {"a": "measure_a"},
     VISITS: {"a": "visit_a", "b": "visit_b"},
-}
-# Which side each member of the cast sees: the helper only what they own (all on side a).
-SEES = {
-    "province_admin": {"a", "b"},
-    "county_a_admin": {"a"},
-    "village_a_secretary": {"a"},
-    "county_b_admin": {"b"},
-    "auditor": {"a"},
-    "helper": {"a"},
 }
 REQUIRED = "该字段是必填项。"
 NOT_FOUND = {"detail": "未找到。"}
@@ -100,32 +94,6 @@ def proposal_for(pairing, region=COUNTY_A, actor=None, **changes) -> Proposal:
         items=[item | changes],
     )
     return actions.save_proposal(actor=actor, region_code=region, result=result)
-
-
-@pytest.fixture
-def poor_member(pairing):
-    """A poor party member of village A2, registered in the registry (household A2)."""
-    number = make_resident_id(COUNTY_A, datetime.date(1960, 6, 6), 707)
-    registry.add_person(
-        actor=None,
-        household=pairing.household_a2,
-        name="贫困党员丙",
-        id_number=number,
-        relation="spouse",
-    )
-    member = party_actions.register_member(
-        actor=None,
-        organisation=pairing.party.org_a2,
-        region_code=VILLAGE_A2,
-        name="贫困党员丙",
-        id_number=number,
-        stage="full",
-        joined_on=datetime.date(1990, 7, 1),
-        full_on=datetime.date(1991, 7, 1),
-        phone="13700001111",
-    )
-    party_actions.add_tag(actor=None, member=member, kind="poor", since=datetime.date(2020, 1, 1))
-    return member
 
 
 # --- authentication --------------------------------------------------------------------------
@@ -366,13 +334,11 @@ def test_it_refuses_a_bad_filter_with_400(cast, pairing, url, query, errors):
 
 def test_it_registers_a_helper(cast, pairing):
     since = last_event_id()
-    response = api_for(cast.county_a_admin).post(
+    data = api_created(
+        api_for(cast.county_a_admin),
         HELPERS,
         {"member": pairing.party.member_a2.pk, "expertise": ["jobs"], "is_leader": True},
-        format="json",
     )
-    assert response.status_code == 201, response.json()
-    data = response.json()
     helper = Helper.objects.get(pk=data["id"])
     assert (helper.member, helper.region_id, helper.expertise, helper.is_leader) == (
         pairing.party.member_a2,
@@ -492,36 +458,6 @@ def pks_of(cast, pairing, poor_member=None) -> dict[str, str]:
     return pks
 
 
-def with_pks(changes: dict, pks: dict[str, str]) -> dict:
-    return {k: int(pks[v]) if isinstance(v, str) and v in pks else v for k, v in changes.items()}
-
-
-def expand(errors, pks):
-    """Messages given as (msgid, params) are read from the catalogue; ids filled in."""
-
-    def one(message):
-        if isinstance(message, tuple):
-            msgid, params = message
-            if params is None:
-                return zh(msgid)
-            keys = [k.split(")")[0] for k in msgid.split("%(")[1:]]
-            values = params if isinstance(params, tuple) else (params,)
-            return zh(msgid, **dict(zip(keys, values, strict=True)))
-        for key, pk in pks.items():
-            message = message.replace(key, pk)
-        return message
-
-    return {
-        field: {k: [one(m) for m in v] for k, v in ms.items()}
-        if isinstance(ms, dict)
-        # A refusal of scope (403) is one message, not a list.
-        else one(ms)
-        if isinstance(ms, tuple)
-        else [one(m) for m in ms]
-        for field, ms in errors.items()
-    }
-
-
 def test_it_changes_a_helper(cast, pairing):
     since = last_event_id()
     response = api_for(cast.county_a_admin).patch(
@@ -599,17 +535,15 @@ def test_it_refuses_deleting_a_helper_with_pairings_and_deletes_one_without(cast
 
 def test_it_pairs_a_helper_with_a_household(cast, pairing):
     since = last_event_id()
-    response = api_for(cast.county_a_admin).post(
+    data = api_created(
+        api_for(cast.county_a_admin),
         PAIRINGS,
         {
             "helper": pairing.helper_a.pk,
             "household": pairing.household_a2.pk,
             "started_on": "2025-01-02",
         },
-        format="json",
     )
-    assert response.status_code == 201, response.json()
-    data = response.json()
     made = Pairing.objects.get(pk=data["id"])
     assert (made.helper, made.household, made.kind, made.source, made.made_by) == (
         pairing.helper_a,
@@ -632,13 +566,11 @@ def test_it_pairs_a_helper_with_a_household(cast, pairing):
 
 
 def test_it_pairs_a_helper_with_a_poor_member_as_secondary(cast, pairing, poor_member):
-    response = api_for(cast.province_admin).post(
+    data = api_created(
+        api_for(cast.province_admin),
         PAIRINGS,
         {"helper": pairing.helper_a.pk, "member": poor_member.pk, "kind": "secondary"},
-        format="json",
     )
-    assert response.status_code == 201, response.json()
-    data = response.json()
     assert (data["member"], data["household"], data["kind"], data["started_on"]) == (
         poor_member.pk,
         None,
@@ -840,7 +772,8 @@ def test_it_has_no_put_and_no_pairing_patch(cast, pairing):
 
 def test_it_creates_a_plan(cast, pairing):
     since = last_event_id()
-    response = api_for(cast.county_a_admin).post(
+    data = api_created(
+        api_for(cast.county_a_admin),
         PLANS,
         {
             "household": pairing.household_a2.pk,
@@ -850,10 +783,7 @@ def test_it_creates_a_plan(cast, pairing):
             "exit_deadline": "2025-12-31",
             "main_need": "health",
         },
-        format="json",
     )
-    assert response.status_code == 201, response.json()
-    data = response.json()
     plan = HouseholdPlan.objects.get(pk=data["id"])
     assert (plan.household, plan.year, plan.main_need, plan.region_id) == (
         pairing.household_a2,
@@ -1024,17 +954,15 @@ def test_it_refuses_a_bad_measure_with_400(cast, pairing, actor, changes, errors
 
 def test_it_lets_the_helper_record_a_visit_to_their_household(cast, pairing):
     since = last_event_id()
-    response = api_for(cast.helper).post(
+    data = api_created(
+        api_for(cast.helper),
         VISITS,
         {
             "household": pairing.household_a.pk,
             "visited_on": TODAY.isoformat(),
             "done": "送去化肥两袋",
         },
-        format="json",
     )
-    assert response.status_code == 201, response.json()
-    data = response.json()
     visit = Visit.objects.get(pk=data["id"])
     # Left out, the helper is the caller's own helper record.
     assert (visit.helper, visit.household, visit.done, visit.region_id) == (
@@ -1135,13 +1063,11 @@ def test_it_records_a_visit_to_a_poor_member(cast, pairing, poor_member):
         member=poor_member,
         started_on=datetime.date(2024, 1, 1),
     )
-    response = api_for(cast.helper).post(
+    data = api_created(
+        api_for(cast.helper),
         VISITS,
         {"member": poor_member.pk, "visited_on": "2024-02-01", "done": "谈心谈话"},
-        format="json",
     )
-    assert response.status_code == 201, response.json()
-    data = response.json()
     assert (data["member"], data["household"], data["beneficiary_name"], data["region"]) == (
         poor_member.pk,
         None,

@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 
 from fupin.audit.models import AuditEvent
-from fupin.lib.ids import make_resident_id
 from fupin.pairing import actions
 from fupin.pairing.models import CapRule, Helper, HouseholdPlan, Measure, Pairing, Visit
 from fupin.party import actions as party
@@ -22,6 +21,7 @@ from fupin.testing import (
     PairingSample,
     client_for,
     form_refused,
+    full_member,
     last_event_id,
     main,
     nothing_saved,
@@ -38,18 +38,10 @@ def actions_since(since: int) -> list[str]:
 
 
 def new_member(p: PairingSample, name: str, sequence: int, village: str = VILLAGE_A):
-    return party.register_member(
-        actor=None,
-        organisation={VILLAGE_A: p.party.org_a, VILLAGE_A2: p.party.org_a2}.get(
-            village, p.party.org_b
-        ),
-        region_code=village,
-        name=name,
-        id_number=make_resident_id(village[:6], datetime.date(1980, 5, 5), sequence),
-        stage="full",
-        joined_on=datetime.date(2005, 7, 1),
-        full_on=datetime.date(2006, 7, 1),
+    organisation = {VILLAGE_A: p.party.org_a, VILLAGE_A2: p.party.org_a2}.get(
+        village, p.party.org_b
     )
+    return full_member(organisation, village, name, sequence, born=datetime.date(1980, 5, 5))
 
 
 def helper_form(**changes) -> dict:

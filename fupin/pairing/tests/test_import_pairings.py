@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import python_calamine
 import xlsxwriter
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -25,32 +24,34 @@ from django.utils.translation import gettext as _
 
 from fupin.audit.models import AuditEvent
 from fupin.imports.errors import CellError
-from fupin.imports.models import ImportJob, JobStatus
+from fupin.imports.models import JobStatus
 from fupin.imports.pipeline import run_import
 from fupin.lib.ids import make_resident_id
 from fupin.pairing import actions
 from fupin.pairing.imports import PAIRINGS
 from fupin.pairing.models import Pairing
-from fupin.party import actions as party_actions
-from fupin.registry import actions as registry
 from fupin.testing import (
     COUNTY_A,
+    FIRST_ROW,
     VILLAGE_A,
     VILLAGE_A2,
     VILLAGE_B,
     client_for,
     command_output,
+    error,
+    filled_template,
     import_refused,
+    import_through_the_page,
     last_event_id,
     nothing_saved,
+    read_rows,
     row_counts,
     rows_changed,
 )
 
 pytestmark = pytest.mark.django_db
 
-# Title, header and help row: the first pairing is on row 4, as Excel numbers it.
-FIRST_ROW = R = 4
+R = FIRST_ROW
 COLUMNS = [c.label for c in PAIRINGS.columns]
 NOBODY = make_resident_id(COUNTY_A, datetime.date(1966, 6, 6), 999)
 TODAY = datetime.date.today()
@@ -60,41 +61,7 @@ TODAY = datetime.date.today()
 
 
 def workbook(path: Path, rows: Iterable[Mapping[str, Any] | None]) -> Path:
-    """The template filled in: the title merged over the header, required columns marked *,
-    the help row, then `rows` from row 4 (label -> value: str as text, int as a number, a
-    date as a real date cell)."""
-    labels = COLUMNS
-    required = {c.label for c in PAIRINGS.columns if c.required}
-    helps = {c.label: c.help for c in PAIRINGS.columns if c.help}
-    book = xlsxwriter.Workbook(str(path))
-    ws = book.add_worksheet(str(PAIRINGS.title)[:31])
-    dates = book.add_format({"num_format": "yyyy-mm-dd"})
-    ws.merge_range(0, 0, 0, len(labels) - 1, str(PAIRINGS.title))
-    for c, label in enumerate(labels):
-        ws.write_string(1, c, f"*{label}" if label in required else label)
-        if label in helps:
-            ws.write_string(2, c, helps[label])
-    for r, row in enumerate(rows, start=FIRST_ROW - 1):
-        for c, label in enumerate(labels):
-            value = (row or {}).get(label)
-            if value is None:
-                continue
-            if isinstance(value, datetime.date):
-                ws.write_datetime(r, c, value, dates)
-            elif isinstance(value, int):
-                ws.write_number(r, c, value)
-            else:
-                ws.write_string(r, c, value)
-    book.close()
-    return path
-
-
-def read_rows(path: Path) -> list[list[Any]]:
-    book = python_calamine.CalamineWorkbook.from_path(str(path))
-    try:
-        return book.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    finally:
-        book.close()
+    return filled_template(path, PAIRINGS, rows)
 
 
 def household_row(helper: Any, village: Any, number: Any, started: Any, **cells: Any) -> dict:
@@ -108,10 +75,6 @@ def household_row(helper: Any, village: Any, number: Any, started: Any, **cells:
 
 def member_row(helper: Any, member: Any, started: Any, **cells: Any) -> dict:
     return {"帮扶责任人身份证号": helper, "贫困党员身份证号": member, "开始日期": started} | cells
-
-
-def error(row: int, column: str, value: str, message: str) -> dict:
-    return {"row": row, "column": column, "value": value, "message": message}
 
 
 def refusal(call: Any) -> str:
@@ -132,31 +95,6 @@ def events_since(last: int) -> Any:
 def helper_c(pairing):
     """Member A2 as a helper of village A2."""
     return actions.register_helper(actor=None, member=pairing.party.member_a2)
-
-
-@pytest.fixture
-def poor_member(pairing):
-    """A poor party member of village A2, registered in the registry (household A2)."""
-    number = make_resident_id(COUNTY_A, datetime.date(1960, 6, 6), 707)
-    registry.add_person(
-        actor=None,
-        household=pairing.household_a2,
-        name="贫困党员丙",
-        id_number=number,
-        relation="spouse",
-    )
-    member = party_actions.register_member(
-        actor=None,
-        organisation=pairing.party.org_a2,
-        region_code=VILLAGE_A2,
-        name="贫困党员丙",
-        id_number=number,
-        stage="full",
-        joined_on=datetime.date(1990, 7, 1),
-        full_on=datetime.date(1991, 7, 1),
-    )
-    party_actions.add_tag(actor=None, member=member, kind="poor", since=datetime.date(2020, 1, 1))
-    return member
 
 
 def ids(pairing) -> dict[str, str]:
@@ -261,10 +199,9 @@ def test_it_ends_an_imported_pairing_when_a_later_file_gives_the_end_date(
 
     # A third file with another end date contradicts the record.
     other = first | {"结束日期": "2025-01-31"}
-    with nothing_saved():
-        code, out = import_refused(
-            "import", "pairings", workbook(tmp_path / "3.xlsx", [other]), "--json"
-        )
+    code, out = import_refused(
+        "import", "pairings", workbook(tmp_path / "3.xlsx", [other]), "--json"
+    )
     assert code == 1
     assert out["errors"] == [
         error(
@@ -298,8 +235,7 @@ def test_it_finds_in_a_dry_run_what_only_the_actions_know(cast, pairing, tmp_pat
         lambda: actions.pair(actor=None, helper=pairing.helper_a, household=pairing.household_a2)
     )
 
-    with nothing_saved():
-        code, out = import_refused("import", "pairings", path, "--dry-run", "--json")
+    code, out = import_refused("import", "pairings", path, "--dry-run", "--json")
 
     assert code == 1
     assert out["errors"] == [error(R, "帮扶责任人身份证号", i["a"], expected)]
@@ -439,8 +375,7 @@ def test_it_refuses_a_file_with_every_kind_of_error_and_saves_nothing(
 ):
     path, errors = everything_at_once(tmp_path, pairing, helper_c, poor_member)
 
-    with nothing_saved():
-        code, out = import_refused("import", "pairings", path, "--json")
+    code, out = import_refused("import", "pairings", path, "--json")
 
     assert code == 1
     assert out["saved"] == 0
@@ -456,8 +391,7 @@ def test_it_refuses_a_good_row_beside_a_bad_one(cast, pairing, helper_c, tmp_pat
             household_row(NOBODY, VILLAGE_A2, "P002", "2024-01-01"),
         ],
     )
-    with nothing_saved():
-        code, out = import_refused("import", "pairings", path, "--json")
+    code, out = import_refused("import", "pairings", path, "--json")
     assert (code, out["rows"], out["saved"], len(out["errors"])) == (1, 2, 0, 1)
 
 
@@ -472,8 +406,7 @@ def test_it_refuses_the_second_primary_helper_of_a_household_in_the_file(
             household_row(i["a"], VILLAGE_A2, "P002", "2024-02-01"),
         ],
     )
-    with nothing_saved():
-        code, out = import_refused("import", "pairings", path, "--json")
+    code, out = import_refused("import", "pairings", path, "--json")
     assert code == 1
     message = _("%(name)s already has a primary helper: end that pairing first.") % {
         "name": str(pairing.household_a2)
@@ -513,14 +446,12 @@ def test_it_refuses_a_file_without_a_required_column_and_an_empty_file(cast, pai
         ws.write_string(0, c, label)
     ws.write_string(1, 0, ids(pairing)["a"])
     book.close()
-    with nothing_saved():
-        code, out = import_refused("import", "pairings", path, "--json")
+    code, out = import_refused("import", "pairings", path, "--json")
     assert (code, out["errors"]) == (1, [error(1, "开始日期", "", "缺少必填列“开始日期”。")])
 
     empty = tmp_path / "empty.xlsx"
     empty.write_bytes(b"")
-    with nothing_saved():
-        code, out = import_refused("import", "pairings", empty, "--json")
+    code, out = import_refused("import", "pairings", empty, "--json")
     assert (code, out["errors"]) == (2, [error(0, "", "", "文件是空的（0 字节）。")])
 
 
@@ -643,18 +574,11 @@ def test_it_imports_a_pairing_file_through_the_page(
     assert "/imports/new/pairings/" in client.get("/imports/").content.decode()
     before, last = row_counts(), last_event_id()
 
-    with django_capture_on_commit_callbacks(execute=True), path.open("rb") as f:
-        response = client.post("/imports/new/pairings/", {"upload": f, "commit": "on"})
-
-    assert response.status_code == 302
-    job = ImportJob.objects.get(pk=int(response["Location"].rstrip("/").split("/")[-1]))
-    assert (job.kind, job.status, job.rows, job.saved, job.errors) == (
-        "pairings",
-        JobStatus.DONE,
-        4,
-        4,
-        [],
+    job = import_through_the_page(
+        cast.county_a_admin, "pairings", path, django_capture_on_commit_callbacks
     )
+
+    assert (job.status, job.rows, job.saved, job.errors) == (JobStatus.DONE, 4, 4, [])
     assert rows_changed(before) == {
         "imports.importjob": 1,
         "pairing.pairing": 4,

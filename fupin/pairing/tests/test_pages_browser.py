@@ -13,7 +13,13 @@ import pytest
 
 from fupin.regions.models import Region
 from fupin.registry import actions as registry
-from fupin.testing import COUNTY_A, PASSWORD, PairingSample, build_pairing_sample, build_small_world
+from fupin.testing import (
+    COUNTY_A,
+    PairingSample,
+    build_pairing_sample,
+    build_small_world,
+    log_in,
+)
 
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 PHONE = {"width": 390, "height": 844}
@@ -28,15 +34,6 @@ def sample(transactional_db) -> PairingSample:
     built = build_pairing_sample()
     registry.update_household(actor=None, household=built.household_a, phone="13800001234")
     return built
-
-
-def log_in(page, base: str, username: str, path: str) -> None:
-    page.goto(f"{base}{path}")
-    assert "/accounts/login/" in page.url
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}{path}")
 
 
 def scroll_width(page) -> int:

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from fupin.audit.models import AuditEvent
 from fupin.lib.ids import make_resident_id
 from fupin.pairing import actions as pairing
 from fupin.party import actions
@@ -26,14 +27,17 @@ from fupin.testing import (
     VILLAGE_A2,
     VILLAGE_B,
     ApiSuite,
+    api_created,
     api_for,
     client_for,
+    expand,
     last_event_id,
     new_events,
     no_such,
     not_a_choice,
     nothing_saved,
     rows,
+    with_pks,
     zh,
     zh_api,
 )
@@ -371,9 +375,7 @@ def new_org(**changes) -> dict:
 
 def test_it_creates_an_organisation(cast, party):
     since = last_event_id()
-    response = api_for(cast.county_a_admin).post(ORGS, new_org(), format="json")
-    assert response.status_code == 201, response.json()
-    data = response.json()
+    data = api_created(api_for(cast.county_a_admin), ORGS, new_org())
     org = Organisation.objects.get(pk=data["id"])
     assert (org.region_id, org.kind, str(org.founded_on)) == (VILLAGE_A2, "industry", "2016-05-01")
     assert data["coverage"] == [VILLAGE_A2] and data["member_count"] == 0
@@ -498,33 +500,6 @@ def test_it_refuses_a_bad_new_organisation_with_400(cast, party, actor, changes,
 def pks_of(party) -> dict[str, str]:
     """ "{org_a}" -> the id of the sample's org_a, and so on: parameters name records by key."""
     return {f"{{{k}}}": str(getattr(party, k).pk) for k in (*ORG_KEYS, *MEMBER_KEYS)}
-
-
-def with_pks(changes: dict, pks: dict[str, str]) -> dict:
-    return {k: int(pks[v]) if isinstance(v, str) and v in pks else v for k, v in changes.items()}
-
-
-def expand(errors, pks):
-    """Messages given as (msgid, params) are read from the catalogue; ids filled in."""
-
-    def one(message):
-        if isinstance(message, tuple):
-            msgid, params = message
-            if params is None:
-                return zh(msgid)
-            keys = [k.split(")")[0] for k in msgid.split("%(")[1:]]
-            values = params if isinstance(params, tuple) else (params,)
-            return zh(msgid, **dict(zip(keys, values, strict=True)))
-        for key, pk in pks.items():
-            message = message.replace(key, pk)
-        return message
-
-    return {
-        field: {k: [one(m) for m in v] for k, v in ms.items()}
-        if isinstance(ms, dict)
-        else [one(m) for m in ms]
-        for field, ms in errors.items()
-    }
 
 
 def test_it_names_every_missing_field_of_an_organisation(cast, party):
@@ -800,9 +775,7 @@ def new_member(org, **changes) -> dict:
 
 def test_it_registers_a_member(cast, party):
     since = last_event_id()
-    response = api_for(cast.county_a_admin).post(MEMBERS, new_member(party.org_a2), format="json")
-    assert response.status_code == 201, response.json()
-    data = response.json()
+    data = api_created(api_for(cast.county_a_admin), MEMBERS, new_member(party.org_a2))
     member = Member.objects.get(pk=data["id"])
     assert (member.region_id, member.county_code, member.sex, str(member.birth_date)) == (
         VILLAGE_A2,
@@ -1065,7 +1038,8 @@ def test_it_filters_tags(cast, party, logs):
 
 def test_it_adds_a_tag(cast, party):
     since = last_event_id()
-    response = api_for(cast.village_a_secretary).post(
+    data = api_created(
+        api_for(cast.village_a_secretary),
         TAGS,
         {
             "member": party.member_a.pk,
@@ -1074,10 +1048,7 @@ def test_it_adds_a_tag(cast, party):
             "came_from": "广东省深圳市",
             "founded": "核桃专业合作社",
         },
-        format="json",
     )
-    assert response.status_code == 201, response.json()
-    data = response.json()
     assert (data["kind"], data["region_code"], data["current"], data["member_name"]) == (
         "returnee",
         VILLAGE_A,
@@ -1199,15 +1170,22 @@ def test_it_refuses_young_talent_over_35(cast, party):
     assert response.status_code == 201, response.json()
 
 
-def test_it_removes_a_tag(cast, party, logs):
-    tag = logs["tag_a"]
+def deleted_in_scope(cast, url: str) -> AuditEvent:
+    """DELETE `url` (a record of village A): 404 to county B, the auditor and the helper,
+    deleting nothing, then 204 to village A's secretary. The one audit event it writes."""
     for user in (cast.county_b_admin, cast.auditor, cast.helper):
         with nothing_saved():
-            assert api_for(user).delete(f"{TAGS}{tag.pk}/").status_code == 404
+            assert api_for(user).delete(url).status_code == 404
     since = last_event_id()
-    assert api_for(cast.village_a_secretary).delete(f"{TAGS}{tag.pk}/").status_code == 204
-    assert not MemberTag.objects.filter(pk=tag.pk).exists()
+    assert api_for(cast.village_a_secretary).delete(url).status_code == 204
     [event] = new_events(since)
+    return event
+
+
+def test_it_removes_a_tag(cast, party, logs):
+    tag = logs["tag_a"]
+    event = deleted_in_scope(cast, f"{TAGS}{tag.pk}/")
+    assert not MemberTag.objects.filter(pk=tag.pk).exists()
     assert (event.action, event.before["kind"]) == ("party.remove_tag", "wealth_leader")
 
 
@@ -1225,7 +1203,8 @@ def test_it_records_the_development_of_a_member(cast, party, logs):
     applicant = logs["applicant_a"]
     client = api_for(cast.village_a_secretary)
     since = last_event_id()
-    response = client.post(
+    data = api_created(
+        client,
         STEPS,
         {
             "member": applicant.pk,
@@ -1234,10 +1213,7 @@ def test_it_records_the_development_of_a_member(cast, party, logs):
             "approved_by": "村党支部",
             "contacts": "张三、李四",
         },
-        format="json",
     )
-    assert response.status_code == 201, response.json()
-    data = response.json()
     assert (data["stage"], data["recorded_by"], data["region_code"]) == (
         "activist",
         "village_a_secretary",
@@ -1341,7 +1317,8 @@ def test_it_filters_services(cast, party, logs, query, expected):
 
 def test_it_records_a_service(cast, party):
     since = last_event_id()
-    response = api_for(cast.county_a_admin).post(
+    data = api_created(
+        api_for(cast.county_a_admin),
         SERVICES,
         {
             "member": party.member_park.pk,
@@ -1351,10 +1328,7 @@ def test_it_records_a_service(cast, party):
             "channel": "qq",
             "note": "发布用工信息",
         },
-        format="json",
     )
-    assert response.status_code == 201, response.json()
-    data = response.json()
     assert (data["village_name"], data["county_code"], data["recorded_by"]) == (
         NAME_A,
         COUNTY_A,
@@ -1421,13 +1395,8 @@ def test_it_refuses_a_bad_service_with_400(cast, party, actor, changes, errors):
 
 def test_it_deletes_a_service(cast, party, logs):
     service = logs["service_a"]
-    for user in (cast.county_b_admin, cast.auditor, cast.helper):
-        with nothing_saved():
-            assert api_for(user).delete(f"{SERVICES}{service.pk}/").status_code == 404
-    since = last_event_id()
-    assert api_for(cast.village_a_secretary).delete(f"{SERVICES}{service.pk}/").status_code == 204
+    event = deleted_in_scope(cast, f"{SERVICES}{service.pk}/")
     assert not ServiceLog.objects.filter(pk=service.pk).exists()
-    [event] = new_events(since)
     assert (event.action, event.before["kind"]) == ("party.delete_service", "sales")
 
 

@@ -10,14 +10,11 @@ Chinese, as in the household import's tests.
 
 import datetime
 import json
-from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
-import python_calamine
-import xlsxwriter
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -26,9 +23,8 @@ from django.utils.translation import gettext as _
 
 from fupin.audit.models import AuditEvent
 from fupin.imports.errors import CellError
-from fupin.imports.models import ImportJob, JobStatus
+from fupin.imports.models import JobStatus
 from fupin.imports.pipeline import run_import
-from fupin.imports.schema import Schema
 from fupin.lib.ids import make_resident_id
 from fupin.party import actions
 from fupin.party.imports import MEMBERS
@@ -39,22 +35,26 @@ from fupin.registry.tests.conftest import household, person
 from fupin.testing import (
     COUNTY_A,
     COUNTY_B,
+    FIRST_ROW,
     VILLAGE_A,
     VILLAGE_A2,
     VILLAGE_B,
     client_for,
     command_output,
+    error,
+    filled_template,
     import_refused,
+    import_through_the_page,
     last_event_id,
     nothing_saved,
+    read_rows,
     row_counts,
     rows_changed,
 )
 
 pytestmark = pytest.mark.django_db
 
-# Title, header and help row: the first member is on row 4, as Excel numbers it.
-FIRST_ROW = R = 4
+R = FIRST_ROW
 COLUMNS = [c.label for c in MEMBERS.columns]
 VILLAGE_A3 = "510821100002"
 
@@ -67,52 +67,6 @@ ZHOU = make_resident_id(COUNTY_B, datetime.date(1978, 4, 5), 61)
 
 
 # --- workbooks as people fill them in --------------------------------------------------------
-
-
-def workbook(
-    path: Path,
-    schema: Schema,
-    rows: Iterable[Mapping[str, Any] | None],
-    *,
-    columns: Sequence[str] | None = None,
-) -> Path:
-    """The template of `schema` filled in: the title merged over the header, required columns
-    marked *, the help row, then `rows` from row 4 (label -> value; None leaves a blank row).
-
-    A value is written as a person leaves it: str as text, int, float and Decimal as
-    numbers, a date as a real date cell, None as nothing."""
-    labels = list(columns or [c.label for c in schema.columns])
-    required = {c.label for c in schema.columns if c.required}
-    helps = {c.label: c.help for c in schema.columns if c.help}
-    book = xlsxwriter.Workbook(str(path))
-    ws = book.add_worksheet(str(schema.title)[:31])
-    dates = book.add_format({"num_format": "yyyy-mm-dd"})
-    ws.merge_range(0, 0, 0, len(labels) - 1, str(schema.title))
-    for c, label in enumerate(labels):
-        ws.write_string(1, c, f"*{label}" if label in required else label)
-        if label in helps:
-            ws.write_string(2, c, helps[label])
-    for r, row in enumerate(rows, start=FIRST_ROW - 1):
-        for c, label in enumerate(labels):
-            value = (row or {}).get(label)
-            if value is None:
-                continue
-            if isinstance(value, datetime.date):
-                ws.write_datetime(r, c, value, dates)
-            elif isinstance(value, int | float | Decimal):
-                ws.write_number(r, c, float(value))
-            else:
-                ws.write_string(r, c, value)
-    book.close()
-    return path
-
-
-def read_rows(path: Path) -> list[list[Any]]:
-    book = python_calamine.CalamineWorkbook.from_path(str(path))
-    try:
-        return book.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    finally:
-        book.close()
 
 
 def form(
@@ -138,11 +92,7 @@ def form(
 
 
 def members(path: Path, rows: Iterable[Mapping[str, Any] | None], **kw: Any) -> Path:
-    return workbook(path, MEMBERS, rows, **kw)
-
-
-def error(row: int, column: str, value: str, message: str) -> dict:
-    return {"row": row, "column": column, "value": value, "message": message}
+    return filled_template(path, MEMBERS, rows, **kw)
 
 
 def refusal(call: Any) -> dict[str, str]:
@@ -365,8 +315,7 @@ def test_it_finds_in_a_dry_run_what_only_the_actions_know(cast, party, tmp_path)
         [form("王大山", WANG, **{"入党时间": "2020-01-01", "转正时间": "2020-06-01"})],
     )
 
-    with nothing_saved():
-        code, out = import_refused("import", "members", path, "--dry-run", "--json")
+    code, out = import_refused("import", "members", path, "--dry-run", "--json")
 
     assert code == 1
     rule = check_member_dates(
@@ -615,8 +564,7 @@ CORPUS = {
 def test_it_refuses_each_broken_file_and_saves_nothing(cast, party, tmp_path, build, status):
     path, errors = build(tmp_path, party)
 
-    with nothing_saved():
-        code, out = import_refused("import", "members", path, "--json")
+    code, out = import_refused("import", "members", path, "--json")
 
     assert code == status
     assert out["errors"] == errors
@@ -759,18 +707,11 @@ def test_it_imports_a_member_file_through_the_page(
     assert "/imports/new/members/" in client.get("/imports/").content.decode()
     before, last = row_counts(), last_event_id()
 
-    with django_capture_on_commit_callbacks(execute=True), path.open("rb") as f:
-        response = client.post("/imports/new/members/", {"upload": f, "commit": "on"})
-
-    assert response.status_code == 302
-    job = ImportJob.objects.get(pk=int(response["Location"].rstrip("/").split("/")[-1]))
-    assert (job.kind, job.status, job.rows, job.saved, job.errors) == (
-        "members",
-        JobStatus.DONE,
-        4,
-        4,
-        [],
+    job = import_through_the_page(
+        cast.county_a_admin, "members", path, django_capture_on_commit_callbacks
     )
+
+    assert (job.status, job.rows, job.saved, job.errors) == (JobStatus.DONE, 4, 4, [])
     assert rows_changed(before) == {
         "imports.importjob": 1,
         "party.member": 4,
@@ -787,11 +728,10 @@ def test_it_refuses_out_of_scope_rows_uploaded_through_the_page(
     path = members(tmp_path / "t.xlsx", [form("周小林", ZHOU, organisation="乙村党支部")])
     before = row_counts()
 
-    with django_capture_on_commit_callbacks(execute=True), path.open("rb") as f:
-        response = client_for(cast.county_a_admin).post(
-            "/imports/new/members/", {"upload": f, "commit": "on"}
-        )
+    job = import_through_the_page(
+        cast.county_a_admin, "members", path, django_capture_on_commit_callbacks
+    )
 
     assert rows_changed(before) == {"imports.importjob": 1, "audit.auditevent": 1}
-    page = client_for(cast.county_a_admin).get(response["Location"])
+    page = client_for(cast.county_a_admin).get(job.get_absolute_url())
     assert page.context["object"].errors == [error(R, "所在党组织", "乙村党支部", _(NO_SUCH_NAME))]

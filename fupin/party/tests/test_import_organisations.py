@@ -17,26 +17,22 @@ from fupin.party import actions
 from fupin.party.imports import ORGANISATIONS
 from fupin.party.models import Coverage, Organisation
 from fupin.testing import (
+    FIRST_ROW,
     VILLAGE_A,
     VILLAGE_A2,
     VILLAGE_B,
     command_output,
+    error,
+    filled_template,
     import_refused,
     last_event_id,
     nothing_saved,
+    read_rows,
     row_counts,
     rows_changed,
 )
 
-from .test_import_members import (
-    FIRST_ROW,
-    NO_SUCH_NAME,
-    error,
-    events_since,
-    read_rows,
-    refusal,
-    workbook,
-)
+from .test_import_members import NO_SUCH_NAME, events_since, refusal
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +60,7 @@ def org(
 
 
 def roster(path, rows, **kw):
-    return workbook(path, ORGANISATIONS, rows, **kw)
+    return filled_template(path, ORGANISATIONS, rows, **kw)
 
 
 def created(actor: Any = None, **fields: Any) -> dict[str, str]:
@@ -491,8 +487,7 @@ CORPUS = {
 def test_it_refuses_each_broken_file_and_saves_nothing(cast, party, tmp_path, build):
     path, errors = build(tmp_path, party)
 
-    with nothing_saved():
-        code, out = import_refused("import", "organisations", path, "--json")
+    code, out = import_refused("import", "organisations", path, "--json")
 
     assert code == 1
     assert out["errors"] == errors

@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from fupin.lib.ids import make_resident_id
 from fupin.party import actions
 from fupin.party.actions import Successor
 from fupin.party.models import Member, Organisation, Reorganisation
@@ -20,11 +19,15 @@ from fupin.testing import (
     VILLAGE_A2,
     VILLAGE_B,
     PageSuite,
-    PartySample,
     assert_sent_to_login,
+    bad_filter,
     client_for,
+    form_refused,
+    full_member,
     last_event_id,
+    linked,
     main,
+    names,
     new_events,
     nothing_saved,
 )
@@ -47,12 +50,7 @@ VILLAGE_B2 = "510824100002"  # the second village of township B
 
 def listed(response) -> list[str]:
     """The organisation names linked from the rows of the list, in order."""
-    assert response.status_code == 200
-    return re.findall(r'<a href="/party/organisations/\d+/">([^<]+)</a>', main(response))
-
-
-def names(party: PartySample, keys) -> set[str]:
-    return {getattr(party, k).name for k in keys}
+    return linked(response, "/party/organisations/")
 
 
 def organisation_form(**changes) -> dict:
@@ -89,16 +87,7 @@ def reorganise_form(sources, successors, on="2020-06-30", note="") -> dict:
 
 
 def member_in(org: Organisation, village: str, name: str, sequence: int) -> Member:
-    return actions.register_member(
-        actor=None,
-        organisation=org,
-        region_code=village,
-        name=name,
-        id_number=make_resident_id(village[:6], datetime.date(1980, 1, 1), sequence),
-        stage="full",
-        joined_on=datetime.date(2005, 7, 1),
-        full_on=datetime.date(2006, 7, 1),
-    )
+    return full_member(org, village, name, sequence)
 
 
 # --- who may open which page: the generic suite ------------------------------------------------
@@ -141,9 +130,7 @@ class TestOrganisationPages(PageSuite):
 
 
 def test_it_shows_the_write_buttons_only_to_who_may_change(cast, party):
-    for name, user in cast.all().items():
-        if user is None:
-            continue
+    for name, user in cast.members().items():
         for key in VISIBLE_ORGS[name]:
             org = getattr(party, key)
             page = main(client_for(user).get(reverse("party:organisation-detail", args=[org.pk])))
@@ -234,10 +221,8 @@ def test_it_filters_the_organisation_list(cast, party, query, expected):
 
 
 def test_it_explains_a_bad_filter_and_lists_nothing(cast, party):
-    response = client_for(cast.province_admin).get(f"{LIST}?region=5108２１")
-    assert response.status_code == 200
-    assert "区划代码应为 2、4、6、9 或 12 位数字。" in main(response)
-    assert listed(response) == []
+    message = "区划代码应为 2、4、6、9 或 12 位数字。"
+    assert listed(bad_filter(cast.province_admin, f"{LIST}?region=5108２１", message)) == []
 
 
 def test_it_keeps_filters_inside_the_scope(cast, party):
@@ -443,10 +428,7 @@ def test_it_refuses_a_bad_organisation_form_and_saves_nothing(
 
 def test_it_refuses_a_parent_that_does_not_cover_the_regions(cast, party):
     form = organisation_form(parent=str(party.park.pk), region_codes=VILLAGE_A)
-    with nothing_saved():
-        response = client_for(cast.province_admin).post(ADD, form)
-    assert response.status_code == 200
-    assert "超出上级组织两县园区党委的覆盖范围" in main(response)
+    form_refused(client_for(cast.province_admin), ADD, form, "超出上级组织两县园区党委的覆盖范围")
 
 
 def test_it_offers_as_parents_only_visible_open_upper_organisations(cast, party):
@@ -583,10 +565,7 @@ def test_it_refuses_county_admins_a_reorganisation_of_the_park(cast, party):
                 }
             ],
         )
-        with nothing_saved():
-            response = client_for(user).post(REORGANISE, form)
-        assert response.status_code == 200
-        assert "不在可用的选项中" in main(response)
+        form_refused(client_for(user), REORGANISE, form, "不在可用的选项中")
     assert Organisation.objects.get(pk=party.park.pk).is_open
 
 
@@ -746,10 +725,7 @@ def test_it_refuses_a_reorganisation_without_sources(cast, party):
     form = reorganise_form(
         [], [{"name": "x", "level": "branch", "kind": "village", "region_codes": VILLAGE_B}]
     )
-    with nothing_saved():
-        response = client_for(cast.county_b_admin).post(REORGANISE, form)
-    assert response.status_code == 200
-    assert "该字段是必填项。" in main(response)
+    form_refused(client_for(cast.county_b_admin), REORGANISE, form, "该字段是必填项。")
 
 
 # --- the history -----------------------------------------------------------------------------

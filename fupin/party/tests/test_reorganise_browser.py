@@ -15,7 +15,7 @@ from fupin.lib.ids import make_resident_id
 from fupin.party import actions
 from fupin.party.models import Organisation
 from fupin.regions.models import Region
-from fupin.testing import COUNTY_B, PASSWORD, build_small_world
+from fupin.testing import COUNTY_B, build_small_world, log_in, village_branch
 
 # Three villages of county B (苍溪县 in the test subtree), each with its village branch.
 VILLAGES = {
@@ -35,14 +35,7 @@ def branches(transactional_db) -> dict[str, Organisation]:
         build_small_world()
     out = {}
     for n, (village, name) in enumerate(VILLAGES.items()):
-        org = actions.create_organisation(
-            actor=None,
-            name=name,
-            level="branch",
-            kind="village",
-            region_codes=[village],
-            founded_on=datetime.date(2000, 7, 1),
-        )
+        org = village_branch(name, village)
         for i in range(2):
             actions.register_member(
                 actor=None,
@@ -67,12 +60,7 @@ def test_it_sets_up_a_park_committee_and_merges_three_branches_on_the_pages(
     branches, live_server, browser_page
 ):
     page = browser_page
-    page.goto(f"{live_server.url}/party/organisations/add/")
-    assert "/accounts/login/" in page.url
-    page.fill("#id_username", "province_admin")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/party/organisations/add/")
+    log_in(page, live_server.url, "province_admin", "/party/organisations/add/")
 
     # 1. The park committee over the three villages.
     page.fill("#id_name", "三会现代农业园区党委")

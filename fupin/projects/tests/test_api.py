@@ -25,6 +25,7 @@ from fupin.projects.models import (
     Project,
     PurchaseContract,
 )
+from fupin.projects.tests.conftest import pig_contract, propose_run
 from fupin.regions.models import Region
 from fupin.registry import actions as registry
 from fupin.testing import (
@@ -36,6 +37,7 @@ from fupin.testing import (
     VILLAGE_A,
     VILLAGE_B,
     ApiSuite,
+    api_created,
     api_for,
     api_refused,
     ids,
@@ -67,25 +69,8 @@ def sample(projects):
     """The projects sample with a contract and a proposed 2019 run on each side."""
     for project in (projects.project_a, projects.project_b):
         if project is projects.project_b:
-            projects.contract_b = actions.create_contract(
-                actor=None,
-                project=project,
-                buyer="贵州山珍食品有限公司",
-                buyer_place="贵州",
-                product="生猪",
-                quantity=Decimal("100"),
-                unit="头",
-                price=Decimal("2500"),
-                starts_on=datetime.date(2019, 1, 1),
-                ends_on=datetime.date(2019, 12, 31),
-            )
-        run = actions.propose_dividend_run(
-            actor=None,
-            project=project,
-            period_start=datetime.date(2019, 1, 1),
-            period_end=datetime.date(2019, 12, 31),
-            profit=Decimal("30000.00"),
-        )
+            projects.contract_b = pig_contract(projects, "贵州山珍食品有限公司", "贵州", "2500")
+        run = propose_run(project, "30000.00")
         side = "a" if project is projects.project_a else "b"
         setattr(projects, f"run_2019_{side}", run)
     return projects
@@ -383,13 +368,7 @@ def test_it_lists_without_a_query_per_row(cast, sample):
                 starts_on=datetime.date(2020, 1, 1),
                 ends_on=datetime.date(2020, 12, 31),
             )
-            actions.propose_dividend_run(
-                actor=None,
-                project=project,
-                period_start=datetime.date(2019, 1, 1),
-                period_end=datetime.date(2019, 12, 31),
-                profit=Decimal(0),
-            )
+            propose_run(project, "0")
     for url in LISTS:
         with CaptureQueriesContext(connection) as more:
             assert len(rows(client.get(url))) > 2
@@ -468,9 +447,7 @@ def new_project(sample, **changes) -> dict:
 
 def test_it_creates_a_project_through_the_action(cast, sample):
     since = last_event_id()
-    response = api_for(cast.county_a_admin).post(PROJECTS, new_project(sample), format="json")
-    assert response.status_code == 201, response.json()
-    data = response.json()
+    data = api_created(api_for(cast.county_a_admin), PROJECTS, new_project(sample))
     project = Project.objects.get(pk=data["id"])
     assert (project.name, project.region_id, project.land_mu, project.share_price) == (
         "核桃示范园",
@@ -726,7 +703,8 @@ def test_it_adds_a_participant_and_refuses_one_twice(cast, sample):
     newcomer = registry.create_household(
         actor=None, village_code=VILLAGE_A, number="J009", main_cause="illness", registered_in=2016
     )
-    response = client.post(
+    data = api_created(
+        client,
         PARTICIPANTS,
         {
             "project": sample.project_a.pk,
@@ -734,10 +712,7 @@ def test_it_adds_a_participant_and_refuses_one_twice(cast, sample):
             "is_worker": True,
             "joined_on": "2019-04-01",
         },
-        format="json",
     )
-    assert response.status_code == 201, response.json()
-    data = response.json()
     assert (data["region"], data["is_poor"], data["is_worker"], data["project_name"]) == (
         VILLAGE_A,
         True,
@@ -999,9 +974,7 @@ def test_it_proposes_a_run_for_approval(cast, sample):
     }
     assert by_auditor.status_code == 403, by_auditor.json()
     since = last_event_id()
-    response = zh_api(cast.village_a_secretary).post(f"{RUNS}propose/", body, format="json")
-    assert response.status_code == 201, response.json()
-    data = response.json()
+    data = api_created(zh_api(cast.village_a_secretary), f"{RUNS}propose/", body)
     assert (data["status"], data["period"], data["note"], data["proposed_by"]) == (
         "proposed",
         "2020",
@@ -1049,9 +1022,7 @@ def test_it_writes_a_contract_through_the_actions(cast, sample):
     assert backwards.status_code == 400, backwards.json()
     assert negative.status_code == 400, negative.json()
     assert api_refused(missing) == {"buyer": ["该字段不能为空。"]}
-    response = client.post(CONTRACTS, contract, format="json")
-    assert response.status_code == 201, response.json()
-    data = response.json()
+    data = api_created(client, CONTRACTS, contract)
     assert (data["value"], data["status"], data["deliveries"], data["region"]) == (
         "29250.00",
         "active",

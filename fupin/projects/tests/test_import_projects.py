@@ -15,8 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import python_calamine
-import xlsxwriter
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -29,63 +27,28 @@ from fupin.projects.models import Project
 from fupin.testing import (
     COUNTY_A,
     ENTERPRISE_CREDIT_CODE,
+    FIRST_ROW,
     VILLAGE_A,
     VILLAGE_A2,
     VILLAGE_B,
     command_output,
+    error,
+    filled_template,
     import_refused,
     last_event_id,
     nothing_saved,
+    read_rows,
     row_counts,
     rows_changed,
 )
 
 pytestmark = pytest.mark.django_db
 
-# Title, header and help row: the first project is on row 4, as Excel numbers it.
-FIRST_ROW = R = 4
+R = FIRST_ROW
 
 
 def workbook(path: Path, schema: Any, rows: Iterable[Mapping[str, Any] | None]) -> Path:
-    """The template of `schema` filled in: the title over the header, required columns marked
-    *, the help row, then `rows` from row 4 (label -> value: str as text, int or Decimal as a
-    number, a date as a real date cell)."""
-    labels = [c.label for c in schema.columns]
-    required = {c.label for c in schema.columns if c.required}
-    helps = {c.label: c.help for c in schema.columns if c.help}
-    book = xlsxwriter.Workbook(str(path))
-    ws = book.add_worksheet(str(schema.title)[:31])
-    dates = book.add_format({"num_format": "yyyy-mm-dd"})
-    ws.merge_range(0, 0, 0, len(labels) - 1, str(schema.title))
-    for c, label in enumerate(labels):
-        ws.write_string(1, c, f"*{label}" if label in required else label)
-        if label in helps:
-            ws.write_string(2, c, helps[label])
-    for r, row in enumerate(rows, start=FIRST_ROW - 1):
-        for c, label in enumerate(labels):
-            value = (row or {}).get(label)
-            if value is None:
-                continue
-            if isinstance(value, datetime.date):
-                ws.write_datetime(r, c, value, dates)
-            elif isinstance(value, int | Decimal):
-                ws.write_number(r, c, value)
-            else:
-                ws.write_string(r, c, value)
-    book.close()
-    return path
-
-
-def read_rows(path: Path) -> list[list[Any]]:
-    book = python_calamine.CalamineWorkbook.from_path(str(path))
-    try:
-        return book.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    finally:
-        book.close()
-
-
-def error(row: int, column: str, value: str, message: str) -> dict:
-    return {"row": row, "column": column, "value": value, "message": message}
+    return filled_template(path, schema, rows)
 
 
 def refusal(call: Any) -> str:
@@ -295,8 +258,7 @@ def test_it_reports_every_bad_row_and_saves_nothing(cast, projects, tmp_path):
         )
     )
 
-    with nothing_saved():
-        code, out = import_refused("import", "projects", path, "--json")
+    code, out = import_refused("import", "projects", path, "--json")
 
     assert code == 1
     assert out["errors"] == [

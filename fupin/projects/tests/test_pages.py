@@ -3,9 +3,7 @@ participant's pages, and the doors of every write page) for every member of the 
 sees and changes nothing of county A, the auditor reads with ID numbers and phones masked, the
 helper (who owns no project record) is refused, the anonymous visitor logs in first."""
 
-import csv
 import datetime
-import io
 import json
 import re
 from decimal import Decimal
@@ -16,6 +14,7 @@ from django.urls import reverse
 
 from fupin.lib.ids import make_resident_id, mask_id
 from fupin.projects import actions
+from fupin.projects.tests.conftest import pig_contract
 from fupin.registry import actions as registry
 from fupin.testing import (
     COUNTY_A,
@@ -24,7 +23,10 @@ from fupin.testing import (
     PageSuite,
     ProjectsSample,
     assert_sent_to_login,
+    bad_filter,
     client_for,
+    csv_rows,
+    household_with_head,
     main,
 )
 
@@ -49,25 +51,8 @@ PHONE = "13912345678"
 MASKED_PHONE = "139****5678"
 
 
-def csv_rows(response) -> list[list[str]]:
-    assert response.status_code == 200
-    body = b"".join(response.streaming_content).decode("utf-8").removeprefix("\ufeff")
-    return list(csv.reader(io.StringIO(body)))
-
-
 def contract_b(p: ProjectsSample) -> Any:
-    return actions.create_contract(
-        actor=None,
-        project=p.project_b,
-        buyer="内江肉联厂",
-        buyer_place="内江",
-        product="生猪",
-        quantity=Decimal("100"),
-        unit="头",
-        price=Decimal("1500"),
-        starts_on=datetime.date(2019, 1, 1),
-        ends_on=datetime.date(2019, 12, 31),
-    )
+    return pig_contract(p, "内江肉联厂", "内江", "1500")
 
 
 # --- lists -----------------------------------------------------------------------------------
@@ -187,9 +172,7 @@ def test_it_filters_participants_and_contracts(cast, projects):
     ],
 )
 def test_it_explains_a_bad_filter_and_lists_nothing(cast, projects, url, message):
-    page = main(client_for(cast.province_admin).get(url))
-    assert message in page
-    table = page.split("</form>", 1)[1]
+    table = main(bad_filter(cast.province_admin, url, message)).split("</form>", 1)[1]
     assert "花椒专业合作社" not in table and "入股户甲一" not in table
     assert "成都川味调料有限公司" not in table
 
@@ -252,19 +235,8 @@ def test_it_lists_many_records_with_a_fixed_number_of_queries(
             partners=[projects.enterprise],
         )
         actions.add_investment(actor=None, project=project, source="fiscal", amount=Decimal(10))
-        household = registry.create_household(
-            actor=None,
-            village_code=VILLAGE_A,
-            number=f"M{i:03}",
-            main_cause="illness",
-            registered_in=2014,
-        )
-        registry.add_person(
-            actor=None,
-            household=household,
-            name=f"户主{i}",
-            id_number=make_resident_id(COUNTY_A, datetime.date(1960, 1, 1), 800 + i),
-            relation="head",
+        household = household_with_head(
+            VILLAGE_A, f"M{i:03}", f"户主{i}", 800 + i, datetime.date(1960, 1, 1)
         )
         participant = actions.add_participant(
             actor=None, project=project, household=household, is_shareholder=True

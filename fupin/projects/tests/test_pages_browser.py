@@ -16,11 +16,11 @@ from fupin.projects.models import DividendRun
 from fupin.projects.tests.test_payout_sheet import ROW, TOTAL
 from fupin.regions.models import Region
 from fupin.testing import (
-    PASSWORD,
     TOWNSHIP_A_ADMIN,
     ProjectsSample,
     build_projects_sample,
     build_small_world,
+    log_in,
     make_township_a_admin,
 )
 
@@ -43,15 +43,6 @@ def orm(query):
 
 def runs_of_2019(project) -> list[DividendRun]:
     return orm(lambda: list(DividendRun.objects.filter(period_start__year=2019, project=project)))
-
-
-def log_in(page, base: str, username: str, path: str) -> None:
-    page.goto(f"{base}{path}")
-    assert "/accounts/login/" in page.url
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}{path}")
 
 
 def confirm(page, button: str, message: str) -> None:

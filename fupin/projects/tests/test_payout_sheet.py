@@ -16,6 +16,7 @@ from pypdf import PdfReader
 
 from fupin.projects import actions
 from fupin.projects.models import DividendRun
+from fupin.projects.tests.conftest import propose_run
 from fupin.testing import VILLAGE_A, client_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -84,13 +85,7 @@ def many_shareholders(projects: Any) -> DividendRun:
             amount=Decimal(10137 + 3711 * i).scaleb(-2),
             dated_on=datetime.date(2019, 2, 1),
         )
-    run = actions.propose_dividend_run(
-        actor=None,
-        project=projects.project_a,
-        period_start=datetime.date(2019, 1, 1),
-        period_end=datetime.date(2019, 12, 31),
-        profit=Decimal("12345.67"),
-    )
+    run = propose_run(projects.project_a, "12345.67")
     actions.approve_dividend_run(actor=None, run=run)
     return actions.record_dividend_run(actor=None, run=run)
 
@@ -182,13 +177,7 @@ def test_it_marks_a_draft_and_a_reversal(cast, projects):
     assert sorted(fen(r[8]) for r in rows) == sorted(
         -p.total for p in projects.run_2018.payouts.all()
     )
-    draft = actions.propose_dividend_run(
-        actor=None,
-        project=projects.project_a,
-        period_start=datetime.date(2019, 1, 1),
-        period_end=datetime.date(2019, 12, 31),
-        profit=Decimal("0"),
-    )
+    draft = propose_run(projects.project_a, "0")
     _, rows, total = xlsx_rows(client.get(reverse("projects:run-xlsx", args=[draft.pk])))
     assert fen(total[8]) == draft.distributed == Decimal("0.00")
     if has_cjk_font():

@@ -20,6 +20,7 @@ from django.urls import reverse
 from fupin.audit.models import AuditEvent
 from fupin.projects import actions
 from fupin.projects.models import DividendRun, ParticipantIncome
+from fupin.projects.tests.conftest import propose_run
 from fupin.testing import PageSuite, client_for, nothing_saved
 
 # Who sees project A's runs (county A's users; the helper sees no project).
@@ -43,13 +44,7 @@ def run_url(name: str, run: Any) -> str:
 
 
 def propose(projects: Any, profit: str = "10000.00", year: int = 2019) -> DividendRun:
-    return actions.propose_dividend_run(
-        actor=None,
-        project=projects.project_a,
-        period_start=datetime.date(year, 1, 1),
-        period_end=datetime.date(year, 12, 31),
-        profit=Decimal(profit),
-    )
+    return propose_run(projects.project_a, profit, year)
 
 
 def form_errors(response: Any) -> dict[str, Any]:
@@ -346,13 +341,7 @@ def test_it_keeps_the_auditor_and_the_sibling_county_out_of_the_steps(cast, proj
 
 
 def test_it_filters_and_exports_the_runs(cast, projects, django_assert_max_num_queries):
-    b_run = actions.propose_dividend_run(
-        actor=None,
-        project=projects.project_b,
-        period_start=datetime.date(2019, 1, 1),
-        period_end=datetime.date(2019, 12, 31),
-        profit=Decimal("800.00"),
-    )
+    b_run = propose_run(projects.project_b, "800.00")
     a_run = propose(projects)
     url = reverse("projects:run-list")  # who sees which run: TestDividendRunPages
     client = client_for(cast.province_admin)
@@ -384,13 +373,7 @@ class TestDividendRunPages(PageSuite):
 
     @pytest.fixture
     def records(self, projects):
-        b_run = actions.propose_dividend_run(
-            actor=None,
-            project=projects.project_b,
-            period_start=datetime.date(2019, 1, 1),
-            period_end=datetime.date(2019, 12, 31),
-            profit=Decimal("800.00"),
-        )
+        b_run = propose_run(projects.project_b, "800.00")
         return {"a": propose(projects), "b": b_run}
 
     def text(self, obj):

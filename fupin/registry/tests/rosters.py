@@ -5,23 +5,17 @@ date cell, a blank). Used by the import tests of the registry and of the import 
 
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import python_calamine
-import xlsxwriter
-
 from fupin.lib.ids import make_resident_id
 from fupin.registry.imports import SCHEMA
-from fupin.testing import COUNTY_A
+from fupin.testing import COUNTY_A, filled_template
 
 TITLE = "贫困户家庭成员"
 COLUMNS = [c.label for c in SCHEMA.columns]
 REQUIRED = {c.label for c in SCHEMA.columns if c.required}
 HELP = {c.label: c.help for c in SCHEMA.columns if c.help}
-# Title, header and help row: the first person is on row 4, as Excel numbers it.
-FIRST_ROW = 4
 
 Row = Mapping[str, Any]
 
@@ -73,38 +67,7 @@ def roster(
     *,
     columns: Sequence[str] = COLUMNS,
 ) -> Path:
-    """The template filled in: the title merged over the header, required columns marked *,
-    the help row kept, then `rows` from row 4 (label -> value; None leaves a blank row).
-
-    A value is written as a person leaves it: str as text (IDs typed into the template's text
-    cells), int, float and Decimal as numbers, a date as a real date cell, None as nothing."""
-    book = xlsxwriter.Workbook(str(path))
-    ws = book.add_worksheet(TITLE)
-    dates = book.add_format({"num_format": "yyyy-mm-dd"})
-    ws.merge_range(0, 0, 0, len(columns) - 1, TITLE)
-    for c, label in enumerate(columns):
-        ws.write_string(1, c, f"*{label}" if label in REQUIRED else label)
-        if label in HELP:
-            ws.write_string(2, c, HELP[label])
-    for r, row in enumerate(rows, start=FIRST_ROW - 1):
-        for c, label in enumerate(columns):
-            value = (row or {}).get(label)
-            if value is None:
-                continue
-            if isinstance(value, datetime.date):
-                ws.write_datetime(r, c, value, dates)
-            elif isinstance(value, int | float | Decimal):
-                ws.write_number(r, c, float(value))
-            else:
-                ws.write_string(r, c, value)
-    book.close()
-    return path
-
-
-def read_rows(path: Path) -> list[list[Any]]:
-    """Every row of the first sheet, as calamine reads it."""
-    book = python_calamine.CalamineWorkbook.from_path(str(path))
-    try:
-        return book.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    finally:
-        book.close()
+    """The template filled in (fupin.testing.filled_template): title, header and help row, then
+    `rows` from row 4, each value written as a person leaves it."""
+    assert str(SCHEMA.title) == TITLE
+    return filled_template(path, SCHEMA, rows, columns=columns)

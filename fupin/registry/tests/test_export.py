@@ -1,21 +1,25 @@
 """The household list as .xlsx and .csv: every filtered row, masked by role, streamed."""
 
-import csv
-import io
 import re
-import zipfile
 
 import pytest
 
 from fupin.lib.ids import mask_id
-from fupin.lib.views import BOM, spreadsheet_safe
+from fupin.lib.views import spreadsheet_safe
 from fupin.registry import actions
-from fupin.testing import COUNTY_A, VILLAGE_A, client_for, pair_the_helper_with
+from fupin.testing import (
+    COUNTY_A,
+    VILLAGE_A,
+    XLSX,
+    client_for,
+    csv_rows,
+    pair_the_helper_with,
+    xlsx_text,
+)
 
 from .conftest import HEAD_A2_ID, HEAD_A_ID, HEAD_B_ID, PHONE, household
 
 LIST = "/registry/households/"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER = [
     "村代码",
     "村",
@@ -29,23 +33,6 @@ HEADER = [
     "识别年度",
     "联系电话",
 ]
-
-
-def xlsx_text(content: bytes) -> str:
-    book = zipfile.ZipFile(io.BytesIO(content))
-    assert book.testzip() is None
-    names = book.namelist()
-    shared = book.read("xl/sharedStrings.xml").decode() if "xl/sharedStrings.xml" in names else ""
-    return shared + book.read("xl/worksheets/sheet1.xml").decode()
-
-
-def csv_rows(response) -> list[list[str]]:
-    assert response.status_code == 200
-    assert response.streaming
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    body = b"".join(response.streaming_content)
-    assert body.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
-    return list(csv.reader(io.StringIO(body.decode("utf-8").removeprefix(BOM))))
 
 
 def test_it_exports_the_filtered_list_as_csv(cast, registry):

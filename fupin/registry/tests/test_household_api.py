@@ -15,6 +15,7 @@ from fupin.testing import (
     VILLAGE_A,
     VILLAGE_A2,
     ApiSuite,
+    api_created,
     api_for,
     client_for,
     last_event_id,
@@ -217,9 +218,7 @@ def test_it_lists_households_with_a_fixed_number_of_queries(
 
 def test_it_registers_a_household(cast, registry):
     since = last_event_id()
-    response = api_for(cast.county_a_admin).post(HOUSEHOLDS, new_household(), format="json")
-    assert response.status_code == 201, response.json()
-    data = response.json()
+    data = api_created(api_for(cast.county_a_admin), HOUSEHOLDS, new_household())
     h = Household.objects.get(pk=data["id"])
     assert (h.village_id, h.number, h.county_code, str(h.arable_land), h.status) == (
         VILLAGE_A2,
@@ -377,13 +376,11 @@ def test_it_deletes_a_household(cast, registry):
 
 
 def test_it_records_a_status_change(cast, registry):
-    response = api_for(cast.county_a_admin).post(
+    data = api_created(
+        api_for(cast.county_a_admin),
         f"{HOUSEHOLDS}{registry.a.pk}/status/",
         {"year": 2021, "status": "relapsed", "reason": "大病", "approved_by": "村委会"},
-        format="json",
     )
-    assert response.status_code == 201, response.json()
-    data = response.json()
     assert (data["year"], data["status"], data["reason"], data["recorded_by"]) == (
         2021,
         "relapsed",
@@ -486,13 +483,11 @@ def test_it_filters_people(cast, registry, query, expected):
 
 def test_it_adds_a_member(cast, registry):
     since = last_event_id()
-    response = api_for(cast.village_a_secretary).post(
+    data = api_created(
+        api_for(cast.village_a_secretary),
         PEOPLE,
         {"household": registry.a.pk, "name": "王小明", "id_number": NEW_ID, "relation": "son"},
-        format="json",
     )
-    assert response.status_code == 201, response.json()
-    data = response.json()
     assert (data["sex"], data["birth_date"], data["birth_year"], data["village_code"]) == (
         "female",
         "2001-02-03",
