@@ -3,7 +3,7 @@ errors of an action as errors of the file's cells, the trial that lets `check` r
 and roll them back (so a dry run is as thorough as an import, and every bad row is reported in
 one pass), and the `save` that runs them again for real. Knows no domain."""
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -110,6 +110,22 @@ def by_pk(qs: Any, pks: Iterable[Any]) -> dict[Any, Any]:
     return {obj.pk: obj for chunk in chunks(wanted) for obj in qs.filter(pk__in=chunk)}
 
 
+def repeats(
+    rows: Iterable[ParsedRow], key: Callable[[ParsedRow], Hashable | None]
+) -> Iterator[tuple[ParsedRow, int]]:
+    """Each row that means the same record as an earlier row of the file (the same `key`;
+    None for a row that names none), with the number of that earlier row."""
+    first_seen: dict[Hashable, int] = {}
+    for row in rows:
+        k = key(row)
+        if k is None:
+            continue
+        if k in first_seen:
+            yield row, first_seen[k]
+        else:
+            first_seen[k] = row.row
+
+
 class ThroughActions:
     """What both schemas share: `save` runs the rows through the actions (`_apply`), the same
     way `check` tried them, and refuses the file whole on the first error it meets."""
@@ -122,6 +138,14 @@ class ThroughActions:
         progress: Callable[[int], None] | None = None,
     ) -> list[RowError]:
         raise NotImplementedError
+
+    def _tried(
+        self, rows: list[ParsedRow], *, actor: Any, errors: ActionErrors, skip: set[int]
+    ) -> list[RowError]:
+        """The end of `check`: the errors found in the file as a whole, then those the actions
+        raise on a trial of the other rows (those in `skip` have had their error said)."""
+        checked = [r for r in rows if r.row not in skip]
+        return errors.found + trial(lambda: self._apply(checked, actor=actor))
 
     def save(self, rows: list[ParsedRow], *, actor: Any, progress: Callable[[int], None]) -> int:
         errors = self._apply(rows, actor=actor, progress=progress)

@@ -20,7 +20,6 @@ from fupin.imports.through_actions import (
     choice,
     chunks,
     report_progress,
-    trial,
 )
 from fupin.projects import actions
 from fupin.projects.choices import (
@@ -136,8 +135,7 @@ class ContributionSchema(ThroughActions):
                 skip.add(row.row)
                 continue
             v["participant_pk"] = found.pk
-        checked = [r for r in rows if r.row not in skip]
-        return errors.found + trial(lambda: self._apply(checked, actor=actor))
+        return self._tried(rows, actor=actor, errors=errors, skip=skip)
 
     def _apply(
         self,
