@@ -35,6 +35,7 @@ from fupin.regions.models import RegionalRecord, region_key
 
 if TYPE_CHECKING:
     from django.db.models.expressions import Combinable
+    from django_stubs_ext import StrOrPromise
 
     from fupin.party.models import Member
     from fupin.registry.models import Household
@@ -51,23 +52,18 @@ def beneficiary_keys(related_name: str) -> "tuple[HouseholdKey, MemberKey]":
     """The household and the poor party member a pairing or a visit is for: each optional,
     exactly one set (`ONE_BENEFICIARY`), and protected: a beneficiary with a history of help
     is not deleted."""
-    household: HouseholdKey = models.ForeignKey(
-        "registry.Household",
-        verbose_name=_("household"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name=related_name,
-    )
-    member: MemberKey = models.ForeignKey(
-        "party.Member",
-        verbose_name=_("poor party member"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name=related_name,
-    )
-    return household, member
+
+    def key(to: str, verbose_name: "StrOrPromise") -> "models.ForeignKey[Any, Any]":
+        return models.ForeignKey(
+            to,
+            verbose_name=verbose_name,
+            on_delete=models.PROTECT,
+            null=True,
+            blank=True,
+            related_name=related_name,
+        )
+
+    return key("registry.Household", _("household")), key("party.Member", _("poor party member"))
 
 
 ONE_BENEFICIARY = Q(household__isnull=True) ^ Q(member__isnull=True)
