@@ -128,8 +128,7 @@ class PairingSchema(ThroughActions):
     title = gettext_lazy("Pairings of helpers and beneficiaries")
     columns = COLUMNS
 
-    def check(self, rows: list[ParsedRow], *, actor: Any) -> list[RowError]:
-        errors = ActionErrors(self.columns)
+    def _refused(self, rows: list[ParsedRow], *, actor: Any, errors: ActionErrors) -> set[int]:
         helpers = self._helpers(rows, actor)
         households = self._households(rows, actor)
         members = self._members(rows, actor)
@@ -151,7 +150,7 @@ class PairingSchema(ThroughActions):
                 skip.add(row.row)
             if v["helper_pk"] is None:
                 skip.add(row.row)
-        return self._tried(rows, actor=actor, errors=errors, skip=skip)
+        return skip
 
     def _beneficiary(
         self,

@@ -204,8 +204,7 @@ class OrganisationSchema(ThroughActions):
     title = gettext_lazy("Party organisations roster")
     columns = ORGANISATION_COLUMNS
 
-    def check(self, rows: list[ParsedRow], *, actor: Any) -> list[RowError]:
-        errors = ActionErrors(self.columns)
+    def _refused(self, rows: list[ParsedRow], *, actor: Any, errors: ActionErrors) -> set[int]:
         # Rows the trial leaves out: their problem is reported already.
         skip: set[int] = set()
 
@@ -276,7 +275,7 @@ class OrganisationSchema(ThroughActions):
             if v["parent_ref"] is None:
                 skip.add(row.row)
 
-        return self._tried(rows, actor=actor, errors=errors, skip=skip)
+        return skip
 
     def _apply(
         self,
@@ -414,8 +413,7 @@ class MemberSchema(ThroughActions):
     title = gettext_lazy("Party member information form")
     columns = MEMBER_COLUMNS
 
-    def check(self, rows: list[ParsedRow], *, actor: Any) -> list[RowError]:
-        errors = ActionErrors(self.columns)
+    def _refused(self, rows: list[ParsedRow], *, actor: Any, errors: ActionErrors) -> set[int]:
         skip: set[int] = set()
 
         # A member once in the file.
@@ -485,7 +483,7 @@ class MemberSchema(ThroughActions):
             if v["organisation_pk"] is None:
                 skip.add(row.row)
 
-        return self._tried(rows, actor=actor, errors=errors, skip=skip)
+        return skip
 
     def _apply(
         self,

@@ -83,8 +83,7 @@ class ContributionSchema(ThroughActions):
     title = gettext_lazy("Share contributions to demonstration projects")
     columns = CONTRIBUTION_COLUMNS
 
-    def check(self, rows: list[ParsedRow], *, actor: Any) -> list[RowError]:
-        errors = ActionErrors(self.columns)
+    def _refused(self, rows: list[ParsedRow], *, actor: Any, errors: ActionErrors) -> set[int]:
         skip = find_projects(rows, actor, errors)
         skip |= find_people(rows, actor, errors, registered_only=True)
         # The participant: the project's, among those the row could name.
@@ -135,7 +134,7 @@ class ContributionSchema(ThroughActions):
                 skip.add(row.row)
                 continue
             v["participant_pk"] = found.pk
-        return self._tried(rows, actor=actor, errors=errors, skip=skip)
+        return skip
 
     def _apply(
         self,

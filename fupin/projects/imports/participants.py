@@ -52,8 +52,7 @@ class ParticipantSchema(ThroughActions):
     title = gettext_lazy("Participants of demonstration projects")
     columns = PARTICIPANT_COLUMNS
 
-    def check(self, rows: list[ParsedRow], *, actor: Any) -> list[RowError]:
-        errors = ActionErrors(self.columns)
+    def _refused(self, rows: list[ParsedRow], *, actor: Any, errors: ActionErrors) -> set[int]:
         skip = find_projects(rows, actor, errors)
         skip |= find_people(rows, actor, errors)
         found = [r for r in rows if r.row not in skip]
@@ -62,7 +61,7 @@ class ParticipantSchema(ThroughActions):
                 row, who_column(row), _("The same participant as row %(row)d.") % {"row": first}
             )
             skip.add(row.row)
-        return self._tried(rows, actor=actor, errors=errors, skip=skip)
+        return skip
 
     def _apply(
         self,

@@ -140,8 +140,7 @@ class ProjectSchema(ThroughActions):
     title = gettext_lazy("Demonstration industry projects")
     columns = COLUMNS
 
-    def check(self, rows: list[ParsedRow], *, actor: Any) -> list[RowError]:
-        errors = ActionErrors(self.columns)
+    def _refused(self, rows: list[ParsedRow], *, actor: Any, errors: ActionErrors) -> set[int]:
         skip = {row.row for row in rows if row.bad & NEEDED}
         for row, first in repeats(rows, _project_key):
             errors.add(
@@ -151,7 +150,7 @@ class ProjectSchema(ThroughActions):
             )
             skip.add(row.row)
         skip |= self._links(rows, actor, errors)
-        return self._tried(rows, actor=actor, errors=errors, skip=skip)
+        return skip
 
     def _links(self, rows: list[ParsedRow], actor: Any, errors: ActionErrors) -> set[int]:
         """Find the leaders, organisation and partners each row names among those the actor
