@@ -65,11 +65,7 @@ class UserCreateView(ObjectEditView):
     form_class = UserCreateForm
     title = gettext_lazy("Add a user")
     action = actions.create_user
-
-    def action_kwargs(self, form: Any) -> dict[str, Any]:
-        data = dict(form.cleaned_data)
-        data["region_code"] = data.pop("region")
-        return data
+    renamed = {"region": "region_code"}
 
 
 class UserUpdateView(ObjectEditView):
@@ -117,11 +113,7 @@ class GrantAddView(ObjectEditView):
     title = gettext_lazy("Add a role")
     action = actions.add_grant
     object_arg = "user"
-
-    def action_kwargs(self, form: Any) -> dict[str, Any]:
-        data = dict(form.cleaned_data)
-        data["region_code"] = data.pop("region")
-        return data
+    renamed = {"region": "region_code"}
 
 
 class GrantRemoveView(ObjectDeleteView):

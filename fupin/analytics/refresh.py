@@ -107,7 +107,7 @@ def check(prefix: str = "") -> list[Difference]:
     if prefix:
         rows = rows.filter(subtree_q("code", prefix))
     stored = {(c, y): (o, t) for c, y, o, t in rows.values_list("code", "year", "own", "total")}
-    differences = []
+    differences: list[Difference] = []
     for key in sorted(set(stored) | set(totals)):
         code, year = key
         if year not in years:
@@ -117,29 +117,21 @@ def check(prefix: str = "") -> list[Difference]:
             counted_own = _clean(own.get(key, Counter()))
             counted_total = _clean(totals.get(key, Counter()))
         stored_own, stored_total = stored.get(key, ({}, {}))
-        for name in sorted(set(counted_total) | set(stored_total)):
-            if counted_total.get(name, 0) != stored_total.get(name, 0):
-                differences.append(
-                    Difference(
-                        code,
-                        year,
-                        f"total:{name}",
-                        stored_total.get(name, 0),
-                        counted_total.get(name, 0),
-                    )
-                )
-        for name in sorted(set(counted_own) | set(stored_own)):
-            if counted_own.get(name, 0) != stored_own.get(name, 0):
-                differences.append(
-                    Difference(
-                        code,
-                        year,
-                        f"own:{name}",
-                        stored_own.get(name, 0),
-                        counted_own.get(name, 0),
-                    )
-                )
+        differences += _differ(code, year, "total", stored_total, counted_total)
+        differences += _differ(code, year, "own", stored_own, counted_own)
     return differences
+
+
+def _differ(
+    code: str, year: int, part: str, stored: dict[str, int], counted: dict[str, int]
+) -> list[Difference]:
+    """The figures of one part of a row (`own` or `total`) that the count and the row differ
+    on, a figure missing on one side counting as zero."""
+    return [
+        Difference(code, year, f"{part}:{name}", stored.get(name, 0), counted.get(name, 0))
+        for name in sorted(set(counted) | set(stored))
+        if counted.get(name, 0) != stored.get(name, 0)
+    ]
 
 
 def refresh_codes(codes: set[str]) -> None:

@@ -1,5 +1,5 @@
-"""Audited changes and deletions: the snapshot → change → save → event steps every domain's
-`update_*` and `delete_*` actions take, written once.
+"""Audited creations, changes and deletions: the snapshot → change → save → event steps every
+domain's `create_*`, `update_*` and `delete_*` actions take, written once.
 
 An action keeps its own rule checks (scope first, then what the domain forbids) and hands the
 rest to one call. The event's content is the action's: its name, the region it is filed under,
@@ -7,7 +7,7 @@ the snapshot of the audited fields before and after. Like `log.record`, this kno
 and no accounts (the scope checks stay in the actions).
 """
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from django.db import models
@@ -28,6 +28,34 @@ def _snapshot(obj: models.Model, fields: Fields) -> dict[str, Any]:
 
 def _late(value: Late, obj: models.Model) -> str:
     return value(obj) if callable(value) else value
+
+
+def check_known(fields: Iterable[str], known: Collection[str], what: str) -> None:
+    """Refuse a field the action does not take (`what`: "plan", "member"…): the caller's
+    mistake, not the user's, so a ValueError and not a ValidationError."""
+    unknown = set(fields) - set(known)
+    if unknown:
+        raise ValueError(f"unknown {what} fields {sorted(unknown)}")
+
+
+def stripped(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The values an action was given, text without the spaces around it (as forms and files
+    leave them)."""
+    return {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
+
+
+def audited_create(actor: Any, obj: M, *, action: str, fields: Fields, region_code: str) -> M:
+    """Save the new `obj` (checked already) and write the `action` event with its `fields` as
+    they were saved. Call it inside the action's transaction."""
+    obj.save()
+    record(
+        actor=actor,
+        action=action,
+        obj=obj,
+        region_code=region_code,
+        after=_snapshot(obj, fields),
+    )
+    return obj
 
 
 def audited_update(

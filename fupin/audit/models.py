@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from fupin.lib.fields import user_key
+
 # Audit sits below accounts (whose actions write events), so it does not import the scoping
 # module: it names the region-scoped queryset through a setting, the way apps name the user
 # model (AUTH_USER_MODEL).
@@ -17,14 +19,7 @@ class Recorded(models.Model):
     that wrote it (`log.acting_user`), empty for an operator's command or a job, and stays
     when the account is deleted. The full story of the record is in its audit events."""
 
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    recorded_by = user_key(_("recorded by"))
 
     class Meta:
         abstract = True
@@ -41,14 +36,7 @@ class AuditEvent(models.Model):
     scope_field: ClassVar[str] = "region_code"
 
     time = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    actor = user_key(_("actor"))
     # Kept as text so the event still says who acted after the account is deleted; "system"
     # for the CLI and jobs run by an operator.
     actor_name = models.CharField(_("actor name"), max_length=150)

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from fupin.imports.errors import CellError
 from fupin.imports.normalise import folded
 from fupin.lib.ids import BadId, parse_resident_id
+from fupin.regions.codes import is_village_code
 
 Parser = Callable[[str], Any]
 
@@ -354,6 +355,15 @@ def id_number(value: str) -> str:
         return parse_resident_id(number).number
     except BadId as e:
         raise CellError(_ID_MESSAGES[e.reason](number)) from None
+
+
+def village_code(value: str) -> str:
+    """A village's statistical code: 12 digits."""
+    if not is_village_code(value):
+        raise CellError(
+            _("“%(code)s” is not a village code: a village code has 12 digits.") % {"code": value}
+        )
+    return value
 
 
 _MOBILE = re.compile(r"(?:\+?86)?(1[3-9]\d{9})")

@@ -3,7 +3,7 @@ errors of an action as errors of the file's cells, the trial that lets `check` r
 and roll them back (so a dry run is as thorough as an import, and every bad row is reported in
 one pass), and the `save` that runs them again for real. Knows no domain."""
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -110,9 +110,34 @@ def by_pk(qs: Any, pks: Iterable[Any]) -> dict[Any, Any]:
     return {obj.pk: obj for chunk in chunks(wanted) for obj in qs.filter(pk__in=chunk)}
 
 
+def repeats(
+    rows: Iterable[ParsedRow], key: Callable[[ParsedRow], Hashable | None]
+) -> Iterator[tuple[ParsedRow, int]]:
+    """Each row that means the same record as an earlier row of the file (the same `key`;
+    None for a row that names none), with the number of that earlier row."""
+    first_seen: dict[Hashable, int] = {}
+    for row in rows:
+        k = key(row)
+        if k is None:
+            continue
+        if k in first_seen:
+            yield row, first_seen[k]
+        else:
+            first_seen[k] = row.row
+
+
 class ThroughActions:
-    """What both schemas share: `save` runs the rows through the actions (`_apply`), the same
-    way `check` tried them, and refuses the file whole on the first error it meets."""
+    """What the schemas whose rows the actions write share. `check` says what concerns the
+    file as a whole (`_refused`: a record twice, a name that means two records), then tries
+    the actions on the other rows (`_apply`) and rolls them back; `save` runs them again for
+    real and refuses the file whole on the first error it meets."""
+
+    columns: Sequence[Column]
+
+    def _refused(self, rows: list[ParsedRow], *, actor: Any, errors: ActionErrors) -> set[int]:
+        """The file's own errors, said in `errors`; the rows the trial leaves out (their
+        problem is said already)."""
+        return set()
 
     def _apply(
         self,
@@ -122,6 +147,12 @@ class ThroughActions:
         progress: Callable[[int], None] | None = None,
     ) -> list[RowError]:
         raise NotImplementedError
+
+    def check(self, rows: list[ParsedRow], *, actor: Any) -> list[RowError]:
+        errors = ActionErrors(self.columns)
+        skip = self._refused(rows, actor=actor, errors=errors)
+        checked = [r for r in rows if r.row not in skip]
+        return errors.found + trial(lambda: self._apply(checked, actor=actor))
 
     def save(self, rows: list[ParsedRow], *, actor: Any, progress: Callable[[int], None]) -> int:
         errors = self._apply(rows, actor=actor, progress=progress)

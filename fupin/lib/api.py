@@ -1,13 +1,18 @@
 """Base API viewsets: the API twin of lib/views.py. Scoping is applied here and only here."""
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from rest_framework import exceptions, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+# The methods of a resource that is written: no PUT, a write changes the fields it gives.
+READ_WRITE = ["get", "post", "patch", "delete", "head", "options"]
 
 
 class ScopedViewSetMixin:
@@ -36,8 +41,20 @@ class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
-    """Writes go through actions: serializers call them in `create`/`update`, `perform_destroy`
-    calls the delete action."""
+    """Writes go through actions: serializers or `perform_create`/`perform_update` call them,
+    and DELETE calls the declared `delete_action` with the record as `object_arg`
+    (`delete_action = actions.delete_partner`, `object_arg = "partner"`), as the pages'
+    ObjectDeleteView does."""
+
+    delete_action: ClassVar[Callable[..., Any] | None] = None
+    object_arg: ClassVar[str] = ""
+
+    def perform_destroy(self, instance: Any) -> None:
+        # The class attribute, not `self.delete_action`: a plain function stays unbound.
+        delete = type(self).delete_action
+        if delete is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} must declare a delete_action.")
+        delete(actor=self.request.user, **{self.object_arg: instance})
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -1,4 +1,5 @@
-"""Exact decimal amounts stored as integers (DESIGN §3 rule 4).
+"""Model fields every app declares alike: exact decimal amounts stored as integers (DESIGN §3
+rule 4), and the key to the user who did something to a record.
 
 SQLite keeps a DecimalField as a floating-point number, and sums floats; an amount stored as
 an integer count of hundredths (fen for money, 0.01 亩 for land) is exact on both databases,
@@ -9,6 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +26,7 @@ def cents(amount: Decimal) -> int:
 
 if TYPE_CHECKING:
     from django.db.models.expressions import Combinable
+    from django_stubs_ext import StrOrPromise
 
     _Base = models.BigIntegerField[Decimal | int | str | Combinable, Decimal]
 else:
@@ -60,3 +63,17 @@ class HundredthsField(_Base):
         return models.Field.formfield(
             self, **{"form_class": forms.DecimalField, "decimal_places": 2, **kwargs}
         )
+
+
+def user_key(verbose_name: "StrOrPromise") -> "models.ForeignKey[Any, Any]":
+    """Who did something to a record (entered, approved, granted it): optional, because an
+    operator's command or a job acts as nobody, and kept empty when the account is deleted,
+    so that the record outlives its user."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )

@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.db.models import Model
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 # Sanity bounds for every year typed in (registration, status, income, filters): a mistyped
 # 20116 is refused on the form instead of overflowing a small integer column.
@@ -34,6 +35,25 @@ def year_field(**kwargs: Any) -> forms.IntegerField:
 def amount_field(model: type[Model], name: str, **kwargs: Any) -> forms.DecimalField:
     return forms.DecimalField(
         label=label(model, name), max_digits=MAX_DIGITS, decimal_places=2, **kwargs
+    )
+
+
+def sex_from_id_field(model: type[Model], choices: Any) -> forms.ChoiceField:
+    """A person's sex, which the ID number says: left empty, the action reads it from there;
+    given, it must agree."""
+    return forms.ChoiceField(
+        label=label(model, "sex"),
+        choices=[("", _("From the ID number")), *choices],
+        required=False,
+    )
+
+
+def birth_date_from_id_field(model: type[Model]) -> forms.DateField:
+    """A person's birth date, which the ID number says (as `sex_from_id_field`)."""
+    return forms.DateField(
+        label=label(model, "birth_date"),
+        required=False,
+        help_text=_("Leave empty to take it from the ID number; if given, it must agree."),
     )
 
 

@@ -341,6 +341,9 @@ class ObjectEditView(ActionFormView):
     lookup_action: ClassVar[str] = ""
     action: ClassVar[Callable[..., Any] | None] = None
     object_arg: ClassVar[str] = ""
+    # Form fields the action takes under another name: a region chosen on the form is the
+    # action's code (`{"region": "region_code"}`).
+    renamed: ClassVar[Mapping[str, str]] = {}
     # The URL name to go back to when there is no record (a create form's list page).
     cancel: ClassVar[str] = ""
     message: ClassVar[Any] = ""
@@ -366,8 +369,9 @@ class ObjectEditView(ActionFormView):
         return True
 
     def action_kwargs(self, form: Any) -> dict[str, Any]:
-        """What the action gets besides the actor and the record: the form's data."""
-        return dict(form.cleaned_data)
+        """What the action gets besides the actor and the record: the form's data, under the
+        action's names."""
+        return {self.renamed.get(k, k): v for k, v in form.cleaned_data.items()}
 
     def call_action(self, form: Any) -> Any:
         if self.action is None:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import can
 from fupin.imports import parsers
-from fupin.imports.schema import CellError, Column, ParsedRow, RowError
+from fupin.imports.schema import Column, ParsedRow, RowError
 from fupin.imports.through_actions import (
     ActionErrors,
     ThroughActions,
@@ -30,14 +30,12 @@ from fupin.imports.through_actions import (
     choice,
     chunks,
     report_progress,
-    trial,
     visible,
 )
 from fupin.pairing import actions
 from fupin.pairing.choices import PairingKind, Source
 from fupin.pairing.models import Helper, Pairing
 from fupin.party.models import Member
-from fupin.regions.codes import is_village_code
 from fupin.registry.models import Household
 
 KIND_NAMES = {
@@ -61,15 +59,6 @@ def _kind() -> parsers.Parser:
     return parse
 
 
-def village_code(value: str) -> str:
-    """A village's statistical code: 12 digits."""
-    if not is_village_code(value):
-        raise CellError(
-            _("“%(code)s” is not a village code: a village code has 12 digits.") % {"code": value}
-        )
-    return value
-
-
 COLUMNS = [
     Column(
         "helper",
@@ -82,7 +71,7 @@ COLUMNS = [
         "village_code",
         "村代码",
         ("行政村代码", "村级代码", "帮扶户村代码"),
-        parse=village_code,
+        parse=parsers.village_code,
         help="帮扶贫困户时填写",
     ),
     Column(
@@ -139,8 +128,7 @@ class PairingSchema(ThroughActions):
     title = gettext_lazy("Pairings of helpers and beneficiaries")
     columns = COLUMNS
 
-    def check(self, rows: list[ParsedRow], *, actor: Any) -> list[RowError]:
-        errors = ActionErrors(self.columns)
+    def _refused(self, rows: list[ParsedRow], *, actor: Any, errors: ActionErrors) -> set[int]:
         helpers = self._helpers(rows, actor)
         households = self._households(rows, actor)
         members = self._members(rows, actor)
@@ -162,8 +150,7 @@ class PairingSchema(ThroughActions):
                 skip.add(row.row)
             if v["helper_pk"] is None:
                 skip.add(row.row)
-        checked = [r for r in rows if r.row not in skip]
-        return errors.found + trial(lambda: self._apply(checked, actor=actor))
+        return skip
 
     def _beneficiary(
         self,

@@ -10,7 +10,7 @@ see only their own pairings, households, plans and visits (registered in apps.py
 
 import datetime
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.scoping import ReferenceQuerySet, ScopedQuerySet, ThroughQuerySet
-from fupin.lib.fields import HundredthsField
+from fupin.lib.fields import HundredthsField, user_key
 from fupin.pairing.choices import (
     MeasureCategory,
     MeasureStatus,
@@ -32,10 +32,42 @@ from fupin.pairing.choices import (
 )
 from fupin.pairing.solver import MAX_CAP
 from fupin.regions.codes import county_of
-from fupin.regions.models import RegionalRecord
+from fupin.regions.models import RegionalRecord, region_key
+
+if TYPE_CHECKING:
+    from django.db.models.expressions import Combinable
+    from django_stubs_ext import StrOrPromise
+
+    from fupin.party.models import Member
+    from fupin.registry.models import Household
+
+    # Optional keys: what may be set, and what is read.
+    HouseholdKey = models.ForeignKey[Household | Combinable | None, Household | None]
+    MemberKey = models.ForeignKey[Member | Combinable | None, Member | None]
 
 DEFAULT_CAP = 5
 DEFAULT_LEADER_CAP = 7
+
+
+def beneficiary_keys(related_name: str) -> "tuple[HouseholdKey, MemberKey]":
+    """The household and the poor party member a pairing or a visit is for: each optional,
+    exactly one set (`ONE_BENEFICIARY`), and protected: a beneficiary with a history of help
+    is not deleted."""
+
+    def key(to: str, verbose_name: "StrOrPromise") -> "models.ForeignKey[Any, Any]":
+        return models.ForeignKey(
+            to,
+            verbose_name=verbose_name,
+            on_delete=models.PROTECT,
+            null=True,
+            blank=True,
+            related_name=related_name,
+        )
+
+    return key("registry.Household", _("household")), key("party.Member", _("poor party member"))
+
+
+ONE_BENEFICIARY = Q(household__isnull=True) ^ Q(member__isnull=True)
 
 
 class CapRule(models.Model):
@@ -103,13 +135,7 @@ class Helper(RegionalRecord):
     )
     # A village, a township, a county (a county organ's cadre) or a city (a city organ's cadre,
     # who may help anywhere in the city).
-    region = models.ForeignKey(
-        "regions.Region",
-        verbose_name=_("region of work"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_column="region_code",
-    )
+    region = region_key(_("region of work"))
     county_code = models.CharField(_("county code"), max_length=6, editable=False, blank=True)
     # Skill codes separated by commas (choices.Skill).
     expertise = models.CharField(_("expertise"), max_length=200, blank=True)
@@ -152,30 +178,9 @@ class Pairing(RegionalRecord):
     helper = models.ForeignKey(
         Helper, verbose_name=_("helper"), on_delete=models.PROTECT, related_name="pairings"
     )
-    household = models.ForeignKey(
-        "registry.Household",
-        verbose_name=_("household"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="pairings",
-    )
-    member = models.ForeignKey(
-        "party.Member",
-        verbose_name=_("poor party member"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="pairings",
-    )
+    household, member = beneficiary_keys("pairings")
     # The beneficiary's village (rule 1).
-    region = models.ForeignKey(
-        "regions.Region",
-        verbose_name=_("village"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_column="region_code",
-    )
+    region = region_key(_("village"))
     kind = models.CharField(
         _("kind"), max_length=16, choices=PairingKind.choices, default=PairingKind.PRIMARY
     )
@@ -184,14 +189,7 @@ class Pairing(RegionalRecord):
     source = models.CharField(
         _("made"), max_length=16, choices=Source.choices, default=Source.MANUAL
     )
-    made_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("made by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    made_by = user_key(_("made by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -202,7 +200,7 @@ class Pairing(RegionalRecord):
         ordering = ["region_id", "-started_on", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(household__isnull=True) ^ Q(member__isnull=True),
+                condition=ONE_BENEFICIARY,
                 name="pairing_one_beneficiary",
             ),
             models.CheckConstraint(
@@ -257,13 +255,7 @@ class HouseholdPlan(RegionalRecord):
         on_delete=models.PROTECT,
         related_name="plans",
     )
-    region = models.ForeignKey(
-        "regions.Region",
-        verbose_name=_("village"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_column="region_code",
-    )
+    region = region_key(_("village"))
     year = models.PositiveSmallIntegerField(_("year"))
     situation = models.TextField(_("situation"), blank=True)
     problems = models.TextField(_("problems"), blank=True)
@@ -335,29 +327,8 @@ class Visit(RegionalRecord):
     helper = models.ForeignKey(
         Helper, verbose_name=_("helper"), on_delete=models.PROTECT, related_name="visits"
     )
-    household = models.ForeignKey(
-        "registry.Household",
-        verbose_name=_("household"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="visits",
-    )
-    member = models.ForeignKey(
-        "party.Member",
-        verbose_name=_("poor party member"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="visits",
-    )
-    region = models.ForeignKey(
-        "regions.Region",
-        verbose_name=_("village"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_column="region_code",
-    )
+    household, member = beneficiary_keys("visits")
+    region = region_key(_("village"))
     visited_on = models.DateField(_("date of visit"))
     done = models.TextField(_("what was done"))
     follow_ups = models.TextField(_("follow-ups"), blank=True)
@@ -371,7 +342,7 @@ class Visit(RegionalRecord):
         ordering = ["-visited_on", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(household__isnull=True) ^ Q(member__isnull=True),
+                condition=ONE_BENEFICIARY,
                 name="visit_one_beneficiary",
             ),
         ]

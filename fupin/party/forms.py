@@ -12,7 +12,14 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.roles import Action
-from fupin.lib.forms import ActionModelForm, RegionCodesField, label, restrict_form_fields
+from fupin.lib.forms import (
+    ActionModelForm,
+    RegionCodesField,
+    birth_date_from_id_field,
+    label,
+    restrict_form_fields,
+    sex_from_id_field,
+)
 from fupin.party.actions import MEMBER_FIELDS, TAG_FIELDS
 from fupin.party.choices import OrgKind, OrgLevel, Stage
 from fupin.party.models import (
@@ -180,16 +187,8 @@ class MemberForm(ActionModelForm):
             "Leave empty when the organisation covers one region."
         ),
     )
-    sex = forms.ChoiceField(
-        label=label(Member, "sex"),
-        choices=[("", _("From the ID number")), *Sex.choices],
-        required=False,
-    )
-    birth_date = forms.DateField(
-        label=label(Member, "birth_date"),
-        required=False,
-        help_text=_("Leave empty to take it from the ID number; if given, it must agree."),
-    )
+    sex = sex_from_id_field(Member, Sex.choices)
+    birth_date = birth_date_from_id_field(Member)
 
     class Meta:
         model = Member

@@ -29,8 +29,8 @@ from fupin.imports.through_actions import (
     ThroughActions,
     choice,
     chunks,
+    repeats,
     report_progress,
-    trial,
     visible,
 )
 from fupin.party import actions
@@ -204,27 +204,18 @@ class OrganisationSchema(ThroughActions):
     title = gettext_lazy("Party organisations roster")
     columns = ORGANISATION_COLUMNS
 
-    def check(self, rows: list[ParsedRow], *, actor: Any) -> list[RowError]:
-        errors = ActionErrors(self.columns)
+    def _refused(self, rows: list[ParsedRow], *, actor: Any, errors: ActionErrors) -> set[int]:
         # Rows the trial leaves out: their problem is reported already.
         skip: set[int] = set()
 
         # The same organisation twice in the file.
-        first_seen: dict[OrgKey, int] = {}
-        for row in rows:
-            key = _org_key(row)
-            if key is None:
-                continue
-            if key in first_seen:
-                errors.add(
-                    row,
-                    "name",
-                    _("the same organisation as row %(row)d (same name, same region)")
-                    % {"row": first_seen[key]},
-                )
-                skip.add(row.row)
-            else:
-                first_seen[key] = row.row
+        for row, first in repeats(rows, _org_key):
+            errors.add(
+                row,
+                "name",
+                _("the same organisation as row %(row)d (same name, same region)") % {"row": first},
+            )
+            skip.add(row.row)
 
         # Parents: a row above, or an open organisation the actor sees.
         rows_by_name: dict[str, list[int]] = defaultdict(list)
@@ -284,8 +275,7 @@ class OrganisationSchema(ThroughActions):
             if v["parent_ref"] is None:
                 skip.add(row.row)
 
-        checked = [r for r in rows if r.row not in skip]
-        return errors.found + trial(lambda: self._apply(checked, actor=actor))
+        return skip
 
     def _apply(
         self,
@@ -423,25 +413,13 @@ class MemberSchema(ThroughActions):
     title = gettext_lazy("Party member information form")
     columns = MEMBER_COLUMNS
 
-    def check(self, rows: list[ParsedRow], *, actor: Any) -> list[RowError]:
-        errors = ActionErrors(self.columns)
+    def _refused(self, rows: list[ParsedRow], *, actor: Any, errors: ActionErrors) -> set[int]:
         skip: set[int] = set()
 
         # A member once in the file.
-        first_seen: dict[str, int] = {}
-        for row in rows:
-            number = row.values["id_number"]
-            if number is None:
-                continue
-            if number in first_seen:
-                errors.add(
-                    row,
-                    "id_number",
-                    _("the same ID number as row %(row)d") % {"row": first_seen[number]},
-                )
-                skip.add(row.row)
-            else:
-                first_seen[number] = row.row
+        for row, first in repeats(rows, lambda row: row.values["id_number"]):
+            errors.add(row, "id_number", _("the same ID number as row %(row)d") % {"row": first})
+            skip.add(row.row)
 
         # The organisation: by number, or by a name that means one organisation the actor sees.
         names = {
@@ -505,8 +483,7 @@ class MemberSchema(ThroughActions):
             if v["organisation_pk"] is None:
                 skip.add(row.row)
 
-        checked = [r for r in rows if r.row not in skip]
-        return errors.found + trial(lambda: self._apply(checked, actor=actor))
+        return skip
 
     def _apply(
         self,

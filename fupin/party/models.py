@@ -27,7 +27,7 @@ from fupin.party.choices import (
     Stage,
     TagKind,
 )
-from fupin.regions.models import RegionalRecord
+from fupin.regions.models import RegionalRecord, region_key
 from fupin.registry.choices import Education, Ethnicity, Sex
 
 MEMBER_STAGES = (Stage.PROBATIONARY, Stage.FULL)
@@ -51,13 +51,7 @@ class Organisation(models.Model):
         related_name="children",
     )
     # The smallest region that holds every covered region: where lists sort and group it.
-    region = models.ForeignKey(
-        "regions.Region",
-        verbose_name=_("region"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_column="region_code",
-    )
+    region = region_key(_("region"))
     founded_on = models.DateField(_("founding date"), null=True, blank=True)
     closed_on = models.DateField(_("closing date"), null=True, blank=True)
     secretary = models.ForeignKey(
@@ -113,13 +107,7 @@ class Coverage(RegionalRecord):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="coverage"
     )
-    region = models.ForeignKey(
-        "regions.Region",
-        verbose_name=_("region"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_column="region_code",
-    )
+    region = region_key(_("region"))
     county_code = models.CharField(_("county code"), max_length=6, blank=True)
 
     class Meta:
@@ -204,13 +192,7 @@ class Member(RegionalRecord):
         db_index=False,
     )
     # Where the member lives (a village of the organisation's coverage) or the organ's region.
-    region = models.ForeignKey(
-        "regions.Region",
-        verbose_name=_("region"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_column="region_code",
-    )
+    region = region_key(_("region"))
     county_code = models.CharField(_("county code"), max_length=6, editable=False, blank=True)
     # The registry's record when the member is registered as poor (a poor member).
     # Protected: a registry record is not deleted while it is someone's poor-member link.
@@ -352,13 +334,7 @@ class ServiceLog(RegionalRecord, Recorded):
     member = models.ForeignKey(
         Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="services"
     )
-    village = models.ForeignKey(
-        "regions.Region",
-        verbose_name=_("village"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_column="village_code",
-    )
+    village = region_key(_("village"), db_column="village_code")
     on = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=16, choices=ServiceKind.choices)
     channel = models.CharField(

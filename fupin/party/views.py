@@ -577,14 +577,10 @@ class ServiceLogCreateView(MemberFormView):
     # user's from afar); the village served must be the user's to change.
     lookup_action = Action.VIEW
     action = actions.record_service
+    renamed = {"village": "village_code"}
 
     def get_initial(self) -> dict[str, Any]:
         return {"village": self.object.region_id, "on": timezone.localdate()}
-
-    def action_kwargs(self, form: Any) -> dict[str, Any]:
-        data = dict(form.cleaned_data)
-        data["village_code"] = data.pop("village")
-        return data
 
 
 class ServiceLogDeleteView(ObjectDeleteView):

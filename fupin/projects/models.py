@@ -14,9 +14,8 @@ dividend run is never changed: a reversing run with the opposite amounts correct
 
 import datetime
 from decimal import Decimal
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -25,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.scoping import ScopedQuerySet, SpanningQuerySet, ThroughQuerySet
 from fupin.audit.models import Recorded
-from fupin.lib.fields import HundredthsField
+from fupin.lib.fields import HundredthsField, user_key
 from fupin.projects.choices import (
     Asset,
     ContractStatus,
@@ -38,9 +37,24 @@ from fupin.projects.choices import (
     ShortfallRule,
     Stage,
 )
-from fupin.regions.models import RegionalRecord
+from fupin.regions.models import RegionalRecord, region_key
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 ZERO = Decimal("0.00")
+
+
+def charter_percent(verbose_name: "StrOrPromise") -> "models.DecimalField[Decimal, Decimal]":
+    """A percentage the charter sets (of the profit, or of the preferred shares' paid-in value):
+    0 to 100, to two places, none unless set."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
 
 
 class Partner(RegionalRecord):
@@ -55,13 +69,7 @@ class Partner(RegionalRecord):
     name = models.CharField(_("name"), max_length=100)
     # GB 32100-2015, 18 characters; required for an enterprise, empty for a household.
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
-    region = models.ForeignKey(
-        "regions.Region",
-        verbose_name=_("region"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_column="region_code",
-    )
+    region = region_key(_("region"))
     county_code = models.CharField(_("county code"), max_length=6, editable=False, blank=True)
     industry = models.CharField(_("industry"), max_length=100, blank=True)
     contact = models.CharField(_("contact person"), max_length=50, blank=True)
@@ -106,13 +114,7 @@ class Project(models.Model):
     type = models.CharField(_("type"), max_length=20, choices=ProjectType.choices)
     setup = models.CharField(_("set up as"), max_length=24, choices=SetupModel.choices)
     # The smallest region that holds every covered village: where lists sort and group it.
-    region = models.ForeignKey(
-        "regions.Region",
-        verbose_name=_("region"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_column="region_code",
-    )
+    region = region_key(_("region"))
     organisation = models.ForeignKey(
         "party.Organisation",
         verbose_name=_("party organisation"),
@@ -142,29 +144,11 @@ class Project(models.Model):
     land_price = HundredthsField(
         _("yuan per mu of land contributed"), default=ZERO, validators=[MinValueValidator(0)]
     )
-    reserve_percent = models.DecimalField(
-        _("reserve fund (%)"),
-        max_digits=5,
-        decimal_places=2,
-        default=Decimal(0),
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
-    )
-    collective_percent = models.DecimalField(
-        _("village collective (%)"),
-        max_digits=5,
-        decimal_places=2,
-        default=Decimal(0),
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
-    )
+    reserve_percent = charter_percent(_("reserve fund (%)"))
+    collective_percent = charter_percent(_("village collective (%)"))
     # Yearly guaranteed dividend on the paid-in value of preferred shares (贫困户优先股); zero
     # when the charter has none.
-    preferred_rate = models.DecimalField(
-        _("guaranteed preferred rate (%)"),
-        max_digits=5,
-        decimal_places=2,
-        default=Decimal(0),
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
-    )
+    preferred_rate = charter_percent(_("guaranteed preferred rate (%)"))
     shortfall_rule = models.CharField(
         _("when profit does not cover the guarantee"),
         max_length=16,
@@ -204,13 +188,7 @@ class ProjectVillage(RegionalRecord):
     county_source: ClassVar[str] = "region_id"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="coverage")
-    region = models.ForeignKey(
-        "regions.Region",
-        verbose_name=_("village"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_column="region_code",
-    )
+    region = region_key(_("village"))
 
     class Meta:
         verbose_name = _("covered village")
@@ -283,14 +261,7 @@ class Approval(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="approvals")
     stage = models.CharField(_("step"), max_length=20, choices=Stage.choices)
     done_on = models.DateField(_("date"))
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    by = user_key(_("by"))
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     objects = ThroughQuerySet.as_manager()
@@ -336,13 +307,7 @@ class Participant(RegionalRecord):
     )
     name = models.CharField(_("name"), max_length=100)
     # The participant's village (the household's), for lists and rollups.
-    region = models.ForeignKey(
-        "regions.Region",
-        verbose_name=_("village"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_column="region_code",
-    )
+    region = region_key(_("village"))
     is_poor = models.BooleanField(_("registered poor"), default=False)
     is_shareholder = models.BooleanField(_("shareholder"), default=False)
     is_worker = models.BooleanField(_("worker"), default=False)
@@ -437,14 +402,7 @@ class ShareEntry(RegionalRecord):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("entered by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = user_key(_("entered by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ThroughQuerySet.as_manager()
@@ -502,22 +460,8 @@ class DividendRun(Recorded):
         related_name="reversed_by",
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("proposed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("approved by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    proposed_by = user_key(_("proposed by"))
+    approved_by = user_key(_("approved by"))
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

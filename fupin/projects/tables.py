@@ -11,7 +11,6 @@ from typing import Any
 import django_tables2 as tables
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fupin.lib.tables import (
@@ -181,7 +180,7 @@ class PartnerTable(UserTable):
 class ParticipantTable(UserTable):
     name = tables.Column(
         verbose_name=_("Name"),
-        linkify=lambda record: reverse("projects:participant-detail", args=[record.pk]),
+        linkify=lambda record: record.get_absolute_url(),
         order_by=ordered("name"),
     )
     project = tables.Column(
@@ -232,7 +231,7 @@ class ParticipantTable(UserTable):
 class PurchaseContractTable(UserTable):
     buyer = tables.Column(
         verbose_name=_("Buyer"),
-        linkify=lambda record: reverse("projects:contract-detail", args=[record.pk]),
+        linkify=lambda record: record.get_absolute_url(),
         order_by=ordered("buyer"),
     )
     buyer_place = tables.Column(verbose_name=_("Buyer's region"), order_by=ordered("buyer_place"))

@@ -1,7 +1,7 @@
 import operator
 from collections.abc import Iterable
 from functools import reduce
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from django.db import models
 from django.db.models import Count, Q
@@ -12,6 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from fupin.regions import codes
 from fupin.regions.choices import CODE_LENGTH, POOR_LEVELS, Level
 from fupin.regions.codes import county_of, subtree_q
+
+if TYPE_CHECKING:
+    from django.db.models.expressions import Combinable
+    from django_stubs_ext import StrOrPromise
 
 
 class RegionQuerySet(models.QuerySet["Region"]):
@@ -154,6 +158,21 @@ class RegionalRecord(models.Model):
         # reading that one again would cost a query per save: it is read while unknown only.
         if "." not in self.county_source or not self.county_code:
             self.county_code = self.county_from_source()
+
+
+def region_key(
+    verbose_name: "StrOrPromise", db_column: str = "region_code"
+) -> "models.ForeignKey[Region | Combinable, Region]":
+    """A record's key to the region tree (DESIGN §3 rule 1): the plain code in a column named
+    for what it is (`region_code`, `village_code`…), protected from the region's deletion, and
+    with no way back (a region does not list what is attached to it)."""
+    return models.ForeignKey(
+        "regions.Region",
+        verbose_name=verbose_name,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_column=db_column,
+    )
 
 
 R = TypeVar("R", bound=RegionalRecord)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import can, regions_in_scope, require
-from fupin.audit.actions import audited_delete, audited_update
+from fupin.audit.actions import audited_delete, audited_update, check_known
 from fupin.audit.log import acting_user, record, snapshot
 from fupin.lib.bulk import update_rows
 from fupin.lib.deletion import delete_or_explain
@@ -132,9 +132,7 @@ def _check_household(household: Household) -> None:
 @transaction.atomic
 def update_household(*, actor: Any, household: Household, **fields: Any) -> Household:
     require(actor, household, Action.CHANGE)
-    for name in fields:
-        if name not in EDITABLE_HOUSEHOLD_FIELDS:
-            raise ValueError(f"{name} is not an editable household field")
+    check_known(fields, EDITABLE_HOUSEHOLD_FIELDS, "household")
     return audited_update(
         actor,
         household,
@@ -219,9 +217,7 @@ def update_person(*, actor: Any, person: Person, **fields: Any) -> Person:
     require(actor, person, Action.CHANGE)
     entered_sex = fields.pop("sex", None)
     entered_birth = fields.pop("birth_date", None)
-    for name in fields:
-        if name not in PERSON_FIELDS:
-            raise ValueError(f"{name} is not a person field")
+    check_known(fields, PERSON_FIELDS, "person")
 
     def check(person: Person) -> None:
         _person_errors(person, entered_sex=entered_sex, entered_birth=entered_birth)
@@ -318,9 +314,7 @@ def record_income(
         if value is not None and Decimal(value) < 0
     }
     check_year(year)
-    unknown = set(amounts) - set(INCOME_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown income fields {sorted(unknown)}")
+    check_known(amounts, INCOME_FIELDS, "income")
     if errors:
         raise ValidationError(errors)
     existing = IncomeRecord.objects.filter(household=household, year=year).first()

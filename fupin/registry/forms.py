@@ -6,7 +6,14 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fupin.lib.forms import ActionModelForm, amount_field, label, year_field
+from fupin.lib.forms import (
+    ActionModelForm,
+    amount_field,
+    birth_date_from_id_field,
+    label,
+    sex_from_id_field,
+    year_field,
+)
 from fupin.registry.actions import EDITABLE_HOUSEHOLD_FIELDS, PERSON_FIELDS
 from fupin.registry.choices import Sex, Status
 from fupin.registry.models import Household, IncomeRecord, Person
@@ -37,16 +44,8 @@ class HouseholdForm(HouseholdEditForm):
 
 
 class PersonForm(ActionModelForm):
-    sex = forms.ChoiceField(
-        label=label(Person, "sex"),
-        choices=[("", _("From the ID number")), *Sex.choices],
-        required=False,
-    )
-    birth_date = forms.DateField(
-        label=label(Person, "birth_date"),
-        required=False,
-        help_text=_("Leave empty to take it from the ID number; if given, it must agree."),
-    )
+    sex = sex_from_id_field(Person, Sex.choices)
+    birth_date = birth_date_from_id_field(Person)
     work_months = forms.IntegerField(
         label=label(Person, "work_months"), min_value=0, max_value=12, initial=0
     )

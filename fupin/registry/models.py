@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from fupin.accounts.scoping import ReferenceQuerySet, ScopedQuerySet
 from fupin.audit.models import Recorded
 from fupin.lib.fields import HundredthsField
-from fupin.regions.models import RegionalRecord
+from fupin.regions.models import RegionalRecord, region_key
 from fupin.registry.choices import (
     Attribute,
     Cause,
@@ -42,13 +42,7 @@ class Household(RegionalRecord):
     scope_field: ClassVar[str] = "village__code"
     county_source: ClassVar[str] = "village_id"
 
-    village = models.ForeignKey(
-        "regions.Region",
-        verbose_name=_("village"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_column="village_code",
-    )
+    village = region_key(_("village"), db_column="village_code")
     number = models.CharField(_("household number"), max_length=30)
     standard = models.CharField(
         _("identification standard"),
@@ -250,13 +244,7 @@ class PovertyLine(models.Model):
 
     scope_field: ClassVar[str] = "province__code"
 
-    province = models.ForeignKey(
-        "regions.Region",
-        verbose_name=_("province"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_column="province_code",
-    )
+    province = region_key(_("province"), db_column="province_code")
     year = models.PositiveSmallIntegerField(_("year"))
     amount = HundredthsField(_("line (yuan per person per year)"))
 

@@ -118,17 +118,13 @@ class HouseholdCreateView(HouseholdFormView):
     form_class = HouseholdForm
     title = gettext_lazy("Register a household")
     action = actions.create_household
+    renamed = {"village": "village_code"}
 
     def get_initial(self) -> dict[str, Any]:
         return {
             "village": self.request.GET.get("village", ""),
             "registered_in": timezone.localdate().year,
         }
-
-    def action_kwargs(self, form: Any) -> dict[str, Any]:
-        data = dict(form.cleaned_data)
-        data["village_code"] = data.pop("village")
-        return data
 
 
 class HouseholdUpdateView(HouseholdFormView):

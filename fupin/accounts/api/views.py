@@ -11,7 +11,7 @@ from fupin.accounts.api.serializers import GrantSerializer, UserCreateSerializer
 from fupin.accounts.filtersets import GrantFilterSet, UserFilterSet
 from fupin.accounts.models import Grant, User
 from fupin.accounts.roles import Action
-from fupin.lib.api import ScopedModelViewSet
+from fupin.lib.api import READ_WRITE, ScopedModelViewSet
 
 
 class UserViewSet(ScopedModelViewSet):
@@ -24,7 +24,9 @@ class UserViewSet(ScopedModelViewSet):
     serializer_class = UserSerializer
     filterset_class = UserFilterSet
     ordering_fields = ["username", "first_name", "last_login"]
-    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    http_method_names = READ_WRITE
+    delete_action = actions.delete_user
+    object_arg = "user"
 
     @extend_schema(request=UserCreateSerializer, responses={201: UserSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -54,9 +56,6 @@ class UserViewSet(ScopedModelViewSet):
             is_active=v.get("is_active", user.is_active),
         )
 
-    def perform_destroy(self, instance: User) -> None:
-        actions.delete_user(actor=self.request.user, user=instance)
-
 
 class GrantViewSet(ScopedModelViewSet):
     """Roles held over regions. Grants are created and removed, never edited."""
@@ -67,6 +66,8 @@ class GrantViewSet(ScopedModelViewSet):
     serializer_class = GrantSerializer
     filterset_class = GrantFilterSet
     http_method_names = ["get", "post", "delete", "head", "options"]
+    delete_action = actions.remove_grant
+    object_arg = "grant"
 
     def perform_create(self, serializer: BaseSerializer[Grant]) -> None:
         v = serializer.validated_data
@@ -76,6 +77,3 @@ class GrantViewSet(ScopedModelViewSet):
             region_code=v["region_id"],
             role=v["role"],
         )
-
-    def perform_destroy(self, instance: Grant) -> None:
-        actions.remove_grant(actor=self.request.user, grant=instance)

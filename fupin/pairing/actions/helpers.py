@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import can, regions_in_scope, require
-from fupin.audit.actions import audited_delete, audited_update
+from fupin.audit.actions import audited_create, audited_delete, audited_update, check_known
 from fupin.audit.log import record, snapshot
 from fupin.lib.deletion import delete_or_explain
 from fupin.pairing.choices import Skill
@@ -106,13 +106,12 @@ def register_helper(
     helper = Helper(member=member, expertise=_skills(expertise), is_leader=is_leader, user=user)
     _helper_region(actor, helper, region_code or member.region_id)
     _check_user(helper)
-    helper.save()
-    record(
-        actor=actor,
+    audited_create(
+        actor,
+        helper,
         action="pairing.register_helper",
-        obj=helper,
+        fields=helper_snapshot,
         region_code=helper.region_id,
-        after=helper_snapshot(helper),
     )
     require(actor, helper, Action.CHANGE)
     return helper
@@ -138,9 +137,7 @@ def _administers(actor: Any, helper: Helper) -> None:
 def update_helper(*, actor: Any, helper: Helper, **fields: Any) -> Helper:
     _administers(actor, helper)
     region_code = fields.pop("region_code", None)
-    for name in fields:
-        if name not in ("expertise", "is_leader", "user", "active"):
-            raise ValueError(f"{name} is not an editable helper field")
+    check_known(fields, ("expertise", "is_leader", "user", "active"), "helper")
 
     def check(helper: Helper) -> None:
         if region_code is not None and region_code != helper.region_id:

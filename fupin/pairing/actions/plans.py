@@ -10,7 +10,13 @@ from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import can, require
-from fupin.audit.actions import audited_delete, audited_update
+from fupin.audit.actions import (
+    audited_create,
+    audited_delete,
+    audited_update,
+    check_known,
+    stripped,
+)
 from fupin.audit.log import record, snapshot
 from fupin.pairing.choices import MeasureStatus
 from fupin.pairing.models import (
@@ -50,9 +56,7 @@ def _plan_errors(plan: HouseholdPlan) -> None:
 
 @transaction.atomic
 def create_plan(*, actor: Any, household: Household, year: int, **fields: Any) -> HouseholdPlan:
-    unknown = set(fields) - set(PLAN_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown plan fields {sorted(unknown)}")
+    check_known(fields, PLAN_FIELDS, "plan")
     if not can(actor, Action.VIEW, household):
         raise ValidationError(
             {"household": _("This household is outside the regions you may see.")}
@@ -71,13 +75,12 @@ def create_plan(*, actor: Any, household: Household, year: int, **fields: Any) -
                 % {"household": household, "year": plan.year}
             }
         )
-    plan.save()
-    record(
-        actor=actor,
+    audited_create(
+        actor,
+        plan,
         action="pairing.create_plan",
-        obj=plan,
+        fields=plan_snapshot,
         region_code=plan.region_id,
-        after=plan_snapshot(plan),
     )
     require(actor, plan, Action.CHANGE)
     return plan
@@ -86,9 +89,7 @@ def create_plan(*, actor: Any, household: Household, year: int, **fields: Any) -
 @transaction.atomic
 def update_plan(*, actor: Any, plan: HouseholdPlan, **fields: Any) -> HouseholdPlan:
     require(actor, plan, Action.CHANGE)
-    for name in fields:
-        if name not in PLAN_FIELDS:
-            raise ValueError(f"{name} is not an editable plan field")
+    check_known(fields, PLAN_FIELDS, "plan")
     return audited_update(
         actor,
         plan,
@@ -187,13 +188,11 @@ def add_measure(
 @transaction.atomic
 def update_measure(*, actor: Any, measure: Measure, **fields: Any) -> Measure:
     require(actor, measure, Action.CHANGE)
-    for name in fields:
-        if name not in MEASURE_FIELDS:
-            raise ValueError(f"{name} is not an editable measure field")
+    check_known(fields, MEASURE_FIELDS, "measure")
     return audited_update(
         actor,
         measure,
-        {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()},
+        stripped(fields),
         action="pairing.update_measure",
         fields=measure_snapshot,
         region_code=measure.region_code,
@@ -262,13 +261,12 @@ def record_visit(
         follow_ups=follow_ups.strip(),
     )
     _visit_errors(visit)
-    visit.save()
-    record(
-        actor=actor,
+    audited_create(
+        actor,
+        visit,
         action="pairing.record_visit",
-        obj=visit,
+        fields=visit_snapshot,
         region_code=village,
-        after=visit_snapshot(visit),
     )
     require(actor, visit, Action.CHANGE)
     return visit
@@ -277,13 +275,11 @@ def record_visit(
 @transaction.atomic
 def update_visit(*, actor: Any, visit: Visit, **fields: Any) -> Visit:
     require(actor, visit, Action.CHANGE)
-    for name in fields:
-        if name not in ("visited_on", "done", "follow_ups"):
-            raise ValueError(f"{name} is not an editable visit field")
+    check_known(fields, ("visited_on", "done", "follow_ups"), "visit")
     return audited_update(
         actor,
         visit,
-        {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()},
+        stripped(fields),
         action="pairing.update_visit",
         fields=visit_snapshot,
         region_code=visit.region_id,

@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from fupin.lib.api import ScopedModelViewSet, ScopedReadOnlyViewSet
+from fupin.lib.api import READ_WRITE, ScopedModelViewSet, ScopedReadOnlyViewSet
 from fupin.lib.filters import IdFilter
 from fupin.pairing import actions
 from fupin.pairing.api.serializers import (
@@ -60,7 +60,6 @@ from fupin.pairing.models import (
 )
 from fupin.regions.filters import RegionFilter
 
-READ_WRITE = ["get", "post", "patch", "delete", "head", "options"]
 CURRENT = Q(pairings__ended_on__isnull=True)
 
 
@@ -117,6 +116,8 @@ class HelperViewSet(ScopedModelViewSet):
     filterset_class = HelperFilterSet
     ordering_fields = ["region", "is_leader", "active", "created_at", "primary_load"]
     http_method_names = READ_WRITE
+    delete_action = actions.delete_helper
+    object_arg = "helper"
 
     def perform_create(self, serializer: BaseSerializer[Helper]) -> None:
         data = dict(serializer.validated_data)
@@ -146,9 +147,6 @@ class HelperViewSet(ScopedModelViewSet):
         )
         serializer.instance = self.get_queryset().get(pk=helper.pk)
 
-    def perform_destroy(self, instance: Helper) -> None:
-        actions.delete_helper(actor=self.request.user, helper=instance)
-
 
 class PairingViewSet(ScopedModelViewSet):
     """Pairings (结对帮扶) of beneficiaries in the caller's subtree: a helper with a household
@@ -164,6 +162,8 @@ class PairingViewSet(ScopedModelViewSet):
     filterset_class = PairingAPIFilterSet
     ordering_fields = ["region", "started_on", "ended_on", "kind", "helper", "created_at"]
     http_method_names = ["get", "post", "delete", "head", "options"]
+    delete_action = actions.delete_pairing
+    object_arg = "pairing"
 
     def perform_create(self, serializer: BaseSerializer[Pairing]) -> None:
         data = dict(serializer.validated_data)
@@ -176,9 +176,6 @@ class PairingViewSet(ScopedModelViewSet):
             started_on=data.get("started_on"),
             source=Source.MANUAL,
         )
-
-    def perform_destroy(self, instance: Pairing) -> None:
-        actions.delete_pairing(actor=self.request.user, pairing=instance)
 
     @extend_schema(request=EndPairingSerializer, responses=PairingSerializer)
     @action(detail=True, methods=["post"])
@@ -205,6 +202,8 @@ class HouseholdPlanViewSet(ScopedModelViewSet):
     filterset_class = HouseholdPlanAPIFilterSet
     ordering_fields = ["region", "year", "exit_deadline", "updated_at"]
     http_method_names = READ_WRITE
+    delete_action = actions.delete_plan
+    object_arg = "plan"
 
     def perform_create(self, serializer: BaseSerializer[HouseholdPlan]) -> None:
         data = dict(serializer.validated_data)
@@ -224,9 +223,6 @@ class HouseholdPlanViewSet(ScopedModelViewSet):
         )
         serializer.instance = self.get_queryset().get(pk=plan.pk)
 
-    def perform_destroy(self, instance: HouseholdPlan) -> None:
-        actions.delete_plan(actor=self.request.user, plan=instance)
-
 
 class MeasureViewSet(ScopedModelViewSet):
     """Measures of the household plans of the caller's subtree: national category,
@@ -238,6 +234,8 @@ class MeasureViewSet(ScopedModelViewSet):
     filterset_class = MeasureFilterSet
     ordering_fields = ["plan", "deadline", "cost", "status", "category"]
     http_method_names = READ_WRITE
+    delete_action = actions.delete_measure
+    object_arg = "measure"
 
     def perform_create(self, serializer: BaseSerializer[Measure]) -> None:
         data = dict(serializer.validated_data)
@@ -254,9 +252,6 @@ class MeasureViewSet(ScopedModelViewSet):
             **_fields(dict(serializer.validated_data), actions.MEASURE_FIELDS),
         )
 
-    def perform_destroy(self, instance: Measure) -> None:
-        actions.delete_measure(actor=self.request.user, measure=instance)
-
 
 class VisitViewSet(ScopedModelViewSet):
     """Visits (走访) to beneficiaries of the caller's subtree: date, helper, what was done,
@@ -268,6 +263,8 @@ class VisitViewSet(ScopedModelViewSet):
     filterset_class = VisitAPIFilterSet
     ordering_fields = ["visited_on", "region", "helper", "created_at"]
     http_method_names = READ_WRITE
+    delete_action = actions.delete_visit
+    object_arg = "visit"
 
     def perform_create(self, serializer: BaseSerializer[Visit]) -> None:
         data = dict(serializer.validated_data)
@@ -288,9 +285,6 @@ class VisitViewSet(ScopedModelViewSet):
             **_fields(dict(serializer.validated_data), ["visited_on", "done", "follow_ups"]),
         )
 
-    def perform_destroy(self, instance: Visit) -> None:
-        actions.delete_visit(actor=self.request.user, visit=instance)
-
 
 class CapRuleViewSet(ScopedModelViewSet):
     """Caps on helpers' loads by region (reference data every signed-in user reads): the rule
@@ -303,6 +297,8 @@ class CapRuleViewSet(ScopedModelViewSet):
     filterset_class = CapRuleFilterSet
     ordering_fields = ["region", "primary_cap", "leader_cap", "secondary_cap"]
     http_method_names = READ_WRITE
+    delete_action = actions.delete_cap_rule
+    object_arg = "rule"
 
     def perform_create(self, serializer: BaseSerializer[CapRule]) -> None:
         data = dict(serializer.validated_data)
@@ -325,9 +321,6 @@ class CapRuleViewSet(ScopedModelViewSet):
             leader_cap=data.get("leader_cap", rule.leader_cap),
             secondary_cap=data.get("secondary_cap", rule.secondary_cap),
         )
-
-    def perform_destroy(self, instance: CapRule) -> None:
-        actions.delete_cap_rule(actor=self.request.user, rule=instance)
 
 
 class ProposalViewSet(ScopedReadOnlyViewSet):

@@ -9,8 +9,13 @@ from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import can, regions_in_scope, require
-from fupin.audit.actions import audited_delete, audited_update
-from fupin.audit.log import record
+from fupin.audit.actions import (
+    audited_create,
+    audited_delete,
+    audited_update,
+    check_known,
+    stripped,
+)
 from fupin.lib.deletion import delete_or_explain
 from fupin.party.actions.common import MEMBER_FIELDS, _clean, member_snapshot
 from fupin.party.models import Member, Organisation
@@ -89,19 +94,16 @@ def register_member(
     *, actor: Any, organisation: Organisation, region_code: str | None = None, **fields: Any
 ) -> Member:
     entered_sex, entered_birth = fields.pop("sex", None), fields.pop("birth_date", None)
-    unknown = set(fields) - set(MEMBER_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown member fields {sorted(unknown)}")
+    check_known(fields, MEMBER_FIELDS, "member")
     member = Member(**fields)
     _place(actor, member, organisation, region_code)
     _member_errors(member, entered_sex=entered_sex, entered_birth=entered_birth)
-    member.save()
-    record(
-        actor=actor,
+    audited_create(
+        actor,
+        member,
         action="party.register_member",
-        obj=member,
+        fields=member_snapshot,
         region_code=member.region_id,
-        after=member_snapshot(member),
     )
     require(actor, member, Action.CHANGE)
     return member
@@ -115,9 +117,7 @@ def update_member(
     require(actor, member, Action.CHANGE)
     entered_sex, entered_birth = fields.pop("sex", None), fields.pop("birth_date", None)
     organisation = fields.pop("organisation", None)
-    for name in fields:
-        if name not in MEMBER_FIELDS or name == "region":
-            raise ValueError(f"{name} is not an editable member field")
+    check_known(fields, [f for f in MEMBER_FIELDS if f != "region"], "member")
 
     def check(member: Member) -> None:
         if organisation is not None and organisation.pk != member.organisation_id:
@@ -136,7 +136,7 @@ def update_member(
     audited_update(
         actor,
         member,
-        {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()},
+        stripped(fields),
         action="party.update_member",
         fields=member_snapshot,
         region_code=lambda m: m.region_id,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import can, regions_in_scope, require
-from fupin.audit.actions import audited_delete, audited_update
+from fupin.audit.actions import audited_delete, audited_update, check_known, stripped
 from fupin.audit.log import record
 from fupin.party.actions.common import EDITABLE_ORGANISATION_FIELDS, _clean, organisation_snapshot
 from fupin.party.models import Coverage, Organisation
@@ -151,9 +151,7 @@ def update_organisation(
     require(actor, organisation, Action.CHANGE)
     if not organisation.is_open:
         raise ValidationError(_("A closed organisation is history and is not changed."))
-    for name in fields:
-        if name not in EDITABLE_ORGANISATION_FIELDS:
-            raise ValueError(f"{name} is not an editable organisation field")
+    check_known(fields, EDITABLE_ORGANISATION_FIELDS, "organisation")
     regions: list[Region] = []
 
     def check(organisation: Organisation) -> None:
@@ -173,7 +171,7 @@ def update_organisation(
     audited_update(
         actor,
         organisation,
-        {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()},
+        stripped(fields),
         action="party.update_organisation",
         fields=organisation_snapshot,
         region_code=lambda o: o.region_id,

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import regions_in_scope, require
-from fupin.audit.actions import audited_delete
-from fupin.audit.log import acting_user, record, snapshot
+from fupin.audit.actions import audited_create, audited_delete
+from fupin.audit.log import acting_user
 from fupin.party.actions.common import SERVICE_FIELDS, _clean
 from fupin.party.models import Member, ServiceLog
 from fupin.regions.choices import Level
@@ -42,13 +42,12 @@ def record_service(
     _clean(service, exclude=["member", "village", "recorded_by"])
     if on > datetime.date.today():
         raise ValidationError({"on": _("A service is recorded once it has happened.")})
-    service.save()
-    record(
-        actor=actor,
+    audited_create(
+        actor,
+        service,
         action="party.record_service",
-        obj=service,
+        fields=SERVICE_FIELDS,
         region_code=village.code,
-        after=snapshot(service, SERVICE_FIELDS),
     )
     return service
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from rest_framework.serializers import BaseSerializer
 
-from fupin.lib.api import ScopedModelViewSet, ScopedReadOnlyViewSet
+from fupin.lib.api import READ_WRITE, ScopedModelViewSet, ScopedReadOnlyViewSet
 from fupin.party import actions
 from fupin.party.api.serializers import (
     DevelopmentStepSerializer,
@@ -38,8 +38,6 @@ from fupin.party.models import (
     ServiceLog,
     with_member_count,
 )
-
-WRITES = ["get", "post", "patch", "delete", "head", "options"]
 
 
 @contextmanager
@@ -70,7 +68,9 @@ class OrganisationViewSet(ScopedModelViewSet):
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilterSet
     ordering_fields = ["name", "region", "level", "kind", "founded_on", "member_count"]
-    http_method_names = WRITES
+    http_method_names = READ_WRITE
+    delete_action = actions.delete_organisation
+    object_arg = "organisation"
 
     def get_queryset(self) -> QuerySet[Organisation]:
         qs = super().get_queryset()
@@ -102,9 +102,6 @@ class OrganisationViewSet(ScopedModelViewSet):
                 **fields,
             )
 
-    def perform_destroy(self, instance: Organisation) -> None:
-        actions.delete_organisation(actor=self.request.user, organisation=instance)
-
 
 class MemberViewSet(ScopedModelViewSet):
     """Party members, and people in development towards membership, living in the caller's
@@ -117,7 +114,9 @@ class MemberViewSet(ScopedModelViewSet):
     filterset_class = MemberFilterSet
     # Not the ID number, birth date or phone: their order would tell what the mask hides.
     ordering_fields = ["name", "region", "organisation", "stage", "joined_on", "full_on", "status"]
-    http_method_names = WRITES
+    http_method_names = READ_WRITE
+    delete_action = actions.delete_member
+    object_arg = "member"
 
     def get_queryset(self) -> QuerySet[Member]:
         qs = super().get_queryset()
@@ -146,9 +145,6 @@ class MemberViewSet(ScopedModelViewSet):
             **data,
         )
 
-    def perform_destroy(self, instance: Member) -> None:
-        actions.delete_member(actor=self.request.user, member=instance)
-
 
 class MemberTagViewSet(ScopedModelViewSet):
     """Programme tags of members (poor member, wealth leader, returnee…) with their dates. A
@@ -159,15 +155,14 @@ class MemberTagViewSet(ScopedModelViewSet):
     filterset_class = MemberTagFilterSet
     ordering_fields = ["since", "until", "kind", "member"]
     http_method_names = ["get", "post", "delete", "head", "options"]
+    delete_action = actions.remove_tag
+    object_arg = "tag"
 
     def perform_create(self, serializer: BaseSerializer[MemberTag]) -> None:
         data = dict(serializer.validated_data)
         serializer.instance = actions.add_tag(
             actor=self.request.user, member=data.pop("member"), **data
         )
-
-    def perform_destroy(self, instance: MemberTag) -> None:
-        actions.remove_tag(actor=self.request.user, tag=instance)
 
 
 class DevelopmentStepViewSet(ScopedModelViewSet):
@@ -198,6 +193,8 @@ class ServiceLogViewSet(ScopedModelViewSet):
     filterset_class = ServiceLogFilterSet
     ordering_fields = ["on", "kind", "channel", "village"]
     http_method_names = ["get", "post", "delete", "head", "options"]
+    delete_action = actions.delete_service
+    object_arg = "service"
 
     def perform_create(self, serializer: BaseSerializer[ServiceLog]) -> None:
         data = dict(serializer.validated_data)
@@ -207,9 +204,6 @@ class ServiceLogViewSet(ScopedModelViewSet):
             village_code=data.pop("village_id"),
             **data,
         )
-
-    def perform_destroy(self, instance: ServiceLog) -> None:
-        actions.delete_service(actor=self.request.user, service=instance)
 
 
 class ReorganisationViewSet(ScopedReadOnlyViewSet):

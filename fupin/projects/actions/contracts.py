@@ -9,7 +9,13 @@ from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import require
-from fupin.audit.actions import audited_delete, audited_update
+from fupin.audit.actions import (
+    audited_create,
+    audited_delete,
+    audited_update,
+    check_known,
+    stripped,
+)
 from fupin.audit.log import record, snapshot
 from fupin.projects.actions.common import CONTRACT_FIELDS, PROJECT_OUTSIDE, check_fields
 from fupin.projects.choices import ContractStatus
@@ -57,13 +63,12 @@ def create_contract(
         status=status,
     )
     _check(contract)
-    contract.save()
-    record(
-        actor=actor,
+    audited_create(
+        actor,
+        contract,
         action="projects.create_contract",
-        obj=contract,
+        fields=CONTRACT_FIELDS,
         region_code=project.region_id,
-        after=snapshot(contract, CONTRACT_FIELDS),
     )
     return contract
 
@@ -71,13 +76,11 @@ def create_contract(
 @transaction.atomic
 def update_contract(*, actor: Any, contract: PurchaseContract, **fields: Any) -> PurchaseContract:
     require(actor, contract.project, Action.CHANGE, message=PROJECT_OUTSIDE)
-    unknown = set(fields) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown contract fields {sorted(unknown)}")
+    check_known(fields, EDITABLE_FIELDS, "contract")
     return audited_update(
         actor,
         contract,
-        {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()},
+        stripped(fields),
         action="projects.update_contract",
         fields=CONTRACT_FIELDS,
         region_code=contract.project.region_id,

@@ -11,7 +11,13 @@ from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import can, require
-from fupin.audit.actions import audited_delete, audited_update
+from fupin.audit.actions import (
+    audited_create,
+    audited_delete,
+    audited_update,
+    check_known,
+    stripped,
+)
 from fupin.audit.log import acting_user, record, snapshot
 from fupin.lib.deletion import delete_or_explain
 from fupin.projects.actions.common import (
@@ -109,13 +115,12 @@ def add_participant(
         joined_on=joined_on or datetime.date.today(),
     )
     check_fields(participant)
-    participant.save()
-    record(
-        actor=actor,
+    audited_create(
+        actor,
+        participant,
         action="projects.add_participant",
-        obj=participant,
+        fields=participant_snapshot,
         region_code=project.region_id,
-        after=participant_snapshot(participant),
     )
     return participant
 
@@ -123,13 +128,11 @@ def add_participant(
 @transaction.atomic
 def update_participant(*, actor: Any, participant: Participant, **fields: Any) -> Participant:
     require(actor, participant.project, Action.CHANGE, message=PROJECT_OUTSIDE)
-    unknown = set(fields) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown participant fields {sorted(unknown)}")
+    check_known(fields, EDITABLE_FIELDS, "participant")
     return audited_update(
         actor,
         participant,
-        {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()},
+        stripped(fields),
         action="projects.update_participant",
         fields=participant_snapshot,
         region_code=participant.project.region_id,

@@ -11,7 +11,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import can, require
-from fupin.audit.actions import audited_delete, audited_update
+from fupin.audit.actions import audited_delete, audited_update, check_known, stripped
 from fupin.audit.log import record, snapshot
 from fupin.lib.deletion import delete_or_explain
 from fupin.projects.actions.common import (
@@ -106,15 +106,13 @@ def create_partner(
     village_codes: Any = (),
     **fields: Any,
 ) -> Partner:
-    unknown = set(fields) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown partner fields {sorted(unknown)}")
+    check_known(fields, EDITABLE_FIELDS, "partner")
     region = _region(actor, region_code)
     partner = Partner(
         kind=kind,
         name=(name or "").strip(),
         region=region,
-        **{k: v.strip() if isinstance(v, str) else v for k, v in fields.items()},
+        **stripped(fields),
     )
     check_fields(partner, exclude=["credit_code"])
     partner.credit_code = check_credit_code(credit_code, kind)
@@ -138,9 +136,7 @@ def update_partner(*, actor: Any, partner: Partner, **fields: Any) -> Partner:
     require(actor, partner, Action.CHANGE)
     village_codes = fields.pop("village_codes", None)
     region_code = fields.pop("region_code", None)
-    unknown = set(fields) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown partner fields {sorted(unknown)}")
+    check_known(fields, EDITABLE_FIELDS, "partner")
     villages: list[Region] | None = None
 
     def check(partner: Partner) -> None:
@@ -160,7 +156,7 @@ def update_partner(*, actor: Any, partner: Partner, **fields: Any) -> Partner:
     audited_update(
         actor,
         partner,
-        {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()},
+        stripped(fields),
         action="projects.update_partner",
         fields=partner_snapshot,
         region_code=lambda p: p.region_id,

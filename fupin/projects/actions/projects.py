@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import can, regions_in_scope, require
-from fupin.audit.actions import audited_delete, audited_update
+from fupin.audit.actions import audited_delete, audited_update, check_known, stripped
 from fupin.audit.log import acting_user, record, snapshot
 from fupin.lib.deletion import delete_or_explain
 from fupin.party.actions import common_region
@@ -104,9 +104,7 @@ def create_project(
     **fields: Any,
 ) -> Project:
     """Register a project as proposed (its first approval step, dated its start or today)."""
-    unknown = set(fields) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown project fields {sorted(unknown)}")
+    check_known(fields, EDITABLE_FIELDS, "project")
     villages = villages_for(actor, village_codes)
     _check_links(actor, leaders, organisation, partners)
     project = Project(
@@ -149,9 +147,7 @@ def update_project(*, actor: Any, project: Project, **fields: Any) -> Project:
     village_codes = fields.pop("village_codes", None)
     leaders = fields.pop("leaders", None)
     partners = fields.pop("partners", None)
-    unknown = set(fields) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown project fields {sorted(unknown)}")
+    check_known(fields, EDITABLE_FIELDS, "project")
     _check_links(actor, leaders or (), fields.get("organisation"), partners or ())
     villages = villages_for(actor, village_codes) if village_codes is not None else None
 
@@ -173,7 +169,7 @@ def update_project(*, actor: Any, project: Project, **fields: Any) -> Project:
     audited_update(
         actor,
         project,
-        {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()},
+        stripped(fields),
         action="projects.update_project",
         fields=project_snapshot,
         region_code=lambda p: p.region_id,

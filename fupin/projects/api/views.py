@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from fupin.lib.api import ScopedModelViewSet, ScopedReadOnlyViewSet
+from fupin.lib.api import READ_WRITE, ScopedModelViewSet, ScopedReadOnlyViewSet
 from fupin.projects import actions
 from fupin.projects.actions.common import CONTRACT_TERMS, PROJECT_INPUT_FIELDS
 from fupin.projects.api.serializers import (
@@ -48,8 +48,6 @@ from fupin.projects.models import (
     Project,
     PurchaseContract,
 )
-
-READ_WRITE = ["get", "post", "patch", "delete", "head", "options"]
 
 # The serializers' names -> the actions' (the API says `villages` and `region` where the
 # actions take codes).
@@ -108,6 +106,8 @@ class ProjectViewSet(ScopedModelViewSet):
     filterset_class = ProjectFilterSet
     ordering_fields = ["name", "region", "type", "stage", "started_on", "created_at"]
     http_method_names = READ_WRITE
+    delete_action = actions.delete_project
+    object_arg = "project"
 
     def get_queryset(self) -> QuerySet[Project]:
         qs = super().get_queryset()
@@ -135,9 +135,6 @@ class ProjectViewSet(ScopedModelViewSet):
             )
         serializer.instance = self.queryset.get(pk=project.pk)
 
-    def perform_destroy(self, instance: Project) -> None:
-        actions.delete_project(actor=self.request.user, project=instance)
-
     @extend_schema(request=AdvanceSerializer, responses=ProjectDetailSerializer)
     @action(detail=True, methods=["post"])
     def advance(self, request: Request, pk: Any = None) -> Response:
@@ -164,6 +161,8 @@ class PartnerViewSet(ScopedModelViewSet):
     filterset_class = PartnerFilterSet
     ordering_fields = ["name", "region", "kind", "created_at"]
     http_method_names = READ_WRITE
+    delete_action = actions.delete_partner
+    object_arg = "partner"
 
     def perform_create(self, serializer: BaseSerializer[Partner]) -> None:
         data = dict(serializer.validated_data)
@@ -182,9 +181,6 @@ class PartnerViewSet(ScopedModelViewSet):
             )
         serializer.instance = self.queryset.get(pk=partner.pk)
 
-    def perform_destroy(self, instance: Partner) -> None:
-        actions.delete_partner(actor=self.request.user, partner=instance)
-
 
 class ParticipantViewSet(ScopedModelViewSet):
     """Participants of the projects the caller sees: households and people as shareholders,
@@ -195,6 +191,8 @@ class ParticipantViewSet(ScopedModelViewSet):
     filterset_class = ParticipantFilterSet
     ordering_fields = ["name", "region", "joined_on", "project"]
     http_method_names = READ_WRITE
+    delete_action = actions.delete_participant
+    object_arg = "participant"
 
     def perform_create(self, serializer: BaseSerializer[Participant]) -> None:
         data = dict(serializer.validated_data)
@@ -220,9 +218,6 @@ class ParticipantViewSet(ScopedModelViewSet):
                 ),
             )
         serializer.instance = self.queryset.get(pk=participant.pk)
-
-    def perform_destroy(self, instance: Participant) -> None:
-        actions.delete_participant(actor=self.request.user, participant=instance)
 
 
 class DividendRunViewSet(ScopedReadOnlyViewSet):
@@ -336,6 +331,8 @@ class PurchaseContractViewSet(ScopedModelViewSet):
     filterset_class = PurchaseContractFilterSet
     ordering_fields = ["starts_on", "ends_on", "buyer", "status", "created_at"]
     http_method_names = READ_WRITE
+    delete_action = actions.delete_contract
+    object_arg = "contract"
 
     def perform_create(self, serializer: BaseSerializer[PurchaseContract]) -> None:
         data = dict(serializer.validated_data)
@@ -351,6 +348,3 @@ class PurchaseContractViewSet(ScopedModelViewSet):
             **_fields(dict(serializer.validated_data), CONTRACT_TERMS),
         )
         serializer.instance = self.queryset.get(pk=contract.pk)
-
-    def perform_destroy(self, instance: PurchaseContract) -> None:
-        actions.delete_contract(actor=self.request.user, contract=instance)

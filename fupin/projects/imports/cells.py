@@ -18,9 +18,8 @@ from fupin.projects.choices import (
     SetupModel,
     ShortfallRule,
 )
-from fupin.regions.codes import is_digits
+from fupin.regions.codes import is_village_code
 
-VILLAGE_CODE_LENGTH = 12
 SEPARATORS = ("、", "，", ",", "；", ";", "/", "\n")
 
 
@@ -38,7 +37,7 @@ def _split(value: str) -> list[str]:
 def village_codes(value: str) -> list[str]:
     """The codes of the covered villages (12 digits each), separated by 、."""
     codes = _split(value)
-    bad = [c for c in codes if not is_digits(c) or len(c) != VILLAGE_CODE_LENGTH]
+    bad = [c for c in codes if not is_village_code(c)]
     if bad:
         raise CellError(
             _("“%(code)s” is not a village code: a village code has 12 digits.") % {"code": bad[0]}
@@ -46,15 +45,6 @@ def village_codes(value: str) -> list[str]:
     if not codes:
         raise CellError(_("No village code: write the codes of the villages covered."))
     return codes
-
-
-def village_code(value: str) -> str:
-    """One village's code: 12 digits."""
-    if not is_digits(value) or len(value) != VILLAGE_CODE_LENGTH:
-        raise CellError(
-            _("“%(code)s” is not a village code: a village code has 12 digits.") % {"code": value}
-        )
-    return value
 
 
 def id_numbers(value: str) -> list[str]:

@@ -20,7 +20,6 @@ from fupin.imports.through_actions import (
     choice,
     chunks,
     report_progress,
-    trial,
 )
 from fupin.projects import actions
 from fupin.projects.choices import (
@@ -84,8 +83,7 @@ class ContributionSchema(ThroughActions):
     title = gettext_lazy("Share contributions to demonstration projects")
     columns = CONTRIBUTION_COLUMNS
 
-    def check(self, rows: list[ParsedRow], *, actor: Any) -> list[RowError]:
-        errors = ActionErrors(self.columns)
+    def _refused(self, rows: list[ParsedRow], *, actor: Any, errors: ActionErrors) -> set[int]:
         skip = find_projects(rows, actor, errors)
         skip |= find_people(rows, actor, errors, registered_only=True)
         # The participant: the project's, among those the row could name.
@@ -136,8 +134,7 @@ class ContributionSchema(ThroughActions):
                 skip.add(row.row)
                 continue
             v["participant_pk"] = found.pk
-        checked = [r for r in rows if r.row not in skip]
-        return errors.found + trial(lambda: self._apply(checked, actor=actor))
+        return skip
 
     def _apply(
         self,

@@ -13,8 +13,8 @@ from fupin.imports.through_actions import (
     ActionErrors,
     ThroughActions,
     by_pk,
+    repeats,
     report_progress,
-    trial,
 )
 from fupin.projects import actions
 from fupin.projects.imports.rows import (
@@ -52,26 +52,16 @@ class ParticipantSchema(ThroughActions):
     title = gettext_lazy("Participants of demonstration projects")
     columns = PARTICIPANT_COLUMNS
 
-    def check(self, rows: list[ParsedRow], *, actor: Any) -> list[RowError]:
-        errors = ActionErrors(self.columns)
+    def _refused(self, rows: list[ParsedRow], *, actor: Any, errors: ActionErrors) -> set[int]:
         skip = find_projects(rows, actor, errors)
         skip |= find_people(rows, actor, errors)
-        first_seen: dict[tuple[Any, ...], int] = {}
-        for row in rows:
-            if row.row in skip:
-                continue
-            key = participant_key(row)
-            if key in first_seen:
-                errors.add(
-                    row,
-                    who_column(row),
-                    _("The same participant as row %(row)d.") % {"row": first_seen[key]},
-                )
-                skip.add(row.row)
-            else:
-                first_seen[key] = row.row
-        checked = [r for r in rows if r.row not in skip]
-        return errors.found + trial(lambda: self._apply(checked, actor=actor))
+        found = [r for r in rows if r.row not in skip]
+        for row, first in repeats(found, participant_key):
+            errors.add(
+                row, who_column(row), _("The same participant as row %(row)d.") % {"row": first}
+            )
+            skip.add(row.row)
+        return skip
 
     def _apply(
         self,

@@ -16,8 +16,8 @@ from fupin.imports.through_actions import (
     by_pk,
     choice,
     chunks,
+    repeats,
     report_progress,
-    trial,
     visible,
 )
 from fupin.party.models import Member, Organisation
@@ -127,34 +127,30 @@ FIELD_COLUMNS = {"village_codes": "villages", "region": "villages", "region_code
 NEEDED = frozenset({"name", "type", "setup", "villages", "leaders", "organisation", "partners"})
 
 
+def _project_key(row: ParsedRow) -> tuple[str, tuple[str, ...]] | None:
+    """The project a row means, as the actions tell projects apart: its name and villages."""
+    v = row.values
+    if not (v["name"] and v["villages"]):
+        return None
+    return v["name"].strip(), tuple(sorted(v["villages"]))
+
+
 class ProjectSchema(ThroughActions):
     name = "projects"
     title = gettext_lazy("Demonstration industry projects")
     columns = COLUMNS
 
-    def check(self, rows: list[ParsedRow], *, actor: Any) -> list[RowError]:
-        errors = ActionErrors(self.columns)
-        skip: set[int] = set()
-        first_seen: dict[tuple[str, tuple[str, ...]], int] = {}
-        for row in rows:
-            v = row.values
-            if row.bad & NEEDED:
-                skip.add(row.row)
-            if v["name"] and v["villages"]:
-                key = (v["name"].strip(), tuple(sorted(v["villages"])))
-                if key in first_seen:
-                    errors.add(
-                        row,
-                        "name",
-                        _("The same project as row %(row)d (same name, same villages).")
-                        % {"row": first_seen[key]},
-                    )
-                    skip.add(row.row)
-                else:
-                    first_seen[key] = row.row
+    def _refused(self, rows: list[ParsedRow], *, actor: Any, errors: ActionErrors) -> set[int]:
+        skip = {row.row for row in rows if row.bad & NEEDED}
+        for row, first in repeats(rows, _project_key):
+            errors.add(
+                row,
+                "name",
+                _("The same project as row %(row)d (same name, same villages).") % {"row": first},
+            )
+            skip.add(row.row)
         skip |= self._links(rows, actor, errors)
-        checked = [r for r in rows if r.row not in skip]
-        return errors.found + trial(lambda: self._apply(checked, actor=actor))
+        return skip
 
     def _links(self, rows: list[ParsedRow], actor: Any, errors: ActionErrors) -> set[int]:
         """Find the leaders, organisation and partners each row names among those the actor

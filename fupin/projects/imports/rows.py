@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from fupin.imports import parsers
 from fupin.imports.schema import Column, ParsedRow
 from fupin.imports.through_actions import ActionErrors, chunks, visible
-from fupin.projects.imports.cells import village_code
 from fupin.projects.models import Participant, Project
 from fupin.registry.models import Household, Person
 
@@ -119,7 +118,7 @@ WHO_COLUMNS = [
         parse=parsers.id_number,
         help="在册人员填写",
     ),
-    Column("village_code", "村代码", ("所在村代码", "行政村代码"), parse=village_code),
+    Column("village_code", "村代码", ("所在村代码", "行政村代码"), parse=parsers.village_code),
     Column(
         "number",
         "户编号",

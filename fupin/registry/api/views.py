@@ -12,7 +12,7 @@ from rest_framework.serializers import BaseSerializer
 
 from fupin.accounts.roles import Action
 from fupin.accounts.scoping import region_in_scope
-from fupin.lib.api import ScopedModelViewSet, ScopedViewSetMixin
+from fupin.lib.api import READ_WRITE, ScopedModelViewSet, ScopedViewSetMixin
 from fupin.registry import actions, quality
 from fupin.registry.api.serializers import (
     HouseholdDetailSerializer,
@@ -49,7 +49,9 @@ class HouseholdViewSet(ScopedModelViewSet):
         "member_count",
         "updated_at",
     ]
-    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    http_method_names = READ_WRITE
+    delete_action = actions.delete_household
+    object_arg = "household"
 
     def get_queryset(self) -> QuerySet[Household]:
         qs = super().get_queryset()
@@ -78,9 +80,6 @@ class HouseholdViewSet(ScopedModelViewSet):
             household=serializer.instance,  # type: ignore[arg-type]
             **fields,
         )
-
-    def perform_destroy(self, instance: Household) -> None:
-        actions.delete_household(actor=self.request.user, household=instance)
 
     @extend_schema(request=StatusInputSerializer, responses={201: StatusChangeSerializer})
     @action(detail=True, methods=["post"], url_path="status")
@@ -114,7 +113,9 @@ class PersonViewSet(ScopedModelViewSet):
     serializer_class = PersonSerializer
     filterset_class = PersonFilterSet
     ordering_fields = ["name", "household", "relation"]
-    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    http_method_names = READ_WRITE
+    delete_action = actions.delete_person
+    object_arg = "person"
 
     def perform_create(self, serializer: BaseSerializer[Person]) -> None:
         data = dict(serializer.validated_data)
@@ -130,9 +131,6 @@ class PersonViewSet(ScopedModelViewSet):
             person=serializer.instance,  # type: ignore[arg-type]
             **data,
         )
-
-    def perform_destroy(self, instance: Person) -> None:
-        actions.delete_person(actor=self.request.user, person=instance)
 
 
 class PovertyLineViewSet(ScopedModelViewSet):
