@@ -24,7 +24,10 @@ class PersonSerializer(PersonalDataMixin, serializers.ModelSerializer[Person]):
     sex = serializers.ChoiceField(choices=Sex.choices, required=False)
     birth_date = serializers.DateField(required=False, allow_null=True)
     birth_year = serializers.SerializerMethodField()
-    work_months = serializers.IntegerField(min_value=0, max_value=12, required=False)
+    # Facts left out or sent as null ("" for a choice) are 未填报 (not reported).
+    work_months = serializers.IntegerField(
+        min_value=0, max_value=12, required=False, allow_null=True
+    )
 
     class Meta:
         model = Person
@@ -128,7 +131,7 @@ class HouseholdSerializer(PersonalDataMixin, serializers.ModelSerializer[Househo
 
     village = serializers.CharField(source="village_id", max_length=12)
     village_name = serializers.CharField(source="village.name", read_only=True)
-    arable_land = amount(min_value=0, required=False)
+    arable_land = amount(min_value=0, required=False, allow_null=True)
     registered_in = year()
     member_count = serializers.SerializerMethodField()
 
