@@ -126,7 +126,8 @@ def or_not_reported(parse: parsers.Parser) -> parsers.Parser:
 def _saved(model: type[Household] | type[Person], name: str, value: Any) -> Any:
     """A parsed value as it is saved: 未填报 is the field's unknown (its default)."""
     if value is NOT_REPORTED_CELL:
-        return model._meta.get_field(name).get_default()
+        field: Any = model._meta.get_field(name)
+        return field.get_default()
     return value
 
 

@@ -91,7 +91,9 @@ class Household(RegionalRecord):
     bank_account = models.CharField(_("bank account"), max_length=32, blank=True)
     # The facts below are unknown (blank or null: 未填报) until someone reports them; the
     # exit checks read them, so nothing may claim them by default.
-    arable_land = HundredthsField(
+    # The stubs read a custom field's types from its class, not from null=True: it reads as
+    # Decimal | None all the same.
+    arable_land = HundredthsField(  # type: ignore[misc]
         _("arable land (mu)"), null=True, blank=True, validators=[MinValueValidator(0)]
     )
     housing = models.CharField(

@@ -11,6 +11,11 @@ The cause checks read all three causes (main and the two others); ages are taken
 date; "income above the line" compares a household's latest income record with the poverty
 line of that year and its province (no line that year: no warning).
 
+Facts nobody reported (未填报: a blank choice, a null flag or number; models.HOUSEHOLD_FACTS and
+PERSON_FACTS) are warnings of their own, one per household or person naming what is missing;
+the other checks never take an unknown for a fact (an unknown schooling is not a pupil, an
+unknown place of work is not working away).
+
 Scope is the caller's: pass a region code inside the user's view scope. Messages name only
 the household's own members; ID numbers are masked, and a duplicate in another county is
 reported by that county's code, not by its household.
@@ -212,7 +217,7 @@ def _unknown(model: type[Household] | type[Person], fields: tuple[str, ...]) -> 
     """Any of these facts not reported: a blank choice or a null flag or number."""
     q = Q()
     for name in fields:
-        field = model._meta.get_field(name)
+        field = _field(model, name)
         q |= Q(**{f"{name}__isnull": True}) if field.null else Q(**{name: ""})
     return q
 
@@ -226,10 +231,14 @@ def person_facts_rows(code: str, today: datetime.date) -> QuerySet[Any, Row]:
     return _person_rows(_people(code).filter(_unknown(Person, PERSON_FACTS)), *PERSON_FACTS)
 
 
+def _field(model: type[Household] | type[Person], name: str) -> Any:
+    return model._meta.get_field(name)
+
+
 def _not_reported(model: type[Household] | type[Person], fields: tuple[str, ...], row: Row) -> str:
     """The names of the facts the row leaves unknown, as a list in words."""
     names = [
-        str(model._meta.get_field(name).verbose_name)
+        str(_field(model, name).verbose_name)
         for name in fields
         if row[name] is None or row[name] == ""
     ]
@@ -240,8 +249,8 @@ def _shown(model: type[Person], name: str, value: Any) -> str:
     """A value as the pages show it; 未填报 for an unknown one."""
     if value is None or value == "":
         return str(NOT_REPORTED)
-    choices = model._meta.get_field(name).choices
-    return str(dict(choices)[value]) if choices else str(value)  # type: ignore[arg-type]
+    choices = _field(model, name).choices
+    return str(dict(choices)[value]) if choices else str(value)
 
 
 def income_rows(code: str, today: datetime.date) -> QuerySet[Any, Row]:

@@ -12,7 +12,14 @@ from fupin.accounts.scoping import sees_personal_data
 from fupin.lib.serializers import PersonalDataMixin, amount, year
 from fupin.registry.actions import EDITABLE_HOUSEHOLD_FIELDS
 from fupin.registry.choices import Sex, Status
-from fupin.registry.models import Household, IncomeRecord, Person, PovertyLine, StatusChange
+from fupin.registry.models import (
+    PERSON_FACTS,
+    Household,
+    IncomeRecord,
+    Person,
+    PovertyLine,
+    StatusChange,
+)
 
 
 class PersonSerializer(PersonalDataMixin, serializers.ModelSerializer[Person]):
@@ -41,17 +48,7 @@ class PersonSerializer(PersonalDataMixin, serializers.ModelSerializer[Person]):
             "sex",
             "birth_date",
             "birth_year",
-            "ethnicity",
-            "education",
-            "schooling",
-            "health",
-            "labour",
-            "work_place",
-            "work_months",
-            "medical_insurance",
-            "pension_insurance",
-            "serious_illness_insurance",
-            "political",
+            *PERSON_FACTS,
         ]
         read_only_fields = ["village_code"]
         # Uniqueness (of the ID number, of a household number in its village, of a year's
