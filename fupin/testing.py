@@ -50,6 +50,30 @@ VILLAGE_A = "510821100001"
 VILLAGE_A2 = "510821101001"
 VILLAGE_B = "510824100001"
 
+# Every fact of a household and of a person, reported (the values the models once defaulted
+# to): tests about something else start from a complete registration, as unknown facts are
+# warnings of their own on the data-quality page.
+REPORTED_HOUSEHOLD: dict[str, Any] = {
+    "arable_land": Decimal("1.00"),
+    "housing": "safe",
+    "safe_water": True,
+    "electricity": True,
+    "road_access": True,
+}
+REPORTED_PERSON: dict[str, Any] = {
+    "ethnicity": "01",
+    "education": "junior",
+    "schooling": "none",
+    "health": "healthy",
+    "labour": "ordinary",
+    "work_place": "none",
+    "work_months": 0,
+    "medical_insurance": True,
+    "pension_insurance": False,
+    "serious_illness_insurance": False,
+    "political": "masses",
+}
+
 # username -> (role, region). The names are the cast every test file refers to.
 CAST: dict[str, tuple[Role, str]] = {
     "province_admin": (Role.PROVINCE_ADMIN, PROVINCE),

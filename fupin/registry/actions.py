@@ -22,7 +22,14 @@ from fupin.lib.ids import mask_account, mask_id, mask_phone
 from fupin.regions.choices import Level
 from fupin.regions.models import Region
 from fupin.registry.choices import Relation, Status
-from fupin.registry.models import Household, IncomeRecord, Person, PovertyLine, StatusChange
+from fupin.registry.models import (
+    PERSON_FACTS,
+    Household,
+    IncomeRecord,
+    Person,
+    PovertyLine,
+    StatusChange,
+)
 from fupin.registry.rules import NEXT_STATUS, check_causes, check_person_id, check_year, per_capita
 
 HOUSEHOLD_FIELDS = [
@@ -43,24 +50,7 @@ HOUSEHOLD_FIELDS = [
     "registered_in",
     "status",
 ]
-PERSON_FIELDS = [
-    "name",
-    "id_number",
-    "relation",
-    "sex",
-    "birth_date",
-    "ethnicity",
-    "education",
-    "schooling",
-    "health",
-    "labour",
-    "work_place",
-    "work_months",
-    "medical_insurance",
-    "pension_insurance",
-    "serious_illness_insurance",
-    "political",
-]
+PERSON_FIELDS = ["name", "id_number", "relation", "sex", "birth_date", *PERSON_FACTS]
 EDITABLE_HOUSEHOLD_FIELDS = [f for f in HOUSEHOLD_FIELDS if f not in ("village", "status")]
 
 

@@ -4,8 +4,19 @@ The codes are ours and stable (English words); the labels are the forms' own wor
 the import also accepts in place of the code.
 """
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+# 未填报: what a form, the API or a roster leaves unsaid stays unknown (a blank choice, a null
+# flag or number), never a default fact; the data-quality page counts it as missing.
+NOT_REPORTED = _("Not reported")
+
+
+def or_not_reported(choices: type[models.TextChoices]) -> list[tuple[str, Any]]:
+    """A value list with the explicit blank "not reported" first (the forms' empty choice)."""
+    return [("", NOT_REPORTED), *choices.choices]
 
 
 class Standard(models.TextChoices):

@@ -1,7 +1,7 @@
 """Forms of the registry pages. They parse what was typed; the actions decide whether it may be
 saved (their ValidationError comes back onto the form, field by field)."""
 
-from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -15,11 +15,30 @@ from fupin.lib.forms import (
     year_field,
 )
 from fupin.registry.actions import EDITABLE_HOUSEHOLD_FIELDS, PERSON_FIELDS
-from fupin.registry.choices import Sex, Status
+from fupin.registry.choices import NOT_REPORTED, Sex, Status
 from fupin.registry.models import Household, IncomeRecord, Person
 
 
+class ReportedSelect(forms.NullBooleanSelect):
+    """A yes/no fact that may be 未填报 (not reported): left so, it stays unknown (null)."""
+
+    def __init__(self, attrs: Any = None) -> None:
+        super().__init__(attrs)
+        self.choices = [("unknown", NOT_REPORTED), ("true", _("Yes")), ("false", _("No"))]
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> bool | None:
+        # A checkbox's "on" (what these fields were once posted as) is a yes.
+        if data.get(name) == "on":
+            return True
+        return super().value_from_datadict(data, files, name)
+
+
+def _reported_selects(fields: list[str]) -> dict[str, type[ReportedSelect]]:
+    return {name: ReportedSelect for name in fields}
+
+
 class HouseholdEditForm(ActionModelForm):
+    # Empty is 未填报 (null), not 0 mu.
     arable_land = amount_field(Household, "arable_land", required=False, min_value=0)
     registered_in = year_field(label=label(Household, "registered_in"))
 
@@ -27,9 +46,7 @@ class HouseholdEditForm(ActionModelForm):
         model = Household
         # The fields the actions accept, in the order of the registration form.
         fields = EDITABLE_HOUSEHOLD_FIELDS
-
-    def clean_arable_land(self) -> Decimal:
-        return self.cleaned_data.get("arable_land") or Decimal(0)
+        widgets = _reported_selects(["safe_water", "electricity", "road_access"])
 
 
 class HouseholdForm(HouseholdEditForm):
@@ -46,13 +63,17 @@ class HouseholdForm(HouseholdEditForm):
 class PersonForm(ActionModelForm):
     sex = sex_from_id_field(Person, Sex.choices)
     birth_date = birth_date_from_id_field(Person)
+    # Empty is 未填报 (null), not 0 months.
     work_months = forms.IntegerField(
-        label=label(Person, "work_months"), min_value=0, max_value=12, initial=0
+        label=label(Person, "work_months"), min_value=0, max_value=12, required=False
     )
 
     class Meta:
         model = Person
         fields = PERSON_FIELDS
+        widgets = _reported_selects(
+            ["medical_insurance", "pension_insurance", "serious_illness_insurance"]
+        )
         help_texts = {"id_number": _("18 characters; the sex and birth date are read from it.")}
 
 

@@ -8,14 +8,16 @@ village records what the import did there.
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
-from functools import reduce
+from functools import cache, reduce
 from operator import or_
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,6 +33,7 @@ from fupin.regions.choices import Level
 from fupin.regions.codes import county_of
 from fupin.regions.models import Region
 from fupin.registry.choices import (
+    NOT_REPORTED,
     Attribute,
     Cause,
     Education,
@@ -46,7 +49,14 @@ from fupin.registry.choices import (
     Status,
     WorkPlace,
 )
-from fupin.registry.models import Household, IncomeRecord, Person, StatusChange
+from fupin.registry.models import (
+    HOUSEHOLD_FACTS,
+    PERSON_FACTS,
+    Household,
+    IncomeRecord,
+    Person,
+    StatusChange,
+)
 from fupin.registry.rules import CENT, check_causes, check_person_id, per_capita
 
 BATCH = 2000
@@ -73,6 +83,53 @@ def months(value: str) -> int:
 
 # Land and money: what the hundredths fields hold, as the forms accept it.
 amount = parsers.decimal(min_value=0, max_value=Decimal(10) ** (MAX_DIGITS - 2) - CENT, places=2)
+
+
+class NotReported:
+    """A fact's cell reading 未填报: the fact is unknown (blank or null when saved), and it
+    replaces a known value on an update, where a blank cell leaves the value as it is."""
+
+    def __repr__(self) -> str:
+        return "NOT_REPORTED"
+
+
+NOT_REPORTED_CELL = NotReported()
+
+
+@cache
+def _not_reported_zh() -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(NOT_REPORTED)
+
+
+def or_not_reported(parse: parsers.Parser) -> parsers.Parser:
+    """A fact's parser that also takes 未填报 (or the label in the active language)."""
+
+    def fact(value: str) -> Any:
+        key = parsers.choice_key(value)
+        if key in (parsers.choice_key(_not_reported_zh()), parsers.choice_key(str(NOT_REPORTED))):
+            return NOT_REPORTED_CELL
+        return parse(value)
+
+    inner = parsers.hint(parse)
+    options = inner.options
+    parsers.set_hint(
+        fact,
+        parsers.Hint(
+            number_format=inner.number_format,
+            options=(lambda: [*options(), _not_reported_zh()]) if options else None,
+        ),
+    )
+    return fact
+
+
+def _saved(model: type[Household] | type[Person], name: str, value: Any) -> Any:
+    """A parsed value as it is saved: 未填报 is the field's unknown (its default)."""
+    if value is NOT_REPORTED_CELL:
+        field: Any = model._meta.get_field(name)
+        return field.get_default()
+    return value
+
 
 PERSON_COLUMNS = [
     Column(
@@ -148,6 +205,15 @@ HOUSEHOLD_COLUMNS = [
         help="每户至少一行填写",
     ),
 ]
+
+
+def _facts(columns: list[Column], facts: tuple[str, ...]) -> list[Column]:
+    """The fact columns take 未填报 too; a blank cell leaves the fact unknown (or unchanged)."""
+    return [replace(c, parse=or_not_reported(c.parse)) if c.key in facts else c for c in columns]
+
+
+PERSON_COLUMNS = _facts(PERSON_COLUMNS, PERSON_FACTS)
+HOUSEHOLD_COLUMNS = _facts(HOUSEHOLD_COLUMNS, HOUSEHOLD_FACTS)
 INCOME_COLUMNS = [
     Column("income_year", "收入年度", (), parse=parsers.year),
     Column("wage", "工资性收入", (), parse=amount),
@@ -416,7 +482,11 @@ class HouseholdSchema:
         for n, row in enumerate(rows, start=1):
             household = households[_key(row)]
             # check() has put the ID's own sex and birth date in the row.
-            fields = {k: row.values[k] for k in PERSON_KEYS if row.values.get(k) is not None}
+            fields = {
+                k: _saved(Person, k, row.values[k])
+                for k in PERSON_KEYS
+                if row.values.get(k) is not None
+            }
             person = known.get(fields["id_number"])
             if person is None:
                 person_rows.append(
@@ -466,7 +536,7 @@ class HouseholdSchema:
         for name in HOUSEHOLD_KEYS:
             value = next((m.values[name] for m in members if m.values.get(name) is not None), None)
             if value is not None:
-                fields[name] = value
+                fields[name] = _saved(Household, name, value)
         other = next(
             (m.values["other_causes"] for m in members if m.values.get("other_causes")), None
         )

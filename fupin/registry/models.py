@@ -33,6 +33,24 @@ from fupin.registry.choices import (
     Standard,
     Status,
     WorkPlace,
+    or_not_reported,
+)
+
+# The facts a household or a member may leave unknown (未填报: blank or null), in the order of
+# the registration form. The data-quality page counts each unknown one as missing.
+HOUSEHOLD_FACTS = ("arable_land", "housing", "safe_water", "electricity", "road_access")
+PERSON_FACTS = (
+    "ethnicity",
+    "education",
+    "schooling",
+    "health",
+    "labour",
+    "work_place",
+    "work_months",
+    "medical_insurance",
+    "pension_insurance",
+    "serious_illness_insurance",
+    "political",
 )
 
 
@@ -65,15 +83,19 @@ class Household(RegionalRecord):
     )
     phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     bank_account = models.CharField(_("bank account"), max_length=32, blank=True)
-    arable_land = HundredthsField(
-        _("arable land (mu)"), default=Decimal(0), validators=[MinValueValidator(0)]
+    # The facts below are unknown (blank or null: 未填报) until someone reports them; the
+    # exit checks read them, so nothing may claim them by default.
+    # The stubs read a custom field's types from its class, not from null=True: it reads as
+    # Decimal | None all the same.
+    arable_land = HundredthsField(  # type: ignore[misc]
+        _("arable land (mu)"), null=True, blank=True, validators=[MinValueValidator(0)]
     )
     housing = models.CharField(
-        _("housing safety"), max_length=16, choices=Housing.choices, default=Housing.SAFE
+        _("housing safety"), max_length=16, choices=or_not_reported(Housing), blank=True
     )
-    safe_water = models.BooleanField(_("safe drinking water"), default=True)
-    electricity = models.BooleanField(_("household electricity"), default=True)
-    road_access = models.BooleanField(_("road access"), default=True)
+    safe_water = models.BooleanField(_("safe drinking water"), null=True, blank=True)
+    electricity = models.BooleanField(_("household electricity"), null=True, blank=True)
+    road_access = models.BooleanField(_("road access"), null=True, blank=True)
     registered_in = models.PositiveSmallIntegerField(_("year of registration"))
     # The latest StatusChange, kept here so lists filter by status without a join.
     status = models.CharField(
@@ -126,32 +148,36 @@ class Person(RegionalRecord):
     relation = models.CharField(_("relation to the head"), max_length=16, choices=Relation.choices)
     sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"))
+    # Everything below the birth date is unknown (blank or null: 未填报) until reported: an
+    # eight-year-old is not "ordinary labour" because a roster had no such column.
     ethnicity = models.CharField(
-        _("ethnicity"), max_length=2, choices=Ethnicity.choices, default=Ethnicity.HAN
+        _("ethnicity"), max_length=2, choices=or_not_reported(Ethnicity), blank=True
     )
     education = models.CharField(
-        _("education"), max_length=16, choices=Education.choices, blank=True
+        _("education"), max_length=16, choices=or_not_reported(Education), blank=True
     )
     schooling = models.CharField(
-        _("in-school status"), max_length=20, choices=Schooling.choices, default=Schooling.NONE
+        _("in-school status"), max_length=20, choices=or_not_reported(Schooling), blank=True
     )
     health = models.CharField(
-        _("health"), max_length=16, choices=Health.choices, default=Health.HEALTHY
+        _("health"), max_length=16, choices=or_not_reported(Health), blank=True
     )
     labour = models.CharField(
-        _("labour ability"), max_length=16, choices=Labour.choices, default=Labour.ORDINARY
+        _("labour ability"), max_length=16, choices=or_not_reported(Labour), blank=True
     )
     work_place = models.CharField(
-        _("place of work"), max_length=16, choices=WorkPlace.choices, default=WorkPlace.NONE
+        _("place of work"), max_length=16, choices=or_not_reported(WorkPlace), blank=True
     )
     work_months = models.PositiveSmallIntegerField(
-        _("months worked away"), default=0, validators=[MaxValueValidator(12)]
+        _("months worked away"), null=True, blank=True, validators=[MaxValueValidator(12)]
     )
-    medical_insurance = models.BooleanField(_("rural medical insurance"), default=True)
-    pension_insurance = models.BooleanField(_("basic pension insurance"), default=False)
-    serious_illness_insurance = models.BooleanField(_("serious illness insurance"), default=False)
+    medical_insurance = models.BooleanField(_("rural medical insurance"), null=True, blank=True)
+    pension_insurance = models.BooleanField(_("basic pension insurance"), null=True, blank=True)
+    serious_illness_insurance = models.BooleanField(
+        _("serious illness insurance"), null=True, blank=True
+    )
     political = models.CharField(
-        _("political status"), max_length=16, choices=Political.choices, default=Political.MASSES
+        _("political status"), max_length=16, choices=or_not_reported(Political), blank=True
     )
 
     objects = ScopedQuerySet.as_manager()

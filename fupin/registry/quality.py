@@ -11,6 +11,11 @@ The cause checks read all three causes (main and the two others); ages are taken
 date; "income above the line" compares a household's latest income record with the poverty
 line of that year and its province (no line that year: no warning).
 
+Facts nobody reported (未填报: a blank choice, a null flag or number; models.HOUSEHOLD_FACTS and
+PERSON_FACTS) are warnings of their own, one per household or person naming what is missing;
+the other checks never take an unknown for a fact (an unknown schooling is not a pupil, an
+unknown place of work is not working away).
+
 Scope is the caller's: pass a region code inside the user's view scope. Messages name only
 the household's own members; ID numbers are masked, and a duplicate in another county is
 reported by that county's code, not by its household.
@@ -34,6 +39,7 @@ from django.utils.translation import gettext_lazy
 from fupin.lib.ids import mask_id
 from fupin.regions.codes import subtree_q
 from fupin.registry.choices import (
+    NOT_REPORTED,
     Attribute,
     Cause,
     Health,
@@ -44,7 +50,14 @@ from fupin.registry.choices import (
     Status,
     WorkPlace,
 )
-from fupin.registry.models import Household, IncomeRecord, Person, PovertyLine
+from fupin.registry.models import (
+    HOUSEHOLD_FACTS,
+    PERSON_FACTS,
+    Household,
+    IncomeRecord,
+    Person,
+    PovertyLine,
+)
 from fupin.registry.rules import age_on
 
 # 人均耕地 above this many mu is taken for a typing error (mu vs. square metres, a lost point).
@@ -52,6 +65,9 @@ LAND_PER_PERSON_MU = 50
 ILL = [Health.CHRONIC, Health.SERIOUS]
 ABLE = [Labour.ORDINARY, Labour.SKILLED]
 UNABLE = [Labour.LOST, Labour.NONE]
+# Known to be in school, or working away: an unknown (未填报) value is neither.
+IN_SCHOOL = [s for s in Schooling if s != Schooling.NONE]
+AWAY = [w for w in WorkPlace if w != WorkPlace.NONE]
 STILL_POOR = [Status.POOR, Status.RELAPSED]
 # Working age for the five-guarantees check, inclusive.
 WORKING_AGE = (16, 65)
@@ -126,7 +142,7 @@ def illness_rows(code: str, today: datetime.date) -> QuerySet[Any, Row]:
 
 
 def schooling_rows(code: str, today: datetime.date) -> QuerySet[Any, Row]:
-    pupil = Exists(_members(code).exclude(schooling=Schooling.NONE))
+    pupil = Exists(_members(code).filter(schooling__in=IN_SCHOOL))
     return _household_rows(_households(code).filter(_has_cause(Cause.SCHOOLING)).exclude(pupil))
 
 
@@ -142,9 +158,7 @@ def wubao_rows(code: str, today: datetime.date) -> QuerySet[Any, Row]:
 
 
 def employed_rows(code: str, today: datetime.date) -> QuerySet[Any, Row]:
-    qs = _people(code).filter(
-        Q(work_months__gt=0) | ~Q(work_place=WorkPlace.NONE), labour__in=UNABLE
-    )
+    qs = _people(code).filter(Q(work_months__gt=0) | Q(work_place__in=AWAY), labour__in=UNABLE)
     return _person_rows(qs, "labour", "work_place", "work_months")
 
 
@@ -197,6 +211,46 @@ def twice_rows(code: str, today: datetime.date) -> QuerySet[Any, Row]:
         .annotate(other_county=Subquery(elsewhere.values("county_code")[:1]))
     )
     return _person_rows(qs, "id_number", "other_county")
+
+
+def _unknown(model: type[Household] | type[Person], fields: tuple[str, ...]) -> Q:
+    """Any of these facts not reported: a blank choice or a null flag or number."""
+    q = Q()
+    for name in fields:
+        field = _field(model, name)
+        q |= Q(**{f"{name}__isnull": True}) if field.null else Q(**{name: ""})
+    return q
+
+
+def household_facts_rows(code: str, today: datetime.date) -> QuerySet[Any, Row]:
+    qs = _households(code).filter(_unknown(Household, HOUSEHOLD_FACTS))
+    return _household_rows(qs, *HOUSEHOLD_FACTS)
+
+
+def person_facts_rows(code: str, today: datetime.date) -> QuerySet[Any, Row]:
+    return _person_rows(_people(code).filter(_unknown(Person, PERSON_FACTS)), *PERSON_FACTS)
+
+
+def _field(model: type[Household] | type[Person], name: str) -> Any:
+    return model._meta.get_field(name)
+
+
+def _not_reported(model: type[Household] | type[Person], fields: tuple[str, ...], row: Row) -> str:
+    """The names of the facts the row leaves unknown, as a list in words."""
+    names = [
+        str(_field(model, name).verbose_name)
+        for name in fields
+        if row[name] is None or row[name] == ""
+    ]
+    return _(", ").join(names)
+
+
+def _shown(model: type[Person], name: str, value: Any) -> str:
+    """A value as the pages show it; 未填报 for an unknown one."""
+    if value is None or value == "":
+        return str(NOT_REPORTED)
+    choices = _field(model, name).choices
+    return str(dict(choices)[value]) if choices else str(value)
 
 
 def income_rows(code: str, today: datetime.date) -> QuerySet[Any, Row]:
@@ -257,8 +311,8 @@ CHECKS = [
             _("%(name)s works away (%(place)s, %(months)s months) but has “%(labour)s”.")
             % {
                 "name": r["name"],
-                "place": WorkPlace(r["work_place"]).label,
-                "months": r["work_months"],
+                "place": _shown(Person, "work_place", r["work_place"]),
+                "months": _shown(Person, "work_months", r["work_months"]),
                 "labour": Labour(r["labour"]).label,
             }
         ),
@@ -315,6 +369,23 @@ CHECKS = [
                 "line": _hundredths(r["line"]),
                 "status": Status(r["status"]).label,
             }
+        ),
+    ),
+    Check(
+        "household_facts_not_reported",
+        gettext_lazy("Household facts not reported"),
+        household_facts_rows,
+        lambda r, t: (
+            _("Not reported: %(facts)s.") % {"facts": _not_reported(Household, HOUSEHOLD_FACTS, r)}
+        ),
+    ),
+    Check(
+        "member_facts_not_reported",
+        gettext_lazy("Member facts not reported"),
+        person_facts_rows,
+        lambda r, t: (
+            _("%(name)s: not reported: %(facts)s.")
+            % {"name": r["name"], "facts": _not_reported(Person, PERSON_FACTS, r)}
         ),
     ),
 ]

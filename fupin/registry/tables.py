@@ -13,7 +13,7 @@ from fupin.lib.tables import (
     region_code_column,
     region_name_column,
 )
-from fupin.registry.choices import Relation
+from fupin.registry.choices import NOT_REPORTED, Relation
 from fupin.registry.models import Household, Person
 
 
@@ -92,11 +92,15 @@ class PersonTable(UserTable):
     birth_date = PersonalColumn(
         kind="birth_date", village="village_code", verbose_name=_("Birth date")
     )
-    health = tables.Column(verbose_name=_("Health"), orderable=False)
-    labour = tables.Column(verbose_name=_("Labour ability"), orderable=False)
-    schooling = tables.Column(verbose_name=_("In school"), orderable=False)
-    work_place = tables.Column(verbose_name=_("Place of work"), orderable=False)
-    political = tables.Column(verbose_name=_("Political status"), orderable=False)
+    health = tables.Column(verbose_name=_("Health"), orderable=False, default=NOT_REPORTED)
+    labour = tables.Column(verbose_name=_("Labour ability"), orderable=False, default=NOT_REPORTED)
+    schooling = tables.Column(verbose_name=_("In school"), orderable=False, default=NOT_REPORTED)
+    work_place = tables.Column(
+        verbose_name=_("Place of work"), orderable=False, default=NOT_REPORTED
+    )
+    political = tables.Column(
+        verbose_name=_("Political status"), orderable=False, default=NOT_REPORTED
+    )
     edit = tables.TemplateColumn(
         template_name="registry/person_actions.html", verbose_name="", orderable=False
     )

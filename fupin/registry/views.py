@@ -134,7 +134,8 @@ class HouseholdUpdateView(HouseholdFormView):
 
     def get_initial(self) -> dict[str, Any]:
         initial = model_to_dict(self.object, fields=HouseholdEditForm.Meta.fields)
-        initial["arable_land"] = initial["arable_land"].quantize(CENT)  # 3.50, not 3.5
+        if initial["arable_land"] is not None:  # None: not reported
+            initial["arable_land"] = initial["arable_land"].quantize(CENT)  # 3.50, not 3.5
         return initial
 
 

@@ -12,7 +12,14 @@ from fupin.accounts.scoping import sees_personal_data
 from fupin.lib.serializers import PersonalDataMixin, amount, year
 from fupin.registry.actions import EDITABLE_HOUSEHOLD_FIELDS
 from fupin.registry.choices import Sex, Status
-from fupin.registry.models import Household, IncomeRecord, Person, PovertyLine, StatusChange
+from fupin.registry.models import (
+    PERSON_FACTS,
+    Household,
+    IncomeRecord,
+    Person,
+    PovertyLine,
+    StatusChange,
+)
 
 
 class PersonSerializer(PersonalDataMixin, serializers.ModelSerializer[Person]):
@@ -24,7 +31,10 @@ class PersonSerializer(PersonalDataMixin, serializers.ModelSerializer[Person]):
     sex = serializers.ChoiceField(choices=Sex.choices, required=False)
     birth_date = serializers.DateField(required=False, allow_null=True)
     birth_year = serializers.SerializerMethodField()
-    work_months = serializers.IntegerField(min_value=0, max_value=12, required=False)
+    # Facts left out or sent as null ("" for a choice) are 未填报 (not reported).
+    work_months = serializers.IntegerField(
+        min_value=0, max_value=12, required=False, allow_null=True
+    )
 
     class Meta:
         model = Person
@@ -38,17 +48,7 @@ class PersonSerializer(PersonalDataMixin, serializers.ModelSerializer[Person]):
             "sex",
             "birth_date",
             "birth_year",
-            "ethnicity",
-            "education",
-            "schooling",
-            "health",
-            "labour",
-            "work_place",
-            "work_months",
-            "medical_insurance",
-            "pension_insurance",
-            "serious_illness_insurance",
-            "political",
+            *PERSON_FACTS,
         ]
         read_only_fields = ["village_code"]
         # Uniqueness (of the ID number, of a household number in its village, of a year's
@@ -128,7 +128,7 @@ class HouseholdSerializer(PersonalDataMixin, serializers.ModelSerializer[Househo
 
     village = serializers.CharField(source="village_id", max_length=12)
     village_name = serializers.CharField(source="village.name", read_only=True)
-    arable_land = amount(min_value=0, required=False)
+    arable_land = amount(min_value=0, required=False, allow_null=True)
     registered_in = year()
     member_count = serializers.SerializerMethodField()
 

@@ -13,7 +13,15 @@ from fupin.lib.ids import make_resident_id
 from fupin.registry import actions
 from fupin.registry.models import Household, Person
 from fupin.registry.quality import CHECK_LABELS, CHECKS, counts_for, warnings_for
-from fupin.testing import COUNTY_A, COUNTY_B, VILLAGE_A, VILLAGE_A2, VILLAGE_B
+from fupin.testing import (
+    COUNTY_A,
+    COUNTY_B,
+    REPORTED_HOUSEHOLD,
+    REPORTED_PERSON,
+    VILLAGE_A,
+    VILLAGE_A2,
+    VILLAGE_B,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +33,10 @@ def household(village: str = VILLAGE_A, **fields) -> Household:
     fields.setdefault("main_cause", "funds")
     fields.setdefault("registered_in", 2014)
     return actions.create_household(
-        actor=None, village_code=village, number=f"Q{next(_numbers):04d}", **fields
+        actor=None,
+        village_code=village,
+        number=f"Q{next(_numbers):04d}",
+        **(REPORTED_HOUSEHOLD | fields),
     )
 
 
@@ -45,7 +56,7 @@ def person(
         name=name,
         id_number=make_resident_id(h.county_code, born, sequence),
         relation=relation,
-        **fields,
+        **(REPORTED_PERSON | fields),
     )
 
 
@@ -122,6 +133,9 @@ def test_it_warns_about_a_five_guarantees_member_of_working_age_able_to_work(
         ("ordinary", {"work_place": "outside", "work_months": 10}, False),
         ("weak", {"work_place": "county", "work_months": 2}, False),
         ("lost", {}, False),
+        # Where or how long nobody reported is not working away.
+        ("lost", {"work_place": "", "work_months": None}, False),
+        ("none", {"work_place": "", "work_months": 3}, True),
     ],
 )
 def test_it_warns_about_someone_working_away_without_labour_ability(labour, work, warned):
@@ -129,6 +143,14 @@ def test_it_warns_about_someone_working_away_without_labour_ability(labour, work
     person(h, labour=labour, **work)
 
     assert ("working_without_labour" in checks_of(h)) is warned
+
+
+def test_it_names_an_unreported_place_of_work_as_such():
+    h = household()
+    person(h, labour="lost", work_place="", work_months=3)
+
+    [warning] = [w for w in warnings_for(VILLAGE_A) if w.check == "working_without_labour"]
+    assert warning.message == "张三 有务工记录（未填报，3 个月），但劳动技能为“丧失劳动力”。"
 
 
 def test_it_warns_when_head_and_spouse_are_of_the_same_sex():
@@ -327,4 +349,5 @@ def test_it_finds_nothing_in_an_empty_subtree_and_labels_every_check():
     assert all(n == 0 for n in counts_for(VILLAGE_B[:9] + "002").values())
     assert warnings_for(VILLAGE_B[:9] + "002") == []
     assert str(CHECK_LABELS["income_above_line"]) == "收入超过扶贫标准但仍为未脱贫"
-    assert len(CHECK_LABELS) == len(CHECKS) == 9
+    assert str(CHECK_LABELS["member_facts_not_reported"]) == "成员情况未填报"
+    assert len(CHECK_LABELS) == len(CHECKS) == 11
