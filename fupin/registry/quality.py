@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy
 from fupin.lib.ids import mask_id
 from fupin.regions.codes import subtree_q
 from fupin.registry.choices import (
+    NOT_EXITED,
     Attribute,
     Cause,
     Health,
@@ -52,7 +53,6 @@ LAND_PER_PERSON_MU = 50
 ILL = [Health.CHRONIC, Health.SERIOUS]
 ABLE = [Labour.ORDINARY, Labour.SKILLED]
 UNABLE = [Labour.LOST, Labour.NONE]
-STILL_POOR = [Status.POOR, Status.RELAPSED]
 # Working age for the five-guarantees check, inclusive.
 WORKING_AGE = (16, 65)
 
@@ -206,7 +206,7 @@ def income_rows(code: str, today: datetime.date) -> QuerySet[Any, Row]:
     )
     qs = (
         _households(code)
-        .filter(status__in=STILL_POOR)
+        .filter(status__in=NOT_EXITED)
         .annotate(
             latest_year=Subquery(latest.values("year")[:1]),
             income=Subquery(latest.values("per_capita")[:1]),
