@@ -40,6 +40,7 @@ from fupin.analytics.figures import (
     trend,
 )
 from fupin.analytics.models import RegionFigures
+from fupin.lib.shares import percent
 from fupin.lib.views import XLSX, ScopedMixin
 from fupin.regions.codes import is_digits
 from fupin.regions.models import Region
@@ -81,10 +82,7 @@ Cell = int | str | Decimal | None
 def coverage(values: Figures) -> Decimal | None:
     """Pairing coverage in percent (paired / beneficiaries), one decimal; None without any
     beneficiary."""
-    if not values.get("beneficiaries"):
-        return None
-    share = Decimal(100 * values.get("paired", 0)) / Decimal(values["beneficiaries"])
-    return share.quantize(Decimal("0.1"))
+    return percent(values.get("paired") or 0, values.get("beneficiaries") or 0)
 
 
 # The computed shares, by column key.
