@@ -645,6 +645,7 @@ ZH = {
     "In an organ (township, county or above)": "机关（乡镇、县及以上）",
     "Of these rows, %(members)s are party members (probationary and full: the members the statistics count), %(villages)s of them in villages and the others in organs; %(pipeline)s are in development (applicants, activists, targets).": "以上各行中，党员（含预备党员，即统计所计党员）%(members)s 名，其中农村党员 %(villages)s 名、其余为机关党员；发展中 %(pipeline)s 名（入党申请人、积极分子、发展对象）。",
     "Not yet exited, relapsed included": "未脱贫（含返贫）",
+    "Households to pair are those not yet exited, relapsed households included; with the poor party members they are the beneficiaries the statistics count.": "应结对户即未脱贫户（含返贫户），与贫困党员合计即统计中的帮扶对象。",
     "Stage": "发展阶段",
     "Category": "类别",
     "Membership status": "党籍状态",
