@@ -76,7 +76,7 @@ def test_it_computes_the_poverty_incidence_once_every_village_has_its_population
     set_population(actor=None, rows=[PopulationRow(villages[-1], 1000)])
     rebuild()
     fig = figures(COUNTY_A)
-    poor = fig["people_poor"] + fig["people_relapsed"]
+    poor = fig["people_not_exited"]
     assert poor > 0
     expected = Decimal(poor * 100) / (1000 * len(villages))
     status = standard_report(COUNTY_A).tables[0]
