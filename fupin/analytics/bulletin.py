@@ -209,11 +209,14 @@ def records_link(key: str, code: str) -> str | None:
         "paired_people": ("pairing:pairing-list", {"current": "true", "kind": "primary"}),
         "beneficiaries": ("pairing:coverage", {}),
         "members": (members, {"category": "members"}),
+        "village_members": (members, {"category": "members", "where": "village"}),
+        "organ_members": (members, {"category": "members", "where": "organ"}),
         "poor_members": (members, {"tag": TagKind.POOR}),
         "tag": (members, {"tag": rest}),
         "wealth_leaders_poor_villages": (members, {"tag": TagKind.WEALTH_LEADER}),
         "organisations": ("party:organisation-list", {"open": "true"}),
         "households": (households, {}),
+        "households_not_exited": (households, {"status": "not_exited"}),
         "households_poor": (households, {"status": Status.POOR}),
         "households_exited": (households, {"status": Status.EXITED}),
         "households_relapsed": (households, {"status": Status.RELAPSED}),
@@ -329,8 +332,10 @@ class _Writer:
         return _joined(out)
 
     def members(self, whole: str) -> list[Piece]:
-        out: list[Piece] = [f"{whole}共有农村党员", self.n("members", "名")]
-        out += ["，其中贫困党员", self.n("poor_members", "名")]
+        # 党员 are members proper; 农村党员 those of the villages (the organs' cadres are not).
+        out: list[Piece] = [f"{whole}共有党员", self.n("members", "名")]
+        out += ["，其中农村党员", self.n("village_members", "名")]
+        out += ["；有贫困党员", self.n("poor_members", "名")]
         for tag in TagKind:
             key = f"tag.{tag.value}"
             if tag == TagKind.POOR or not self.has(key):

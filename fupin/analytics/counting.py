@@ -32,12 +32,32 @@ from fupin.projects.models import (
 from fupin.regions.choices import Level
 from fupin.regions.codes import subtree_q
 from fupin.regions.models import Region
-from fupin.registry.choices import Status
+from fupin.registry.choices import NOT_EXITED, Status
 from fupin.registry.models import Household, Person, StatusChange
 
 Own = dict[tuple[str, int], Counter[str]]
 Under = Callable[[str], Q]
-NOT_EXITED = (Status.POOR, Status.RELAPSED)
+
+# The headline figures and what adds up to each, at every level and in every year: the one
+# definition every reader of the figures (card, charts, child table, map, API, CLI, bulletin,
+# report tables) uses, and the tests check. 未脱贫户 are the households not exited, the
+# relapsed included (registry.choices.NOT_EXITED: the coverage page counts the same); the
+# households by main cause and by attribute are these; 党员 are members proper (probationary
+# and full, never the development pipeline), in a village (农村党员) or in an organ above one.
+# A name ending in "." stands for every figure of that breakdown.
+HEADLINES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "households": (("households_not_exited", "households_exited"),),
+    "households_not_exited": (
+        ("households_poor", "households_relapsed"),
+        ("cause.",),
+        ("attribute.",),
+    ),
+    "people": (("people_not_exited", "people_exited"),),
+    "people_not_exited": (("people_poor", "people_relapsed"),),
+    "beneficiaries": (("households_not_exited", "poor_members"),),
+    "projects": (("project_type.",),),
+    "members": (("village_members", "organ_members"),),
+}
 
 
 def year_range(prefix: str = "") -> range:
@@ -169,6 +189,8 @@ def _registry(own: Own, under: Under, years: list[int]) -> Households:
             row[f"households_{status}"] += 1
             row[f"people_{status}"] += people
             if status in NOT_EXITED:
+                row["households_not_exited"] += 1
+                row["people_not_exited"] += people
                 row[f"cause.{cause}"] += 1
                 row[f"attribute.{attribute}"] += 1
                 row["beneficiaries"] += 1
@@ -269,12 +291,15 @@ def _projects(own: Own, under: Under, years: list[int]) -> None:
 
 def _party(own: Own, under: Under, years: list[int]) -> None:
     members = Member.objects.filter(under("region__code"), stage__in=MEMBER_STAGES).values_list(
-        "region_id", "joined_on"
+        "region_id", "region__level", "joined_on"
     )
-    for region, joined in members:
+    for region, level, joined in members:
+        # 农村党员 live in a village (or community); the others are the organs' cadres.
+        where = "village_members" if level == Level.VILLAGE else "organ_members"
         for year in years:
             if _current(joined, None, year):
                 own[region, year]["members"] += 1
+                own[region, year][where] += 1
     poor_villages = set(
         Region.objects.filter(under("code"), level=Level.VILLAGE, is_poor=True).values_list(
             "code", flat=True

@@ -21,14 +21,17 @@ Figures = dict[str, int]
 YEARS = range(FIRST_YEAR, LAST_YEAR + 1)
 
 # The fixed figures (breakdowns add "cause.<code>", "attribute.<code>", "project_type.<code>",
-# "tag.<code>"). Money is in fen.
+# "tag.<code>"). Money is in fen. What adds up to what: counting.HEADLINES. A household "not
+# yet exited" (未脱贫) is poor or relapsed; "never exited" is the status poor alone.
 LABELS = {
     "households": gettext_lazy("Registered households"),
-    "households_poor": gettext_lazy("Households not yet exited"),
+    "households_not_exited": gettext_lazy("Households not yet exited"),
+    "households_poor": gettext_lazy("Households never exited"),
     "households_exited": gettext_lazy("Households exited"),
     "households_relapsed": gettext_lazy("Households relapsed"),
     "people": gettext_lazy("Registered people"),
-    "people_poor": gettext_lazy("People not yet exited"),
+    "people_not_exited": gettext_lazy("People not yet exited"),
+    "people_poor": gettext_lazy("People never exited"),
     "people_exited": gettext_lazy("People exited"),
     "people_relapsed": gettext_lazy("People relapsed"),
     "exits": gettext_lazy("Households exiting in the year"),
@@ -49,6 +52,8 @@ LABELS = {
     "enterprises": gettext_lazy("Leading enterprises"),
     "industry_households": gettext_lazy("Industry households"),
     "members": gettext_lazy("Party members"),
+    "village_members": gettext_lazy("Party members in villages"),
+    "organ_members": gettext_lazy("Party members in organs"),
     "poor_members": gettext_lazy("Poor party members"),
     "wealth_leaders_poor_villages": gettext_lazy("Wealth leaders in poor villages"),
     "organisations": gettext_lazy("Party organisations"),
@@ -98,7 +103,7 @@ def incidence(values: Mapping[str, int | None]) -> Decimal | None:
         values.get("villages") or 0
     ):
         return None
-    poor = (values.get("people_poor") or 0) + (values.get("people_relapsed") or 0)
+    poor = values.get("people_not_exited") or 0
     return (Decimal(100 * poor) / population).quantize(Decimal("0.01"), ROUND_DOWN)
 
 

@@ -129,14 +129,15 @@ class Report:
 def _status_columns() -> list[Column]:
     households, people = "户数（户）", "人数（人）"
     return [
+        # 合计 = 未脱贫 + 已脱贫; the relapsed have not exited, so 返贫 is part of 未脱贫.
         Column("合计", "households", group=households),
-        Column("未脱贫", "households_poor", group=households),
+        Column("未脱贫", "households_not_exited", group=households),
+        Column("其中返贫", "households_relapsed", group=households),
         Column("已脱贫", "households_exited", group=households),
-        Column("返贫", "households_relapsed", group=households),
         Column("合计", "people", group=people),
-        Column("未脱贫", "people_poor", group=people),
+        Column("未脱贫", "people_not_exited", group=people),
+        Column("其中返贫", "people_relapsed", group=people),
         Column("已脱贫", "people_exited", group=people),
-        Column("返贫", "people_relapsed", group=people),
         Column("贫困发生率（%）", kind=INCIDENCE),
     ]
 

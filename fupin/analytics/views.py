@@ -40,6 +40,7 @@ from fupin.analytics.figures import (
     trend,
 )
 from fupin.analytics.models import RegionFigures
+from fupin.lib.shares import percent
 from fupin.lib.views import XLSX, ScopedMixin
 from fupin.regions.codes import is_digits
 from fupin.regions.models import Region
@@ -50,8 +51,8 @@ HIDDEN = f"<{SMALL}"
 CHARTED = (("cause", "bar"), ("attribute", "bar"), ("project_type", "pie"))
 # The child regions' columns: (key, kind); "percent" and "yuan" are computed.
 CHILD_COLUMNS = (
-    ("households_poor", "number"),
-    ("people_poor", "number"),
+    ("households_not_exited", "number"),
+    ("people_not_exited", "number"),
     ("incidence", "percent"),
     ("exits", "number"),
     ("exits_people", "number"),
@@ -67,7 +68,7 @@ CHILD_COLUMNS = (
 )
 # What the map can colour the child regions by.
 MAP_KEYS = (
-    "people_poor",
+    "people_not_exited",
     "incidence",
     "exits_people",
     "coverage",
@@ -81,10 +82,7 @@ Cell = int | str | Decimal | None
 def coverage(values: Figures) -> Decimal | None:
     """Pairing coverage in percent (paired / beneficiaries), one decimal; None without any
     beneficiary."""
-    if not values.get("beneficiaries"):
-        return None
-    share = Decimal(100 * values.get("paired", 0)) / Decimal(values["beneficiaries"])
-    return share.quantize(Decimal("0.1"))
+    return percent(values.get("paired") or 0, values.get("beneficiaries") or 0)
 
 
 # The computed shares, by column key.
@@ -197,8 +195,11 @@ class Dashboard:
         return [
             {
                 "key": "poor",
-                "label": _("Poor households / people not yet exited"),
-                "value": f"{f.get('households_poor', 0):,} / {f.get('people_poor', 0):,}",
+                "label": _("Households / people not yet exited"),
+                "value": f"{f.get('households_not_exited', 0):,} / "
+                f"{f.get('people_not_exited', 0):,}",
+                "note": _("relapsed included: %(households)s households")
+                % {"households": f"{f.get('households_relapsed') or 0:,}"},
             },
             {
                 "key": "incidence",
@@ -245,6 +246,15 @@ class Dashboard:
                 "key": "members",
                 "label": _("Party members / poor members"),
                 "value": f"{f.get('members', 0):,} / {f.get('poor_members', 0):,}",
+                # What the member list's rows are not: the development pipeline is left out.
+                "note": _(
+                    "probationary and full members: %(villages)s in villages, %(organs)s in "
+                    "organs (townships, counties and above)"
+                )
+                % {
+                    "villages": f"{f.get('village_members') or 0:,}",
+                    "organs": f"{f.get('organ_members') or 0:,}",
+                },
             },
         ]
 
@@ -265,7 +275,7 @@ class Dashboard:
         return Table("children", title, header, rows, links)
 
     def trend_table(self) -> Table:
-        keys = ("people_poor", "exits_people", "households_poor", "exits")
+        keys = ("people_not_exited", "exits_people", "households_not_exited", "exits")
         header = [_("Year")] + [label(k) for k in keys]
         # The year is a label, not a number to add up (nor to print as 2,019).
         rows: list[list[Cell]] = [

@@ -12,7 +12,7 @@ from fupin.pairing.models import Helper, Pairing, Visit
 from fupin.pairing.rules import VISIT_WARNING_DAYS, cap_of, cap_rules, has_poor_tag
 from fupin.party.models import Member
 from fupin.regions.codes import subtree_q
-from fupin.registry.choices import Status
+from fupin.registry.choices import NOT_EXITED
 from fupin.registry.models import Household
 
 
@@ -24,9 +24,7 @@ def _primary(**beneficiary: Any) -> Exists:
 
 def needing_households(region_code: str) -> QuerySet[Household]:
     """Households of the subtree that must have a primary helper (not yet exited)."""
-    return Household.objects.filter(subtree_q("village__code", region_code)).exclude(
-        status=Status.EXITED
-    )
+    return Household.objects.filter(subtree_q("village__code", region_code), status__in=NOT_EXITED)
 
 
 def needing_members(region_code: str, today: datetime.date) -> QuerySet[Member]:

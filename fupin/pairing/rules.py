@@ -10,7 +10,7 @@ from fupin.pairing.models import DEFAULT_CAP, DEFAULT_LEADER_CAP, CapRule, House
 from fupin.party.choices import TagKind
 from fupin.party.models import MemberTag
 from fupin.regions.codes import ancestors
-from fupin.registry.choices import Status
+from fupin.registry.choices import NOT_EXITED
 
 # A paired beneficiary not visited by their helper for this long is warned about.
 VISIT_WARNING_DAYS = 183
@@ -60,4 +60,4 @@ def has_poor_tag(today: datetime.date, member: str = "pk") -> Exists:
 
 def household_needs_helper(status: str) -> bool:
     """Every household not yet exited (poor, or relapsed) must have a primary helper."""
-    return status != Status.EXITED
+    return status in NOT_EXITED

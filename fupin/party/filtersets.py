@@ -33,6 +33,7 @@ from fupin.party.models import (
     ReorganisationRegion,
     ServiceLog,
 )
+from fupin.regions.choices import Level
 from fupin.regions.filters import CoveredRegionFilter, RegionFilter
 
 # Members proper (probationary and full) or people in the development pipeline before them.
@@ -41,6 +42,9 @@ CATEGORIES = [
     (MEMBERS, _("Party members (probationary and full)")),
     (PIPELINE, _("In development (applicants, activists, targets)")),
 ]
+# Where a member is attached: a village (农村党员) or an organ of a township, county or above.
+VILLAGE, ORGAN = "village", "organ"
+PLACES = [(VILLAGE, _("In a village")), (ORGAN, _("In an organ (township, county or above)"))]
 
 
 def holds_today() -> Q:
@@ -76,6 +80,7 @@ class MemberFilterSet(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(
         method="in_category", choices=CATEGORIES, label=_("Category")
     )
+    where = django_filters.ChoiceFilter(method="attached", choices=PLACES, label=_("Attached to"))
     status = django_filters.ChoiceFilter(
         choices=MembershipStatus.choices, label=_("Membership status")
     )
@@ -91,6 +96,7 @@ class MemberFilterSet(django_filters.FilterSet):
             "tag",
             "stage",
             "category",
+            "where",
             "status",
             "migrant",
             "lost_contact",
@@ -99,6 +105,10 @@ class MemberFilterSet(django_filters.FilterSet):
     def with_tag(self, queryset: QuerySet[Member], name: str, value: str) -> QuerySet[Member]:
         # A subquery, not a join: a member tagged twice with one kind stays one row.
         return queryset.filter(pk__in=current_tags(value).values("member_id"))
+
+    def attached(self, queryset: QuerySet[Member], name: str, value: str) -> QuerySet[Member]:
+        village = Q(region__level=Level.VILLAGE)
+        return queryset.filter(village if value == VILLAGE else ~village)
 
     def in_category(self, queryset: QuerySet[Member], name: str, value: str) -> QuerySet[Member]:
         members = Q(stage__in=MEMBER_STAGES)

@@ -7,7 +7,7 @@ Views stay declarative over fupin/lib/views.py; every write calls fupin/party/ac
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
@@ -55,6 +55,7 @@ from fupin.party.forms import (
     parent_choices,
 )
 from fupin.party.models import (
+    MEMBER_STAGES,
     Coverage,
     Member,
     MemberTag,
@@ -73,6 +74,7 @@ from fupin.party.tables import (
     organisation_rows,
     reorganisation_rows,
 )
+from fupin.regions.choices import Level
 from fupin.regions.models import Region
 
 
@@ -423,6 +425,24 @@ class MemberListView(ObjectListView):
 
     def get_table_kwargs(self) -> dict[str, Any]:
         return {"user": self.request.user}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # The rows hold the development pipeline too; the statistics' 党员 do not: say which
+        # of the rows are the members the dashboard and the bulletin count.
+        members = Q(stage__in=MEMBER_STAGES)
+        village = Q(region__level=Level.VILLAGE)
+        counts = self.object_list.order_by().aggregate(
+            members=Count("pk", filter=members),
+            villages=Count("pk", filter=members & village),
+            pipeline=Count("pk", filter=~members),
+        )
+        context["note"] = _(
+            "Of these rows, %(members)s are party members (probationary and full: the members "
+            "the statistics count), %(villages)s of them in villages and the others in organs; "
+            "%(pipeline)s are in development (applicants, activists, targets)."
+        ) % {k: f"{v:,}" for k, v in counts.items()}
+        return context
 
 
 class MemberDetailView(ObjectDetailView):

@@ -61,6 +61,12 @@ class Status(models.TextChoices):
     RELAPSED = "relapsed", _("Relapsed")
 
 
+# The statuses of a household that has not exited (未脱贫): a relapsed household has not exited
+# either. The statistics' 未脱贫户, the coverage page's households to pair and the data checks
+# all count these.
+NOT_EXITED = (Status.POOR, Status.RELAPSED)
+
+
 class Housing(models.TextChoices):
     """住房安全 (危房 grades C and D are unsafe)."""
 

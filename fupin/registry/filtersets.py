@@ -11,7 +11,7 @@ from fupin.accounts.scoping import personal_data_q
 from fupin.lib.filters import IdFilter, IntegerFilter, year_filter
 from fupin.lib.forms import MAX_YEAR, MIN_YEAR
 from fupin.regions.codes import is_digits, subtree_q
-from fupin.registry.choices import Attribute, Cause, Relation, Status
+from fupin.registry.choices import NOT_EXITED, Attribute, Cause, Relation, Status
 from fupin.registry.models import Household, IncomeRecord, Person
 
 
@@ -34,6 +34,15 @@ def user_of(filterset: django_filters.FilterSet) -> Any:
     return getattr(request, "user", None)
 
 
+# Besides each status, the households not yet exited as the statistics count them (poor or
+# relapsed: registry.choices.NOT_EXITED), so that a figure's link lists what it counts.
+NOT_EXITED_CHOICE = "not_exited"
+STATUS_CHOICES = [
+    (NOT_EXITED_CHOICE, _("Not yet exited, relapsed included")),
+    *Status.choices,
+]
+
+
 class HouseholdFilterForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -48,7 +57,9 @@ class HouseholdFilterForm(forms.Form):
 class HouseholdFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Name, ID number or household number"))
     region = django_filters.CharFilter(method="within", label=_("Within region (code)"))
-    status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(
+        method="with_status", choices=STATUS_CHOICES, label=_("Status")
+    )
     cause = django_filters.ChoiceFilter(
         method="with_cause", choices=Cause.choices, label=_("Poverty cause")
     )
@@ -92,6 +103,13 @@ class HouseholdFilterSet(django_filters.FilterSet):
         if not is_digits(value):
             return queryset.none()
         return queryset.filter(subtree_q("village__code", value))
+
+    def with_status(
+        self, queryset: QuerySet[Household], name: str, value: str
+    ) -> QuerySet[Household]:
+        if value == NOT_EXITED_CHOICE:
+            return queryset.filter(status__in=NOT_EXITED)
+        return queryset.filter(status=value)
 
     def with_cause(
         self, queryset: QuerySet[Household], name: str, value: str

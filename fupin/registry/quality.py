@@ -39,6 +39,7 @@ from django.utils.translation import gettext_lazy
 from fupin.lib.ids import mask_id
 from fupin.regions.codes import subtree_q
 from fupin.registry.choices import (
+    NOT_EXITED,
     NOT_REPORTED,
     Attribute,
     Cause,
@@ -68,7 +69,6 @@ UNABLE = [Labour.LOST, Labour.NONE]
 # Known to be in school, or working away: an unknown (未填报) value is neither.
 IN_SCHOOL = [s for s in Schooling if s != Schooling.NONE]
 AWAY = [w for w in WorkPlace if w != WorkPlace.NONE]
-STILL_POOR = [Status.POOR, Status.RELAPSED]
 # Working age for the five-guarantees check, inclusive.
 WORKING_AGE = (16, 65)
 
@@ -260,7 +260,7 @@ def income_rows(code: str, today: datetime.date) -> QuerySet[Any, Row]:
     )
     qs = (
         _households(code)
-        .filter(status__in=STILL_POOR)
+        .filter(status__in=NOT_EXITED)
         .annotate(
             latest_year=Subquery(latest.values("year")[:1]),
             income=Subquery(latest.values("per_capita")[:1]),

@@ -102,7 +102,7 @@ class ChildStatsSerializer(serializers.Serializer[Any]):
 class StatsSerializer(serializers.Serializer[Any]):
     """The figures of a region for a year and those of each child region (for drilling
     down). Keys: fupin.analytics.figures.KEYS; rates are the reader's to compute (pairing
-    coverage = paired / beneficiaries; poverty incidence = (people_poor + people_relapsed) /
+    coverage = paired / beneficiaries; poverty incidence = people_not_exited /
     population, only when villages_with_population = villages)."""
 
     region = RegionRefSerializer()

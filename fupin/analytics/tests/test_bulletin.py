@@ -72,7 +72,10 @@ def test_it_writes_the_three_paragraphs_of_a_progress_report(world):
     assert pairing.startswith(f"全省共有{fig['helpers']}名党员干部担任帮扶责任人")
     assert f"结对帮扶贫困群众{fig['paired_people']}人" in pairing
     assert "覆盖率" in pairing
-    assert members.startswith(f"全省共有农村党员{fig['members']}名，其中贫困党员")
+    # 党员 are every member proper; 农村党员 those of the villages, not the organs' cadres.
+    assert members.startswith(
+        f"全省共有党员{fig['members']}名，其中农村党员{fig['village_members']}名；有贫困党员"
+    )
     assert f"基层党组织{fig['organisations']}个。" in members
     # No training figures exist yet, so no training paragraph.
     assert "培训" not in bulletin.text()

@@ -127,7 +127,7 @@ def test_it_shows_the_headline_figures_of_the_region(cast, world):
     year = latest_year(PROVINCE)
     f = figures(PROVINCE, year)
     page = main_ok(client_for(cast.province_admin).get(url(PROVINCE)))
-    assert card(page, "poor") == f"{f['households_poor']:,} / {f['people_poor']:,}"
+    assert card(page, "poor") == f"{f['households_not_exited']:,} / {f['people_not_exited']:,}"
     assert card(page, "exits") == f"{f['exits']:,} / {f['exits_people']:,}"
     assert card(page, "helpers") == f"{f['helpers']:,}"
     assert card(page, "projects") == f"{f['projects']:,}"
@@ -150,7 +150,7 @@ def test_it_shows_the_poverty_incidence_where_every_village_has_its_population(c
     set_population(actor=None, rows=[PopulationRow(v, 2000) for v in villages])
     rebuild()
     f = figures(COUNTY_A, latest_year(COUNTY_A))
-    share = Decimal(100 * (f["people_poor"] + f["people_relapsed"])) / (2000 * len(villages))
+    share = Decimal(100 * f["people_not_exited"]) / (2000 * len(villages))
     client = client_for(cast.county_a_admin)
     page = main_ok(client.get(url(COUNTY_A)))
     assert card(page, "incidence") == f"{share.quantize(Decimal('0.01'), ROUND_DOWN)}%"
@@ -166,7 +166,7 @@ def test_it_shows_the_trend_by_year(cast, world):
     rows = table(page, "trend")
     series = trend(COUNTY_A)
     assert [r[0] for r in rows[1:]] == [str(y) for y, _f in series]
-    assert [int(r[1]) for r in rows[1:]] == [f["people_poor"] for _y, f in series]
+    assert [int(r[1]) for r in rows[1:]] == [f["people_not_exited"] for _y, f in series]
     assert [int(r[2]) for r in rows[1:]] == [f["exits_people"] for _y, f in series]
     assert 'id="chart-trend"' in page and "vendor/echarts/echarts.min.js" in page
 
@@ -184,8 +184,8 @@ def test_it_lists_the_child_regions_with_links_to_drill_down(cast, world):
     rows = table(main_ok(client.get(url(CITY))), "children")
     expected = child_figures(CITY, year)
     assert [r[0] for r in rows[1:]] == [c.code for c, _f in expected] == [COUNTY_A, COUNTY_B]
-    assert [int(r[2]) for r in rows[1:]] == [f["households_poor"] for _c, f in expected]
-    assert [int(r[3]) for r in rows[1:]] == [f["people_poor"] for _c, f in expected]
+    assert [int(r[2]) for r in rows[1:]] == [f["households_not_exited"] for _c, f in expected]
+    assert [int(r[3]) for r in rows[1:]] == [f["people_not_exited"] for _c, f in expected]
     # A village has no child regions: no table, no map, no coverage chart.
     village = main_ok(client.get(url(VILLAGE_A)))
     assert CHILDREN not in village and 'id="chart-coverage"' not in village
@@ -226,7 +226,7 @@ def test_it_exports_the_child_regions_as_xlsx_with_chinese_headers(cast, world):
     assert not any(re.search(r"[A-Za-z]{4,}", str(h)) for h in header), header
     expected = child_figures(CITY, year)
     assert [r[0] for r in rows[2:]] == [c.code for c, _f in expected]
-    assert [int(r[2]) for r in rows[2:]] == [f["households_poor"] for _c, f in expected]
+    assert [int(r[2]) for r in rows[2:]] == [f["households_not_exited"] for _c, f in expected]
     assert "stats-5108-children" in response["Content-Disposition"]
 
 

@@ -86,5 +86,5 @@ def test_it_opens_the_province_drills_to_a_county_and_downloads_its_table(
     assert [r[0] for r in cells[2:]] == [c.code for c, _f in expected]
     assert [r[1] for r in cells[2:]] == [c.name for c, _f in expected]
     poor: list = [r[2] for r in cells[2:]]
-    assert [int(n) for n in poor] == [f["households_poor"] for _c, f in expected]
+    assert [int(n) for n in poor] == [f["households_not_exited"] for _c, f in expected]
     assert sum(poor) > 0

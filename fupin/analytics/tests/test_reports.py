@@ -76,7 +76,7 @@ def test_it_computes_the_poverty_incidence_once_every_village_has_its_population
     set_population(actor=None, rows=[PopulationRow(villages[-1], 1000)])
     rebuild()
     fig = figures(COUNTY_A)
-    poor = fig["people_poor"] + fig["people_relapsed"]
+    poor = fig["people_not_exited"]
     assert poor > 0
     expected = Decimal(poor * 100) / (1000 * len(villages))
     status = standard_report(COUNTY_A).tables[0]
@@ -111,7 +111,8 @@ def test_it_writes_the_tables_as_xlsx_with_merged_titles(world):
     assert rows[0][0] == f"四川省贫困户和贫困人口情况统计表（{report.year}年）"
     assert rows[1][0] == "填报单位：四川省"
     assert rows[2][:3] == ["地区", "区划代码", "户数（户）"]
-    assert rows[3][2:6] == ["合计", "未脱贫", "已脱贫", "返贫"]
+    # 合计 = 未脱贫 + 已脱贫: the relapsed have not exited and are part of 未脱贫.
+    assert rows[3][2:6] == ["合计", "未脱贫", "其中返贫", "已脱贫"]
     assert rows[4][1] == CITY  # codes are text
     assert rows[-1][0] == "合计"
     # An incidence without every village's population is a dash, not a zero.

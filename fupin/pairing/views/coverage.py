@@ -13,6 +13,7 @@ from fupin.accounts.roles import Action
 from fupin.accounts.scoping import region_in_scope
 from fupin.audit.links import audit_url
 from fupin.lib.forms import ConfirmForm
+from fupin.lib.shares import percent
 from fupin.lib.tables import personal
 from fupin.lib.views import (
     ActionFormView,
@@ -77,6 +78,7 @@ class CoverageView(ScopedMixin, TemplateView):
         request, user, code = self.request, self.request.user, self.code
         region = Region.objects.get(code=code)
         coverage = checks.coverage(code)
+        paired = coverage.households + coverage.members - coverage.unpaired
         heads = head_name("pk")
         households = coverage.unpaired_households.select_related("village").annotate(
             head_name=heads
@@ -91,8 +93,9 @@ class CoverageView(ScopedMixin, TemplateView):
             ancestors=region.ancestors(),
             subregions=region.children.order_by("code"),
             coverage=coverage,
-            percent=f"{coverage.percent:.1f}",
-            paired=coverage.households + coverage.members - coverage.unpaired,
+            # As the dashboard writes it (a dash where nobody needs a helper).
+            percent=percent(paired, coverage.households + coverage.members),
+            paired=paired,
             households_page=page_of(request, households.order_by("village_id", "number"), "h"),
             members_page=page_of(request, members.order_by("region_id", "name", "pk"), "m"),
             unvisited_page=page_of(request, late.order_by("region_id", "started_on", "pk"), "v"),

@@ -396,8 +396,8 @@ def test_it_lists_many_members_with_a_fixed_number_of_queries(
         tag(member)
     for name in ("province_admin", "auditor"):
         client = client_for(getattr(cast, name))
-        # Session, user, grants, the count, the page and its tags.
-        with django_assert_max_num_queries(6):
+        # Session, user, grants, the count, the note's members by kind, the page and its tags.
+        with django_assert_max_num_queries(7):
             response = client.get(f"{LIST}?sort=-region_code")
         assert len(listed(response)) == 43 if name == "auditor" else 44
         assert "致富带头人" in main(response)

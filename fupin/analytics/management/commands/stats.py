@@ -13,7 +13,7 @@ from fupin.lib.cli import FupinCommand
 from fupin.regions.models import Region
 
 # The columns of the child-region table: people by status, exits, pairing and projects.
-CHILD_COLUMNS = ("people_poor", "exits_people", "beneficiaries", "paired", "projects")
+CHILD_COLUMNS = ("people_not_exited", "exits_people", "beneficiaries", "paired", "projects")
 
 
 def shown(value: int | None) -> str:
