@@ -31,6 +31,7 @@ end under 60 s.
 
 import argparse
 import datetime as dt
+import io
 import json
 import os
 import random
@@ -369,7 +370,7 @@ def demo() -> None:
     """Every county of the scale-0.1 demo: what `fupin pair --region <county>` solves against
     the reference."""
     start = time.perf_counter()
-    call_command("demo", scale=0.1, seed=1, verbosity=0)
+    call_command("demo", scale=0.1, seed=1, verbosity=0, stdout=io.StringIO())
     build_s = time.perf_counter() - start
     counties = sorted(
         Region.objects.filter(level=Level.COUNTY, code__startswith=PROVINCE).values_list(
