@@ -6,6 +6,9 @@ A translator may equally edit fupin/locale/zh_Hans/LC_MESSAGES/django.po by hand
 """
 
 ZH = {
+    "Something went wrong": "出错了",
+    "The server could not finish this request. Nothing you sent was saved unless a page said so. Try again in a moment; if it happens again, tell your administrator the time it happened.": "服务器未能完成这次请求。除非页面已提示保存成功，您提交的内容都没有保存。请稍后再试；如果再次出现，请把出错的时间告诉管理员。",
+    "Back to the start page": "返回首页",
     "A dividend period is at most one year.": "分红期间最长为一年。",
     "The period starts before the project (started %(date)s).": "分红期间早于项目开始（%(date)s 开始）。",
     "The period ends after the current year.": "分红期间不能晚于今年。",
