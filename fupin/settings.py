@@ -178,6 +178,9 @@ WHITENOISE_USE_FINDERS = True
 # (A read-only installation has run collectstatic, or serves static files otherwise.)
 with contextlib.suppress(OSError):
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# The largest roster one upload takes: a county's households roster (.xlsx) is ~20 MB. Larger
+# files are refused with a message before they are read (reading costs memory with the file).
+IMPORT_MAX_UPLOAD_MB = env_int("IMPORT_MAX_UPLOAD_MB", 50)
 # Uploaded rosters and their annotated copies (personal data: keep this folder private).
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media-not-served/"

@@ -6,6 +6,7 @@ A translator may equally edit fupin/locale/zh_Hans/LC_MESSAGES/django.po by hand
 """
 
 ZH = {
+    "The file is %(size)s MB; one upload takes at most %(limit)s MB. Split it into several files (by township, say), or ask the administrator to raise IMPORT_MAX_UPLOAD_MB.": "文件大小为 %(size)s MB，单次上传最多 %(limit)s MB。请拆分成几个文件（例如按乡镇），或请管理员调高 IMPORT_MAX_UPLOAD_MB。",
     "Something went wrong": "出错了",
     "The server could not finish this request. Nothing you sent was saved unless a page said so. Try again in a moment; if it happens again, tell your administrator the time it happened.": "服务器未能完成这次请求。除非页面已提示保存成功，您提交的内容都没有保存。请稍后再试；如果再次出现，请把出错的时间告诉管理员。",
     "Back to the start page": "返回首页",

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 ALLOWED_SUFFIXES = (".xlsx", ".csv")
@@ -19,4 +20,14 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(_("Upload an .xlsx or .csv file."))
         if upload.size == 0:
             raise forms.ValidationError(_("The file is empty."))
+        limit = settings.IMPORT_MAX_UPLOAD_MB
+        if upload.size > limit * 2**20:
+            raise forms.ValidationError(
+                _(
+                    "The file is %(size)s MB; one upload takes at most %(limit)s MB. Split it "
+                    "into several files (by township, say), or ask the administrator to raise "
+                    "IMPORT_MAX_UPLOAD_MB."
+                )
+                % {"size": f"{upload.size / 2**20:,.1f}", "limit": limit}
+            )
         return upload

@@ -224,6 +224,20 @@ def test_it_refuses_bad_uploads_in_chinese(cast, upload_, message):
     assert message in response.content.decode()
 
 
+def test_it_refuses_a_file_larger_than_the_upload_limit(cast, settings):
+    settings.IMPORT_MAX_UPLOAD_MB = 1
+    big = SimpleUploadedFile("roster.csv", "户编号\n".encode() + b"P001\n" * 300_000)
+    with nothing_saved():
+        response = client_for(cast.county_a_admin).post(UPLOAD, {"upload": big})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "upload": [
+            "文件大小为 1.4 MB，单次上传最多 1 MB。请拆分成几个文件（例如按乡镇），"
+            "或请管理员调高 IMPORT_MAX_UPLOAD_MB。"
+        ]
+    }
+
+
 def test_it_says_why_a_file_that_is_no_spreadsheet_cannot_be_read(
     cast, tmp_path, django_capture_on_commit_callbacks
 ):
