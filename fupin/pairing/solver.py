@@ -408,7 +408,8 @@ def _explain(solution: Solution, problem: Problem, groups: list[list[int]]) -> N
     for members in left:
         b = beneficiaries[members[0]]
         reach = by_county.get(b.village[:6], []) if len(b.village) >= 6 else []
-        reach = reach + wide.get(b.village[:4], []) + wide.get(b.village[:2], [])
+        for code in sorted({b.village[:4], b.village[:2]}):  # one, for a province's code
+            reach = reach + wide.get(code, [])
         options = sorted(
             (cost, h.id, h)
             for h in reach

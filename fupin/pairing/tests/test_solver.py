@@ -282,6 +282,14 @@ def test_it_prices_a_member_of_a_township_or_county_as_documented():
     assert solve(problem).total_cost == 0 == bipartite(problem)
 
 
+def test_it_names_each_nearest_helper_once_for_a_member_of_the_province():
+    # A beneficiary registered at the province's own code: only province cadres reach it.
+    helpers = [Helper(1, "51", cap=1, load=1), Helper(2, "5108", cap=1), Helper(3, V1)]
+    solution = solve(Problem(helpers, [Beneficiary(9, "51", is_member=True)]))
+    assert solution.unassigned == {9: HELPERS_AT_CAP}
+    assert solution.nearest == {9: [1]}
+
+
 def test_it_keeps_current_helpers_when_rebalancing_unless_it_pays():
     helpers = [Helper(1, V1, cap=5), Helper(2, V1, cap=5)]
     beneficiaries = [Beneficiary(i, V1, current=1) for i in range(4)]
