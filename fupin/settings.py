@@ -51,8 +51,7 @@ MIDDLEWARE = [
     # Static files (css, htmx, charts) with DEBUG off too, from STATIC_ROOT or the apps.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "fupin.lib.middleware.RefuseNulMiddleware",
-    "fupin.lib.middleware.NoStoreMiddleware",
-    "fupin.lib.middleware.ContentSecurityPolicyMiddleware",
+    "fupin.lib.middleware.ProtectiveHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "fupin.lib.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

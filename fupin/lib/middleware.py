@@ -64,11 +64,15 @@ def client_address(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
-class NoStoreMiddleware:
-    """Every answer of the site (pages, API, downloads) is marked not to be kept by a browser
-    or a proxy: nearly all of them carry personal data or figures of a user's scope, and a
-    shared office computer's cache must not hand them to the next user. Static files are
-    served before this (WhiteNoise) and stay cacheable."""
+class ProtectiveHeadersMiddleware:
+    """Two headers on every answer of the site (pages, API, downloads; static files are served
+    before this, by WhiteNoise, and stay cacheable):
+
+    - never kept by a browser or a proxy: nearly every answer carries personal data or figures
+      of a user's scope, and a shared office computer's cache must not hand them to the next
+      user;
+    - `settings.CONTENT_SECURITY_POLICY`: scripts only from our own static files (no inline
+      script, no handler attribute), so that text someone got into a page cannot run there."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -77,19 +81,6 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         if not response.has_header("Cache-Control"):
             add_never_cache_headers(response)
-        return response
-
-
-class ContentSecurityPolicyMiddleware:
-    """Sends `settings.CONTENT_SECURITY_POLICY` with every answer: scripts only from our own
-    static files (no inline script, no handler attribute), so that text someone managed to get
-    into a page cannot run there."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
         if settings.CONTENT_SECURITY_POLICY and not response.has_header("Content-Security-Policy"):
             response["Content-Security-Policy"] = settings.CONTENT_SECURITY_POLICY
         return response

@@ -401,13 +401,13 @@ def _explain(solution: Solution, problem: Problem, groups: list[list[int]]) -> N
     for h_id in solution.assignments.values():
         taken[h_id] += 1
     # Helpers by where they reach: a county's own (any of its regions), a city's or province's.
-    by_county: dict[str, list[Helper]] = defaultdict(list)
+    in_county: dict[str, list[Helper]] = defaultdict(list)
     wide: dict[str, list[Helper]] = defaultdict(list)
     for h in helpers:
-        (by_county[h.region[:6]] if len(h.region) >= 6 else wide[h.region]).append(h)
+        (in_county[h.region[:6]] if len(h.region) >= 6 else wide[h.region]).append(h)
     for members in left:
         b = beneficiaries[members[0]]
-        reach = by_county.get(b.village[:6], []) if len(b.village) >= 6 else []
+        reach = in_county.get(b.village[:6], []) if len(b.village) >= 6 else []
         for code in sorted({b.village[:4], b.village[:2]}):  # one, for a province's code
             reach = reach + wide.get(code, [])
         options = sorted(

@@ -6,6 +6,7 @@ import json
 import pytest
 from django.conf import settings
 from django.test import Client
+from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
 from fupin.lib.drf import Pagination
@@ -17,8 +18,6 @@ HUGE = "99999999999999999999"  # past any database integer
 
 def test_it_cuts_a_page_to_a_thousand_rows():
     request = APIRequestFactory().get("/api/v1/households/", {"limit": HUGE})
-    from rest_framework.request import Request
-
     assert Pagination().get_limit(Request(request)) == 1000
 
 
